@@ -1,0 +1,133 @@
+import type { ComposeModel, ServiceModel } from "./model";
+import { HTTP_PORTS } from "./ports";
+
+/** The part a service plays in its project; decides where it ends up. */
+export type Role = "app" | "database" | "backend" | "proxy" | "skipped" | "ignore";
+
+export const ROLES: readonly Role[] = ["app", "database", "backend", "proxy", "skipped", "ignore"];
+
+/** Roles a user can give a service with `x-composemod: {role}` or a command-line flag. */
+export const EXPLICIT_ROLES = ["app", "database", "backend", "ignore"] as const;
+export type ExplicitRole = (typeof EXPLICIT_ROLES)[number];
+
+export type ProxyKind = "nginx-proxy" | "traefik" | "caddy";
+
+export interface Classification {
+  role: Role;
+  reason: string;
+  /** How a reverse proxy finds this service, when it says so itself. */
+  routing?: ProxyKind;
+}
+
+/** Role overrides from the command line: `service` or `project/service` -> role. */
+export type RoleOverrides = ReadonlyMap<string, ExplicitRole>;
+
+const PROXY_IMAGE =
+  /(^|\/)(nginx-proxy|acme-companion|letsencrypt-nginx-proxy-companion|docker-letsencrypt-nginx-proxy-companion|traefik|caddy|caddy-docker-proxy|nginx-proxy-manager|swag|docker-gen)(:|@|$)/i;
+
+const DATABASE_IMAGE =
+  /(^|\/)(mariadb|mysql|mysql-server|percona|percona-server|postgres|postgresql|postgis|timescaledb|timescaledb-ha|pgvector|pgvecto-rs|mongo|mongodb|mongodb-community-server|redis|redis-stack|redis-stack-server|valkey|keydb|dragonfly|memcached|couchdb|cassandra|scylla|clickhouse|clickhouse-server|influxdb|neo4j|rethinkdb|cockroach|arangodb|elasticsearch|opensearch|mssql\/server|oracle\/database|cratedb|crate|questdb|surrealdb|ferretdb)(:|@|$)/i;
+
+const DATA_DIRS = ["/var/lib/mysql", "/var/lib/postgresql/data", "/var/lib/postgresql", "/data/db"];
+const DATA_ENV = /^(MYSQL_ROOT_PASSWORD|MARIADB_ROOT_PASSWORD|POSTGRES_PASSWORD|MONGO_INITDB_\w+)$/;
+
+function imageOf(service: ServiceModel): string | undefined {
+  return typeof service.data.image === "string" ? service.data.image : undefined;
+}
+
+/** How the service asks a reverse proxy to route to it, if it does. */
+export function routingEvidence(
+  service: ServiceModel,
+): { kind: ProxyKind; why: string } | undefined {
+  if (service.environment.has("VIRTUAL_HOST")) {
+    return { kind: "nginx-proxy", why: "VIRTUAL_HOST environment (nginx-proxy)" };
+  }
+  const enable = service.labels.get("traefik.enable");
+  if (enable !== "false" && [...service.labels.keys()].some((k) => k.startsWith("traefik."))) {
+    return { kind: "traefik", why: "traefik.* labels" };
+  }
+  if ([...service.labels.keys()].some((k) => k === "caddy" || k.startsWith("caddy."))) {
+    return { kind: "caddy", why: "caddy labels (caddy-docker-proxy)" };
+  }
+  return undefined;
+}
+
+function dataVolume(service: ServiceModel): string | undefined {
+  const volumes = Array.isArray(service.data.volumes) ? service.data.volumes : [];
+  for (const volume of volumes) {
+    const target =
+      volume && typeof volume === "object"
+        ? String((volume as Record<string, unknown>).target ?? "")
+        : (String(volume).split(":")[1] ?? "");
+    const clean = target.replace(/\/+$/, "");
+    if (DATA_DIRS.includes(clean)) return clean;
+  }
+  return undefined;
+}
+
+function publishedHttpPort(service: ServiceModel): number | undefined {
+  return service.ports.find((p) => p.containerPort !== undefined && HTTP_PORTS.has(p.containerPort))
+    ?.containerPort;
+}
+
+function explicitRole(service: ServiceModel, project: string, overrides: RoleOverrides) {
+  const fromCli = overrides.get(`${project}/${service.name}`) ?? overrides.get(service.name);
+  if (fromCli) return { role: fromCli, reason: `set on the command line (--${fromCli})` };
+  const ext = service.data["x-composemod"];
+  const role = ext && typeof ext === "object" ? (ext as Record<string, unknown>).role : undefined;
+  if (typeof role === "string" && (EXPLICIT_ROLES as readonly string[]).includes(role)) {
+    return { role: role as ExplicitRole, reason: "set in the file (x-composemod.role)" };
+  }
+  return undefined;
+}
+
+/** Gives every service of a file a role and a reason a person can read; first rule that matches wins. */
+export function classifyServices(
+  model: ComposeModel,
+  project: string,
+  overrides: RoleOverrides = new Map(),
+): Map<string, Classification> {
+  const out = new Map<string, Classification>();
+  const anyRouted = model.services.some((s) => routingEvidence(s) !== undefined);
+  for (const service of model.services) {
+    out.set(service.name, classifyService(service, project, overrides, anyRouted));
+  }
+  return out;
+}
+
+export function classifyService(
+  service: ServiceModel,
+  project: string,
+  overrides: RoleOverrides,
+  anyRoutedInFile: boolean,
+): Classification {
+  const routing = routingEvidence(service);
+  const explicit = explicitRole(service, project, overrides);
+  if (explicit) return { role: explicit.role, reason: explicit.reason, routing: routing?.kind };
+  if (service.data.network_mode != null) {
+    return {
+      role: "skipped",
+      reason: `network_mode: ${String(service.data.network_mode)} (it cannot join networks)`,
+    };
+  }
+  const image = imageOf(service);
+  if (image && PROXY_IMAGE.test(image)) {
+    return { role: "proxy", reason: `reverse proxy image ${image}` };
+  }
+  if (image && DATABASE_IMAGE.test(image)) {
+    return { role: "database", reason: `data store image ${image}` };
+  }
+  const volume = dataVolume(service);
+  if (volume) return { role: "database", reason: `keeps its data in ${volume}` };
+  const httpPort = publishedHttpPort(service);
+  if (!routing && httpPort === undefined) {
+    const env = [...service.environment.keys()].find((k) => DATA_ENV.test(k));
+    if (env) return { role: "database", reason: `sets ${env} (a data store's set-up variable)` };
+  }
+  if (routing)
+    return { role: "app", reason: `routed by the proxy: ${routing.why}`, routing: routing.kind };
+  if (!anyRoutedInFile && httpPort !== undefined) {
+    return { role: "app", reason: `publishes HTTP container port ${httpPort}` };
+  }
+  return { role: "backend", reason: "not a data store and not routed by the proxy" };
+}

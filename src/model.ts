@@ -1,0 +1,173 @@
+import { isAlias, isMap, isScalar, Node, Pair, Scalar, visit, YAMLMap } from "yaml";
+import type { ParsedFile } from "./parse";
+import { parsePort, PortSpec } from "./ports";
+import { detectStyle, FileStyle } from "./style";
+
+/** A top-level `networks` entry. */
+export interface NetworkDecl {
+  key: string;
+  external: boolean;
+  /** The Docker network name the key refers to when it is external. */
+  realName: string;
+  /** Declared with the legacy `external: {name: x}` form. */
+  legacyExternal: boolean;
+}
+
+/** One network a service is attached to, with its per-network settings (aliases, ...). */
+export interface Membership {
+  key: string;
+  settings: Record<string, unknown> | null;
+}
+
+export interface ServiceModel {
+  name: string;
+  /** The `name: {...}` pair under `services`. */
+  pair: Pair;
+  /** The service's own mapping; undefined when the service is an alias or empty. */
+  node: YAMLMap | undefined;
+  /** The service as data, merge keys applied. */
+  data: Record<string, unknown>;
+  /** Networks it is on, in order; null when `network_mode` rules them. */
+  membership: Membership[] | null;
+  /** True when it has no `networks` at all and so sits on the project's `default` network. */
+  implicitNetworks: boolean;
+  ports: PortSpec[];
+  environment: Map<string, string | null>;
+  labels: Map<string, string | null>;
+}
+
+export interface ComposeModel {
+  file: ParsedFile;
+  style: FileStyle;
+  services: ServiceModel[];
+  networks: Map<string, NetworkDecl>;
+  /** Anchors that some alias refers to: editing such a node changes every place that uses it. */
+  referencedAnchors: Set<string>;
+}
+
+/** Reads the services, networks and anchors of a parsed compose file. */
+export function buildModel(file: ParsedFile): ComposeModel {
+  const servicesNode = file.root.get("services", true);
+  const servicesData = (file.data.services ?? {}) as Record<string, Record<string, unknown> | null>;
+  const services: ServiceModel[] = [];
+  if (isMap(servicesNode)) {
+    for (const pair of servicesNode.items) {
+      if (!isScalar(pair.key)) continue;
+      const name = String(pair.key.value);
+      const data = servicesData[name] ?? {};
+      services.push(serviceModel(name, pair, data));
+    }
+  }
+  return {
+    file,
+    style: detectStyle(file.source, file.root),
+    services,
+    networks: readNetworks(file.data.networks),
+    referencedAnchors: referencedAnchors(file),
+  };
+}
+
+function serviceModel(name: string, pair: Pair, data: Record<string, unknown>): ServiceModel {
+  const node = isMap(pair.value) ? pair.value : undefined;
+  const networks = data.networks;
+  let membership: Membership[] | null;
+  if (data.network_mode != null) membership = null;
+  else if (networks == null) membership = [{ key: "default", settings: null }];
+  else membership = readMembership(networks);
+  return {
+    name,
+    pair,
+    node,
+    data,
+    membership,
+    implicitNetworks: data.network_mode == null && networks == null,
+    ports: Array.isArray(data.ports) ? data.ports.map(parsePort) : [],
+    environment: keyValues(data.environment),
+    labels: keyValues(data.labels),
+  };
+}
+
+function readMembership(networks: unknown): Membership[] {
+  if (Array.isArray(networks)) return networks.map((key) => ({ key: String(key), settings: null }));
+  if (networks && typeof networks === "object") {
+    return Object.entries(networks as Record<string, unknown>).map(([key, settings]) => ({
+      key,
+      settings:
+        settings && typeof settings === "object" && !Array.isArray(settings)
+          ? (settings as Record<string, unknown>)
+          : null,
+    }));
+  }
+  return [];
+}
+
+function readNetworks(value: unknown): Map<string, NetworkDecl> {
+  const out = new Map<string, NetworkDecl>();
+  if (!value || typeof value !== "object" || Array.isArray(value)) return out;
+  for (const [key, config] of Object.entries(value as Record<string, unknown>)) {
+    const cfg = (config && typeof config === "object" ? config : {}) as Record<string, unknown>;
+    const ext = cfg.external;
+    const legacyExternal = !!ext && typeof ext === "object" && !Array.isArray(ext);
+    const external = legacyExternal || ext === true || ext === "true";
+    const legacyName = legacyExternal ? (ext as Record<string, unknown>).name : undefined;
+    const realName = String(legacyName ?? cfg.name ?? key);
+    out.set(key, { key, external, realName, legacyExternal });
+  }
+  return out;
+}
+
+/** `environment` / `labels` in map or list form, as key -> value (null when only a key). */
+export function keyValues(value: unknown): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const text = String(item);
+      const eq = text.indexOf("=");
+      if (eq === -1) out.set(text, null);
+      else out.set(text.slice(0, eq), text.slice(eq + 1));
+    }
+  } else if (value && typeof value === "object") {
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      out.set(key, v == null ? null : String(v));
+    }
+  }
+  return out;
+}
+
+function referencedAnchors(file: ParsedFile): Set<string> {
+  const out = new Set<string>();
+  visit(file.doc, {
+    Alias(_key, node) {
+      out.add(node.source);
+    },
+  });
+  return out;
+}
+
+/** The service's own `key: value` pair (not one it gets through a merge key). */
+export function ownPair(service: ServiceModel, key: string): Pair<Scalar, Node | null> | undefined {
+  if (!service.node) return undefined;
+  return service.node.items.find((pair) => isScalar(pair.key) && pair.key.value === key) as
+    Pair<Scalar, Node | null> | undefined;
+}
+
+/** True when the node, or a node inside it, carries an anchor that an alias refers to. */
+export function holdsReferencedAnchor(model: ComposeModel, node: unknown): boolean {
+  if (!node || typeof node !== "object" || model.referencedAnchors.size === 0) return false;
+  let found = false;
+  const check = (n: unknown) => {
+    const anchor = (n as { anchor?: string }).anchor;
+    if (anchor && model.referencedAnchors.has(anchor)) found = true;
+  };
+  check(node);
+  if (isMap(node) || (node as { items?: unknown[] }).items) {
+    visit(node as Node, {
+      Node(_key, n) {
+        if (isAlias(n)) return;
+        check(n);
+        if (found) return visit.BREAK;
+      },
+    });
+  }
+  return found;
+}

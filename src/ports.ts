@@ -1,0 +1,75 @@
+/** One published port of a service, short or long syntax, as composemod reads it. */
+export interface PortSpec {
+  /** The text of the entry as written (short syntax) or a JSON rendering (long syntax). */
+  text: string;
+  hostIp: string | undefined;
+  containerPort: number | undefined;
+  protocol: string;
+  /** Bound to loopback only: not reachable from other hosts. */
+  loopback: boolean;
+}
+
+const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)$/i;
+
+/** Splits `a:b:c` on colons that are not inside `${...}` or `[...]`. */
+function splitColons(spec: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let bracket = false;
+  let current = "";
+  for (let i = 0; i < spec.length; i++) {
+    const ch = spec[i];
+    if (ch === "$" && spec[i + 1] === "{") depth++;
+    else if (ch === "}" && depth > 0) depth--;
+    else if (ch === "[") bracket = true;
+    else if (ch === "]") bracket = false;
+    if (ch === ":" && depth === 0 && !bracket) {
+      parts.push(current);
+      current = "";
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts;
+}
+
+function firstPort(range: string): number | undefined {
+  const match = /^\s*(\d+)/.exec(range);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function parsePort(entry: unknown): PortSpec {
+  if (entry !== null && typeof entry === "object" && !Array.isArray(entry)) {
+    const long = entry as Record<string, unknown>;
+    const hostIp = long.host_ip == null ? undefined : String(long.host_ip);
+    return {
+      text: JSON.stringify(long),
+      hostIp,
+      containerPort: firstPort(String(long.target ?? "")),
+      protocol: String(long.protocol ?? "tcp").toLowerCase(),
+      loopback: hostIp !== undefined && LOOPBACK_HOST.test(hostIp),
+    };
+  }
+  const text = String(entry);
+  const [spec, protocol = "tcp"] = text.split("/");
+  const parts = splitColons(spec);
+  const container = parts[parts.length - 1];
+  const hostIp = parts.length >= 3 ? parts.slice(0, parts.length - 2).join(":") : undefined;
+  return {
+    text,
+    hostIp,
+    containerPort: firstPort(container),
+    protocol: protocol.toLowerCase(),
+    loopback: hostIp !== undefined && LOOPBACK_HOST.test(hostIp.trim()),
+  };
+}
+
+/** Container ports a reverse proxy typically routes HTTP to. */
+export const HTTP_PORTS = new Set([
+  80, 443, 2368, 3000, 3001, 4000, 5000, 5001, 5678, 8000, 8008, 8080, 8081, 8082, 8083, 8088, 8090,
+  8096, 8443, 8888, 9000, 9001, 9080, 9443,
+]);
+
+/** Well-known ports of protocols a HTTP reverse proxy does not carry (ssh, mail, dns, mqtt, ...). */
+export const NON_HTTP_PORTS = new Set([
+  21, 22, 25, 53, 110, 143, 465, 587, 993, 995, 1883, 2222, 3478, 5222, 5269, 5349, 8883, 51820,
+]);

@@ -1,0 +1,87 @@
+import type { Classification } from "./classify";
+import { buildModel, ComposeModel, keyValues } from "./model";
+import type { ParsedFile } from "./parse";
+import { FilePlan, PlanOptions, planFile, sameMembership } from "./plan";
+
+/** Keys of a service that the rewrite may change. */
+const EDITABLE_SERVICE_KEYS = new Set(["networks", "ports", "labels", "environment"]);
+
+function withoutEditable(data: Record<string, unknown>): string {
+  const services: Record<string, unknown> = {};
+  for (const [name, svc] of Object.entries((data.services ?? {}) as Record<string, unknown>)) {
+    if (svc && typeof svc === "object") {
+      services[name] = Object.fromEntries(
+        Object.entries(svc as Record<string, unknown>).filter(
+          ([k]) => !EDITABLE_SERVICE_KEYS.has(k),
+        ),
+      );
+    } else services[name] = svc;
+  }
+  const { networks: _networks, ...rest } = data;
+  return JSON.stringify({ ...rest, services });
+}
+
+/**
+ * Checks that the rewritten file means exactly what the plan said: nothing but networks, ports
+ * and the planned labels changed, every service has its planned networks, and a second run
+ * would find nothing to do. Returns the problems found (none: the result may be written).
+ */
+export function verifyResult(
+  before: ComposeModel,
+  plan: FilePlan,
+  after: ParsedFile,
+  roles: Map<string, Classification>,
+  options: PlanOptions,
+): string[] {
+  const problems: string[] = [];
+  if (withoutEditable(before.file.data) !== withoutEditable(after.data)) {
+    problems.push("a key other than networks, ports, labels or environment changed");
+  }
+  const beforeNets = (before.file.data.networks ?? {}) as Record<string, unknown>;
+  const afterNets = (after.data.networks ?? {}) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(beforeNets)) {
+    if (JSON.stringify(afterNets[key]) !== JSON.stringify(value)) {
+      problems.push(`top-level network \`${key}\` changed`);
+    }
+  }
+  const model = buildModel(after);
+  for (const sp of plan.services) {
+    const was = before.services.find((s) => s.name === sp.name)!;
+    const now = model.services.find((s) => s.name === sp.name);
+    if (!now) {
+      problems.push(`service \`${sp.name}\` disappeared`);
+      continue;
+    }
+    if (!sameMembership(now.membership, sp.after)) {
+      problems.push(
+        `service \`${sp.name}\`: networks are ${describe(now.membership)}, planned ${describe(sp.after)}`,
+      );
+    }
+    const drop = new Set(sp.commentPorts);
+    const wantPorts = was.ports.filter((_p, i) => !drop.has(i)).map((p) => p.text);
+    if (JSON.stringify(now.ports.map((p) => p.text)) !== JSON.stringify(wantPorts)) {
+      problems.push(`service \`${sp.name}\`: ports are not the planned ones`);
+    }
+    if (JSON.stringify([...now.environment]) !== JSON.stringify([...was.environment])) {
+      problems.push(`service \`${sp.name}\`: environment changed`);
+    }
+    const labels = keyValues(now.data.labels);
+    for (const [key, value] of was.labels) {
+      if (labels.get(key) !== value) problems.push(`service \`${sp.name}\`: label ${key} changed`);
+    }
+    for (const key of labels.keys()) {
+      if (!was.labels.has(key) && !sp.addLabels.some(([k]) => k === key)) {
+        problems.push(`service \`${sp.name}\`: unplanned label ${key}`);
+      }
+    }
+  }
+  if (problems.length === 0) {
+    const again = planFile(model, roles, { ...options, proxyNetwork: plan.proxy.realName });
+    if (again.action === "change") problems.push("a second run would change the file again");
+  }
+  return problems;
+}
+
+function describe(list: { key: string }[] | null): string {
+  return list === null ? "(network_mode)" : `[${list.map((m) => m.key).join(", ")}]`;
+}

@@ -1,0 +1,71 @@
+import { isAlias, isSeq, Scalar, YAMLSeq } from "yaml";
+import type { Edit } from "../src/apply-edits";
+import {
+  commentOutLines,
+  insertLinesAfter,
+  isFlow,
+  nodeLines,
+  pairLines,
+} from "../src/block-edits";
+import { holdsReferencedAnchor, ownPair, ServiceModel } from "../src/model";
+import type { ServicePlan } from "../src/plan";
+import { flowText } from "../src/render";
+import { cannotAddKey, serviceKeyColumn, serviceLastLine } from "../src/service-networks";
+import { combineResults, Transform, TransformContext, TransformResult } from "../src/transform";
+
+function commentOut(ctx: TransformContext, plan: ServicePlan): TransformResult {
+  const service = ctx.model.services.find((s) => s.name === plan.name) as ServiceModel;
+  const source = ctx.model.file.source;
+  const result: TransformResult = { edits: [], warnings: [] };
+  const ports = Array.isArray(service.data.ports) ? (service.data.ports as unknown[]) : [];
+  const drop = new Set(plan.commentPorts);
+  const kept = ports.filter((_p, i) => !drop.has(i));
+  const pair = ownPair(service, "ports");
+  if (!pair) {
+    // published through a merge key: override them in the service, the anchor stays as it is
+    const why = cannotAddKey(service);
+    if (why) return { ...result, skip: `${why}; cannot override its ports` };
+    const column = " ".repeat(serviceKeyColumn(ctx, service)!);
+    const lines = [`${column}# ports: ${flowText(ports)}`, `${column}ports: ${flowText(kept)}`];
+    result.edits.push(insertLinesAfter(source, serviceLastLine(ctx, service), lines));
+    return result;
+  }
+  const value = pair.value;
+  if (holdsReferencedAnchor(ctx.model, value)) {
+    return { ...result, skip: `${plan.name}: its ports are shared through an anchor` };
+  }
+  const span = pairLines(source, pair);
+  if (isAlias(value) || isFlow(value)) {
+    const edits: Edit[] = commentOutLines(source, span);
+    if (kept.length) {
+      const column = " ".repeat(source.columnOf((pair.key as Scalar).range![0]));
+      edits.push(insertLinesAfter(source, span.last, [`${column}ports: ${flowText(kept)}`]));
+    }
+    result.edits.push(...edits);
+    return result;
+  }
+  if (!isSeq(value)) return { ...result, skip: `${plan.name}: ports is not a list` };
+  if (kept.length === 0) {
+    result.edits.push(...commentOutLines(source, span));
+    return result;
+  }
+  const items = (value as YAMLSeq).items;
+  for (const index of drop) {
+    const itemSpan = nodeLines(source, items[index]);
+    if (itemSpan) result.edits.push(...commentOutLines(source, itemSpan));
+  }
+  return result;
+}
+
+function apply(ctx: TransformContext): TransformResult {
+  return combineResults(
+    ctx.plan.services.filter((s) => s.commentPorts.length).map((s) => commentOut(ctx, s)),
+  );
+}
+
+export const commentOutPorts: Transform = {
+  name: "comment-out-ports",
+  description:
+    "comments out an app's ports (the proxy carries its traffic) and a database's ports published on all interfaces",
+  apply,
+};
