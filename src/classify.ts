@@ -1,5 +1,5 @@
 import type { ComposeModel, ServiceModel } from "./model";
-import { HTTP_PORTS } from "./ports";
+import { HTTP_PORTS, NON_HTTP_PORTS } from "./ports";
 
 /** The part a service plays in its project; decides where it ends up. */
 export type Role = "app" | "database" | "backend" | "proxy" | "skipped" | "ignore";
@@ -23,7 +23,7 @@ export interface Classification {
 export type RoleOverrides = ReadonlyMap<string, ExplicitRole>;
 
 const PROXY_IMAGE =
-  /(^|\/)(nginx-proxy|acme-companion|letsencrypt-nginx-proxy-companion|docker-letsencrypt-nginx-proxy-companion|traefik|caddy|caddy-docker-proxy|nginx-proxy-manager|swag|docker-gen)(:|@|$)/i;
+  /(^|\/)(nginx-proxy|nginxproxy|acme-companion|letsencrypt-nginx-proxy-companion|docker-letsencrypt-nginx-proxy-companion|traefik|caddy|caddy-docker-proxy|nginx-proxy-manager|swag|docker-gen)(:|@|$)/i;
 
 const DATABASE_IMAGE =
   /(^|\/)(mariadb|mysql|mysql-server|percona|percona-server|postgres|postgresql|postgis|timescaledb|timescaledb-ha|pgvector|pgvecto-rs|mongo|mongodb|mongodb-community-server|redis|redis-stack|redis-stack-server|valkey|keydb|dragonfly|memcached|couchdb|cassandra|scylla|clickhouse|clickhouse-server|influxdb|neo4j|rethinkdb|cockroach|arangodb|elasticsearch|opensearch|mssql\/server|oracle\/database|cratedb|crate|questdb|surrealdb|ferretdb)(:|@|$)/i;
@@ -65,9 +65,16 @@ function dataVolume(service: ServiceModel): string | undefined {
   return undefined;
 }
 
-function publishedHttpPort(service: ServiceModel): number | undefined {
-  return service.ports.find((p) => p.containerPort !== undefined && HTTP_PORTS.has(p.containerPort))
-    ?.containerPort;
+/**
+ * A published container port that looks like a web port: a typical HTTP port, else any TCP port
+ * that is not a well-known port of another protocol (ssh, mail, dns, ...).
+ */
+function publishedWebPort(service: ServiceModel): number | undefined {
+  const tcp = service.ports.filter((p) => p.protocol === "tcp" && p.containerPort !== undefined);
+  return (
+    tcp.find((p) => HTTP_PORTS.has(p.containerPort!)) ??
+    tcp.find((p) => !NON_HTTP_PORTS.has(p.containerPort!))
+  )?.containerPort;
 }
 
 function explicitRole(service: ServiceModel, project: string, overrides: RoleOverrides) {
@@ -114,12 +121,18 @@ export function classifyService(
   if (image && PROXY_IMAGE.test(image)) {
     return { role: "proxy", reason: `reverse proxy image ${image}` };
   }
+  if (!image && PROXY_IMAGE.test(service.name)) {
+    return {
+      role: "proxy",
+      reason: `named like a reverse proxy and has no image to tell otherwise`,
+    };
+  }
   if (image && DATABASE_IMAGE.test(image)) {
     return { role: "database", reason: `data store image ${image}` };
   }
   const volume = dataVolume(service);
   if (volume) return { role: "database", reason: `keeps its data in ${volume}` };
-  const httpPort = publishedHttpPort(service);
+  const httpPort = publishedWebPort(service);
   if (!routing && httpPort === undefined) {
     const env = [...service.environment.keys()].find((k) => DATA_ENV.test(k));
     if (env) return { role: "database", reason: `sets ${env} (a data store's set-up variable)` };
@@ -127,7 +140,10 @@ export function classifyService(
   if (routing)
     return { role: "app", reason: `routed by the proxy: ${routing.why}`, routing: routing.kind };
   if (!anyRoutedInFile && httpPort !== undefined) {
-    return { role: "app", reason: `publishes HTTP container port ${httpPort}` };
+    return {
+      role: "app",
+      reason: `publishes container port ${httpPort} and no service in the file has proxy routing`,
+    };
   }
   return { role: "backend", reason: "not a data store and not routed by the proxy" };
 }

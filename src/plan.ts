@@ -153,6 +153,15 @@ export function planFile(
     );
   }
 
+  const undeclared = participating.flatMap((s) =>
+    s.before!.filter((m) => m.key !== "default" && !model.networks.has(m.key)).map((m) => m.key),
+  );
+  if (undeclared.length) {
+    return skip(
+      `network \`${undeclared[0]}\` is used but not declared in the file (a fragment of a larger project?)`,
+    );
+  }
+
   const isExternal = (key: string) => model.networks.get(key)?.external === true;
   const isProxy = (key: string) => {
     const d = model.networks.get(key);
@@ -187,6 +196,11 @@ export function planFile(
       gone = before.filter((m) => isExternal(m.key));
     } else if (s.role === "backend") {
       gone = before.filter((m) => isProxy(m.key));
+      if (gone.length && !participating.some((o) => o.role === "database")) {
+        warnings.push(
+          `${s.name}: leaves \`${proxyName}\`; the project has no database of its own, so if it uses one of another project on that network, keep it there with --ignore ${s.name}`,
+        );
+      }
       for (const m of before) {
         if (isExternal(m.key) && !isProxy(m.key)) {
           warnings.push(
