@@ -7,8 +7,9 @@ export function scalarText(value: unknown): string {
   return stringify(value, { lineWidth: 0 }).trimEnd();
 }
 
-/** A value in flow style on one line: `[a, b]`, `{aliases: [db]}`. */
-export function flowText(value: unknown): string {
+/** A value in flow style on one line: `[a, b]`, `{aliases: [db]}`; JSON when `json` is set. */
+export function flowText(value: unknown, json = false): string {
+  if (json) return jsonInline(value);
   return stringify(value, {
     collectionStyle: "flow",
     flowCollectionPadding: false,
@@ -40,4 +41,14 @@ export function blockMappingLines(
     } else lines.push(`${pad}${scalarText(key)}: ${scalarText(v)}`);
   }
   return lines;
+}
+
+/** JSON on one line with a space after commas and colons, as hand-written JSON compose files have it. */
+export function jsonInline(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(jsonInline).join(", ")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${jsonInline(v ?? {})}`).join(", ")}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -25,11 +25,23 @@ export function serviceKeyColumn(ctx: TransformContext, service: ServiceModel): 
   return ctx.model.file.source.columnOf(first.range[0]);
 }
 
-/** Last line of a service's own text, where a new key goes. */
+/**
+ * Last line of a service's own text, where a new key goes: after its last key and after the
+ * commented-out lines right below it at the service's key indentation (`#ports:` and the like).
+ */
 export function serviceLastLine(ctx: TransformContext, service: ServiceModel): number {
   const source = ctx.model.file.source;
   const last = service.node!.items[service.node!.items.length - 1];
-  return pairLines(source, last).last;
+  const column = serviceKeyColumn(ctx, service)!;
+  let line = pairLines(source, last).last;
+  while (
+    line + 1 < source.lineCount &&
+    source.isCommentLine(line + 1) &&
+    source.indentOf(line + 1) >= column
+  ) {
+    line++;
+  }
+  return line;
 }
 
 /** A reason the service's mapping cannot take a new key, if there is one. */
@@ -61,11 +73,45 @@ export function renderNetworksBlock(
   return [`${pad}networks:`, ...blockMappingLines(entries, column + style.indent, style)];
 }
 
-function flowMembership(list: Membership[], asMap: boolean): string {
-  if (!asMap) return `[${list.map((m) => scalarText(m.key)).join(", ")}]`;
-  const entries: Record<string, unknown> = {};
-  for (const m of list) entries[m.key] = m.settings ?? {};
-  return flowText(entries);
+/**
+ * A flow collection's new text: entries that stay keep their source text, new ones are quoted
+ * like their neighbours (JSON when the collection's keys are double-quoted).
+ */
+function flowMembership(
+  source: string,
+  value: YAMLSeq | YAMLMap,
+  list: Membership[],
+  asMap: boolean,
+): string {
+  const items = value.items as unknown[];
+  const text = (from: unknown, to: unknown) => source.slice(rangeStart(from), rangeEnd(to ?? from));
+  const json = quoteStyleOf(isMap(value) ? (items[0] as Pair)?.key : items[0]) === "double";
+  const existing = new Map<string, string>();
+  for (const item of items) {
+    if (isMap(value)) {
+      const pair = item as Pair;
+      if (isScalar(pair.key)) existing.set(String(pair.key.value), text(pair.key, pair.value));
+    } else if (isScalar(item)) existing.set(String(item.value), text(item, item));
+  }
+  if (!asMap) {
+    const quote = json ? "double" : quoteStyleOf(items[items.length - 1]);
+    const parts = list.map((m) => existing.get(m.key) ?? quoteAs(quote, m.key, scalarText(m.key)));
+    return `[${parts.join(", ")}]`;
+  }
+  const parts = list.map((m) => {
+    if (isMap(value) && existing.has(m.key) && m.settings === null) return existing.get(m.key)!;
+    const key = json ? JSON.stringify(m.key) : scalarText(m.key);
+    return `${key}: ${flowText(m.settings ?? {}, json)}`;
+  });
+  return `{${parts.join(", ")}}`;
+}
+
+function rangeStart(node: unknown): number {
+  return (node as { range: number[] }).range[0];
+}
+
+function rangeEnd(node: unknown): number {
+  return (node as { range: number[] }).range[1];
 }
 
 /** Edits that turn a service's networks into the planned list. */
@@ -105,7 +151,12 @@ export function rewriteServiceNetworks(ctx: TransformContext, plan: ServicePlan)
     if (valueSpan.first !== valueSpan.last || spanHasComment(source, valueSpan)) {
       return { ...result, skip: `${plan.name}: multi-line flow networks with comments` };
     }
-    const text = flowMembership(after, isMap(value) || needsMapForm(after));
+    const text = flowMembership(
+      source.text,
+      value as YAMLSeq | YAMLMap,
+      after,
+      isMap(value) || needsMapForm(after),
+    );
     result.edits.push({ start: range[0], end: range[1], text });
     return result;
   }

@@ -1,5 +1,12 @@
 import { isMap, isScalar, Pair, Scalar, YAMLMap } from "yaml";
-import { insertLinesAfter, isFlow, pairLines, spanHasComment, nodeLines } from "../src/block-edits";
+import {
+  insertLinesAfter,
+  isFlow,
+  nodeLines,
+  pairLines,
+  quoteStyleOf,
+  spanHasComment,
+} from "../src/block-edits";
 import { blockMappingLines, flowText } from "../src/render";
 import type { Transform, TransformContext, TransformResult } from "../src/transform";
 
@@ -85,7 +92,8 @@ function apply(ctx: TransformContext): TransformResult {
     }
     const range = value.range!;
     const inner = source.text.slice(range[0] + 1, range[1] - 1).trim();
-    const added = flowText(entries).slice(1, -1);
+    const json = quoteStyleOf(value.items[0]?.key) === "double";
+    const added = flowText(entries, json).slice(1, -1);
     result.edits.push({
       start: range[0],
       end: range[1],

@@ -20,6 +20,9 @@ function commentOut(ctx: TransformContext, plan: ServicePlan): TransformResult {
   const ports = Array.isArray(service.data.ports) ? (service.data.ports as unknown[]) : [];
   const drop = new Set(plan.commentPorts);
   const kept = ports.filter((_p, i) => !drop.has(i));
+  if (ctx.model.file.root.flow) {
+    return { ...result, skip: "a JSON-style file has no comments to keep the removed ports in" };
+  }
   const pair = ownPair(service, "ports");
   if (!pair) {
     // published through a merge key: override them in the service, the anchor stays as it is
@@ -39,7 +42,11 @@ function commentOut(ctx: TransformContext, plan: ServicePlan): TransformResult {
     const edits: Edit[] = commentOutLines(source, span);
     if (kept.length) {
       const column = " ".repeat(source.columnOf((pair.key as Scalar).range![0]));
-      edits.push(insertLinesAfter(source, span.last, [`${column}ports: ${flowText(kept)}`]));
+      edits.push(
+        insertLinesAfter(source, span.last, [
+          `${column}ports: ${keptText(source.text, value, drop, kept)}`,
+        ]),
+      );
     }
     result.edits.push(...edits);
     return result;
@@ -55,6 +62,16 @@ function commentOut(ctx: TransformContext, plan: ServicePlan): TransformResult {
     if (itemSpan) result.edits.push(...commentOutLines(source, itemSpan));
   }
   return result;
+}
+
+/** The kept ports in flow style, each in its original text when the ports were a flow list. */
+function keptText(text: string, value: unknown, drop: Set<number>, kept: unknown[]): string {
+  if (!isSeq(value)) return flowText(kept);
+  const items = (value as YAMLSeq).items as { range?: number[] }[];
+  const parts = items.flatMap((item, i) =>
+    drop.has(i) || !item.range ? [] : [text.slice(item.range[0], item.range[1])],
+  );
+  return `[${parts.join(", ")}]`;
 }
 
 function apply(ctx: TransformContext): TransformResult {
