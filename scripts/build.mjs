@@ -16,3 +16,9 @@ await build({
   banner: { js: "#!/usr/bin/env node" },
 });
 await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js" });
+
+// Type declarations for the library's users.
+const { execFileSync } = await import("node:child_process");
+execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
+  stdio: "inherit",
+});

@@ -6,7 +6,7 @@ import { processIO, RunIO, runComposemod } from "./run";
 
 const VERSION = "0.1.0";
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** A network name Docker accepts. */
 function networkName(value: string): string {
@@ -23,10 +23,10 @@ function buildProgram(io: RunIO): Command {
     )
     .version(VERSION)
     .argument("<paths...>", "compose files or directories (walked for compose file names)")
-    .option("-w, --write", "apply the changes in place (atomic write, file mode kept)", false)
-    .option("--check", "change nothing; exit 1 when any file would change", false)
-    .option("--json", "print the JSON report instead of the diff", false)
-    .option("--explain", "print each service's role and the reason", false)
+    .option("-w, --write", "apply the changes in place (atomic write, file mode kept)")
+    .option("--check", "change nothing; exit 1 when any file would change")
+    .option("--json", "print the JSON report instead of the diff")
+    .option("--explain", "print each service's role and the reason")
     .option(
       "--proxy-network <name>",
       "real name of the reverse proxy's external network (default: detected, else proxy)",
@@ -53,11 +53,16 @@ function buildProgram(io: RunIO): Command {
         .default("auto"),
     );
   for (const role of EXPLICIT_ROLES) {
+    const what = {
+      app: "an app",
+      database: "a database",
+      backend: "a backend",
+      ignore: "untouchable",
+    }[role];
     program.option(
       `--${role} <name>`,
-      `treat service NAME (or project/NAME) as ${role === "ignore" ? "untouchable" : `a ${role}`}; repeatable`,
+      `treat service NAME (or project/NAME) as ${what}; repeatable`,
       collect,
-      [],
     );
   }
   program
@@ -65,7 +70,7 @@ function buildProgram(io: RunIO): Command {
       "--no-color",
       "no colour in the diff (also when NO_COLOR is set or output is not a terminal)",
     )
-    .option("-q, --quiet", "print errors only on standard error", false)
+    .option("-q, --quiet", "print errors only on standard error")
     .addHelpText(
       "after",
       "\nExit status: 0 done (or nothing to do), 1 --check found changes, 2 some file had an error.",
@@ -105,10 +110,10 @@ export async function run(
   }
   const options: RunOptions = {
     paths: program.args,
-    write: flags.write,
-    check: flags.check,
-    json: flags.json,
-    explain: flags.explain,
+    write: flags.write === true,
+    check: flags.check === true,
+    json: flags.json === true,
+    explain: flags.explain === true,
     proxyNetwork: flags.proxyNetwork,
     internalNetwork: flags.internalNetwork,
     driver: flags.driver,
@@ -116,7 +121,7 @@ export async function run(
     ports: flags.ports as PortsMode,
     overrides: roleOverrides(flags),
     color: flags.color !== false && isTTY && !env.NO_COLOR,
-    quiet: flags.quiet,
+    quiet: flags.quiet === true,
   };
   return runComposemod(options, io);
 }

@@ -143,13 +143,13 @@ export async function runComposemod(options: RunOptions, io: RunIO): Promise<num
   const reports: FileReport[] = [];
   for (const m of missing) {
     const shown = displayPath(m.path, io.cwd);
-    reports.push(
-      errorReport(
-        shown,
-        "",
-        diagnosticAt(undefined, shown, 0, "read-error", `no such file or directory (${m.message})`),
-      ),
+    const report = errorReport(
+      shown,
+      "",
+      diagnosticAt(undefined, shown, 0, "read-error", `no such file or directory (${m.message})`),
     );
+    reports.push(report);
+    if (!options.json) for (const line of renderFileMessages(report)) io.stderr(line + "\n");
   }
   const explained: string[] = [];
   for (const file of files) {

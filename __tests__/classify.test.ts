@@ -1,0 +1,108 @@
+import { classifyServices } from "../src/classify";
+import { buildModel } from "../src/model";
+import { parseCompose } from "../src/parse";
+
+function roles(text: string, overrides = new Map()) {
+  const parsed = parseCompose(text, "compose.yaml");
+  if (parsed.kind !== "ok") throw new Error(parsed.kind);
+  const result = classifyServices(buildModel(parsed.file), "blog", overrides);
+  return Object.fromEntries([...result].map(([name, c]) => [name, c.role]));
+}
+
+describe("classifyServices", () => {
+  test.each([
+    ["mariadb:11", "database"],
+    ["docker.io/library/postgres:16-alpine", "database"],
+    ["bitnami/postgresql:16", "database"],
+    ["pgvector/pgvector:pg16", "database"],
+    ["ghcr.io/immich-app/postgres:14", "database"],
+    ["redis:7", "database"],
+    ["valkey/valkey:8", "database"],
+    ["mcr.microsoft.com/mssql/server:2022-latest", "database"],
+    ["docker.elastic.co/elasticsearch/elasticsearch:8.15.0", "database"],
+    ["redis-commander:latest", "backend"],
+    ["mongo-express:1", "backend"],
+    ["traefik:v3.1", "proxy"],
+    ["nginxproxy/nginx-proxy:1.6", "proxy"],
+    ["jc21/nginx-proxy-manager:latest", "proxy"],
+    ["lscr.io/linuxserver/swag", "proxy"],
+    ["nginx:alpine", "backend"],
+  ])("image %s is a %s", (image, role) => {
+    expect(roles(`services:\n  s:\n    image: ${image}\n`).s).toBe(role);
+  });
+
+  test("data-store evidence without a known image", () => {
+    const text = `services:
+  a:
+    build: ./db
+    volumes:
+      - ./data:/var/lib/postgresql/data
+  b:
+    build: ./mongo
+    environment:
+      MONGO_INITDB_ROOT_USERNAME: root
+`;
+    expect(roles(text)).toEqual({ a: "database", b: "database" });
+  });
+
+  test("an app that only connects to a database is not one", () => {
+    const text = `services:
+  web:
+    image: ghcr.io/x/web
+    environment:
+      POSTGRES_PASSWORD: x
+      VIRTUAL_HOST: web.example.org
+`;
+    expect(roles(text).web).toBe("app");
+  });
+
+  test("routing evidence makes apps; without any, a published web port does", () => {
+    const routed = `services:
+  web:
+    image: x/web
+    labels: ["traefik.enable=true", "traefik.http.routers.web.rule=Host(\`a\`)"]
+  admin:
+    image: x/admin
+    ports: ["8080:80"]
+  caddyapp:
+    image: x/c
+    labels:
+      caddy: c.example.org
+`;
+    expect(roles(routed)).toEqual({ web: "app", admin: "backend", caddyapp: "app" });
+    const unrouted = `services:
+  web:
+    image: x/web
+    ports: ["8080:80"]
+  mail:
+    image: x/mail
+    ports: ["25:25"]
+`;
+    expect(roles(unrouted)).toEqual({ web: "app", mail: "backend" });
+  });
+
+  test("traefik.enable=false is no routing", () => {
+    const text = `services:\n  w:\n    image: x\n    labels:\n      traefik.enable: "false"\n`;
+    expect(roles(text).w).toBe("backend");
+  });
+
+  test("network_mode services are skipped", () => {
+    expect(roles(`services:\n  v:\n    image: postgres\n    network_mode: host\n`).v).toBe(
+      "skipped",
+    );
+  });
+
+  test("x-composemod and command-line overrides win", () => {
+    const text = `services:
+  cache:
+    image: redis:7
+    x-composemod:
+      role: backend
+  api:
+    image: x/api
+`;
+    expect(roles(text)).toEqual({ cache: "backend", api: "backend" });
+    expect(roles(text, new Map([["blog/api", "app"]])).api).toBe("app");
+    expect(roles(text, new Map([["cache", "ignore"]])).cache).toBe("ignore");
+  });
+});
