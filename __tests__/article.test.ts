@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { unifiedDiff } from "../src/diff";
 import { migrateText } from "../src/migrate";
 import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
 
@@ -62,4 +63,16 @@ test("the article's first snippet (ports, no proxy yet) is already isolated and 
   expect(result.reason).toMatch(/already isolated/);
   expect(result.services["martin-wiki-db"].role).toBe("database");
   expect(result.services["martin-mediawiki"].role).toBe("app");
+});
+
+test("the README's before/after is what composemod prints", () => {
+  const readme = readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Before and after"));
+  const input = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+  const shown = /```diff\n([\s\S]*?)```/.exec(section)![1];
+  const result = migrateText(input, "docker-compose.yml", {
+    ...DEFAULT_PLAN_OPTIONS,
+    internalNetwork: "internal_network",
+  });
+  expect(unifiedDiff("docker-compose.yml", input, result.output)).toBe(shown);
 });
