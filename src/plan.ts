@@ -279,7 +279,12 @@ export function planFile(
       if (svc.implicitNetworks && replaced !== -1 && differs(s.name)) {
         const rest = list.filter((m) => m.key !== "default");
         const hasInternal = rest.some((m) => m.key === internal);
-        after.set(s.name, hasInternal ? rest : [{ key: internal, settings: null }, ...rest]);
+        // a lone service has nobody to talk to on a project network
+        const alone = all.length === 1 && rest.length > 0;
+        after.set(
+          s.name,
+          hasInternal || alone ? rest : [{ key: internal, settings: null }, ...rest],
+        );
         progress = true;
       }
     }
