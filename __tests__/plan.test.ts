@@ -179,3 +179,47 @@ networks:
     expect(data.services.db.networks).toEqual(["internal"]);
   });
 });
+
+describe("anchors", () => {
+  test("a networks block anchored in one service and aliased by another is edited when both are rewritten", () => {
+    const { status, data, output } = migrate(`services:
+  app:
+    image: x
+    environment: {VIRTUAL_HOST: a}
+    networks: &nets
+      - proxy
+  db:
+    image: mariadb
+    networks: *nets
+networks:
+  proxy: {external: true}
+`);
+    expect(status).toBe("changed");
+    expect(data.services.app.networks).toEqual(["proxy", "internal"]);
+    expect(data.services.db.networks).toEqual(["internal"]);
+    expect(output).toContain("networks: &nets\n");
+  });
+
+  test("an anchored networks block that an untouched service still uses is not edited", () => {
+    const result = migrate(
+      `services:
+  app:
+    image: x
+    environment: {VIRTUAL_HOST: a}
+  db:
+    image: mariadb
+    networks: &nets
+      - proxy
+  legacy:
+    image: x/legacy
+    networks: *nets
+networks:
+  proxy: {external: true}
+`,
+      { overrides: new Map([["legacy", "ignore"]]) },
+    );
+    expect(result.status).toBe("skipped");
+    expect(result.reason).toMatch(/shared through an anchor/);
+    expect(result.output).toBe(result.output);
+  });
+});

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, Node, Pair, Scalar, visit, YAMLMap } from "yaml";
+import { Alias, isAlias, isCollection, isMap, isScalar, Node, Pair, Scalar, visit, YAMLMap } from "yaml";
 import type { ParsedFile } from "./parse";
 import { parsePort, PortSpec } from "./ports";
 import { detectStyle, FileStyle } from "./style";
@@ -41,8 +41,8 @@ export interface ComposeModel {
   style: FileStyle;
   services: ServiceModel[];
   networks: Map<string, NetworkDecl>;
-  /** Anchors that some alias refers to: editing such a node changes every place that uses it. */
-  referencedAnchors: Set<string>;
+  /** Anchors that some alias refers to, with those aliases: editing such a node changes every place that uses it. */
+  referencedAnchors: Map<string, Alias[]>;
 }
 
 /** Reads the services, networks and anchors of a parsed compose file. */
@@ -134,11 +134,11 @@ export function keyValues(value: unknown): Map<string, string | null> {
   return out;
 }
 
-function referencedAnchors(file: ParsedFile): Set<string> {
-  const out = new Set<string>();
+function referencedAnchors(file: ParsedFile): Map<string, Alias[]> {
+  const out = new Map<string, Alias[]>();
   visit(file.doc, {
     Alias(_key, node) {
-      out.add(node.source);
+      out.set(node.source, [...(out.get(node.source) ?? []), node]);
     },
   });
   return out;
@@ -151,23 +151,26 @@ export function ownPair(service: ServiceModel, key: string): Pair<Scalar, Node |
     Pair<Scalar, Node | null> | undefined;
 }
 
-/** True when the node, or a node inside it, carries an anchor that an alias refers to. */
-export function holdsReferencedAnchor(model: ComposeModel, node: unknown): boolean {
-  if (!node || typeof node !== "object" || model.referencedAnchors.size === 0) return false;
-  let found = false;
+/** The aliases that refer to an anchor on the node or on a node inside it. */
+export function aliasesInto(model: ComposeModel, node: unknown): Alias[] {
+  if (!node || typeof node !== "object" || model.referencedAnchors.size === 0) return [];
+  const found: Alias[] = [];
   const check = (n: unknown) => {
     const anchor = (n as { anchor?: string }).anchor;
-    if (anchor && model.referencedAnchors.has(anchor)) found = true;
+    if (anchor) found.push(...(model.referencedAnchors.get(anchor) ?? []));
   };
   check(node);
-  if (isMap(node) || (node as { items?: unknown[] }).items) {
+  if (isCollection(node)) {
     visit(node as Node, {
       Node(_key, n) {
-        if (isAlias(n)) return;
-        check(n);
-        if (found) return visit.BREAK;
+        if (!isAlias(n)) check(n);
       },
     });
   }
   return found;
+}
+
+/** True when the node, or a node inside it, carries an anchor that an alias refers to. */
+export function holdsReferencedAnchor(model: ComposeModel, node: unknown): boolean {
+  return aliasesInto(model, node).length > 0;
 }

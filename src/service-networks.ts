@@ -13,7 +13,7 @@ import {
   trailingComment,
 } from "./block-edits";
 import { dashColumn } from "./style";
-import { holdsReferencedAnchor, Membership, ownPair, ServiceModel } from "./model";
+import { aliasesInto, Membership, ownPair, ServiceModel } from "./model";
 import type { ServicePlan } from "./plan";
 import { blockMappingLines, flowText, scalarText } from "./render";
 import type { TransformContext, TransformResult } from "./transform";
@@ -130,7 +130,7 @@ export function rewriteServiceNetworks(ctx: TransformContext, plan: ServicePlan)
     return result;
   }
   const value = pair.value;
-  if (holdsReferencedAnchor(ctx.model, value)) {
+  if (!aliasesLeaveWithTheRewrite(ctx, value)) {
     return { ...result, skip: `${plan.name}: its networks are shared through an anchor` };
   }
   const span = pairLines(source, pair as Pair);
@@ -163,6 +163,22 @@ export function rewriteServiceNetworks(ctx: TransformContext, plan: ServicePlan)
   if (isSeq(value)) return rewriteBlockSequence(ctx, plan, value, result);
   if (isMap(value)) return rewriteBlockMap(ctx, plan, value, result);
   return { ...result, skip: `${plan.name}: networks is neither a list nor a mapping` };
+}
+
+/**
+ * An anchored networks block may be edited when every alias to it is the `networks` value of a
+ * service whose networks are written out too: those aliases are replaced, so the edit reaches no
+ * one else.
+ */
+function aliasesLeaveWithTheRewrite(ctx: TransformContext, value: unknown): boolean {
+  const aliases = aliasesInto(ctx.model, value);
+  return aliases.every((alias) =>
+    ctx.plan.services.some((sp) => {
+      if (!sp.networksChanged) return false;
+      const service = ctx.model.services.find((s) => s.name === sp.name)!;
+      return ownPair(service, "networks")?.value === alias;
+    }),
+  );
 }
 
 /** Item lines of a block collection, each with the comment lines that belong to no item. */
