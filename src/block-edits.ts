@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isScalar, Node, Pair, Scalar } from "yaml";
+import { isCollection, isScalar, Pair, Scalar } from "yaml";
 import type { Edit } from "./apply-edits";
 import type { SourceText } from "./source";
 
@@ -38,14 +38,11 @@ export function isFlow(node: unknown): boolean {
   return isCollection(node) && node.flow === true;
 }
 
-export function isAliasNode(node: unknown): boolean {
-  return isAlias(node);
-}
-
 /** Inserts whole lines after `line`, in the file's line ending, keeping its final-newline habit. */
 export function insertLinesAfter(source: SourceText, line: number, lines: string[]): Edit {
   const at = source.lineContentEnd(line);
-  return { start: at, end: at, text: lines.map((l) => source.eol + l).join("") };
+  const eol = source.eolOf(line);
+  return { start: at, end: at, text: lines.map((l) => eol + l).join("") };
 }
 
 /** Replaces lines first..last (their text, not the final line ending) with `lines`. */
@@ -53,7 +50,7 @@ export function replaceLines(source: SourceText, span: LineSpan, lines: string[]
   return {
     start: source.lineStart(span.first),
     end: source.lineContentEnd(span.last),
-    text: lines.join(source.eol),
+    text: lines.join(source.eolOf(span.first)),
   };
 }
 
@@ -62,14 +59,16 @@ export function replaceLines(source: SourceText, span: LineSpan, lines: string[]
  * smallest indentation, on every line that is not blank.
  */
 export function commentOutLines(source: SourceText, span: LineSpan): Edit[] {
+  // the block's own lines set the column; a comment further left keeps its place
   let column = Infinity;
   for (let l = span.first; l <= span.last; l++) {
-    if (!source.isBlankLine(l)) column = Math.min(column, source.indentOf(l));
+    if (!source.isBlankLine(l) && !source.isCommentLine(l))
+      column = Math.min(column, source.indentOf(l));
   }
   const edits: Edit[] = [];
   for (let l = span.first; l <= span.last; l++) {
     if (source.isBlankLine(l)) continue;
-    const at = source.lineStart(l) + column;
+    const at = source.lineStart(l) + Math.min(column, source.indentOf(l));
     edits.push({ start: at, end: at, text: "# " });
   }
   return edits;
@@ -116,5 +115,3 @@ export function spanHasComment(source: SourceText, span: LineSpan): boolean {
   }
   return false;
 }
-
-export type { Node };

@@ -31,8 +31,10 @@ const DATABASE_IMAGE =
 const DATA_DIRS = ["/var/lib/mysql", "/var/lib/postgresql/data", "/var/lib/postgresql", "/data/db"];
 const DATA_ENV = /^(MYSQL_ROOT_PASSWORD|MARIADB_ROOT_PASSWORD|POSTGRES_PASSWORD|MONGO_INITDB_\w+)$/;
 
+/** The image, with `${VAR:-default}` read as its default. */
 function imageOf(service: ServiceModel): string | undefined {
-  return typeof service.data.image === "string" ? service.data.image : undefined;
+  if (typeof service.data.image !== "string") return undefined;
+  return service.data.image.replace(/\$\{\w+:?-([^}]*)\}/g, "$1");
 }
 
 /** How the service asks a reverse proxy to route to it, if it does. */
@@ -88,6 +90,28 @@ function explicitRole(service: ServiceModel, project: string, overrides: RoleOve
   return undefined;
 }
 
+/** What the file as a whole says about which services the proxy routes to. */
+export interface FileEvidence {
+  /** Some service has routing labels or variables. */
+  anyRouted: boolean;
+  /** Some service that is not a data store publishes a web port. */
+  anyWebPort: boolean;
+  /** External network keys of the file. */
+  externalNetworks: ReadonlySet<string>;
+}
+
+function fileEvidence(model: ComposeModel): FileEvidence {
+  return {
+    anyRouted: model.services.some((s) => routingEvidence(s) !== undefined),
+    anyWebPort: model.services.some(
+      (s) => !DATABASE_IMAGE.test(imageOf(s) ?? "") && publishedWebPort(s) !== undefined,
+    ),
+    externalNetworks: new Set(
+      [...model.networks.values()].filter((d) => d.external).map((d) => d.key),
+    ),
+  };
+}
+
 /** Gives every service of a file a role and a reason a person can read; first rule that matches wins. */
 export function classifyServices(
   model: ComposeModel,
@@ -95,18 +119,23 @@ export function classifyServices(
   overrides: RoleOverrides = new Map(),
 ): Map<string, Classification> {
   const out = new Map<string, Classification>();
-  const anyRouted = model.services.some((s) => routingEvidence(s) !== undefined);
+  const evidence = fileEvidence(model);
   for (const service of model.services) {
-    out.set(service.name, classifyService(service, project, overrides, anyRouted));
+    out.set(service.name, classifyService(service, project, overrides, evidence));
   }
   return out;
 }
 
+/**
+ * The role of one service. Without routing anywhere in the file, the app is the service that
+ * publishes a web port; without that either (its ports already commented out, say), it is the
+ * service that is on an external network, which keeps a second run from undoing the first.
+ */
 export function classifyService(
   service: ServiceModel,
   project: string,
   overrides: RoleOverrides,
-  anyRoutedInFile: boolean,
+  file: FileEvidence,
 ): Classification {
   const routing = routingEvidence(service);
   const explicit = explicitRole(service, project, overrides);
@@ -132,17 +161,25 @@ export function classifyService(
   }
   const volume = dataVolume(service);
   if (volume) return { role: "database", reason: `keeps its data in ${volume}` };
-  const httpPort = publishedWebPort(service);
-  if (!routing && httpPort === undefined) {
+  const webPort = publishedWebPort(service);
+  if (!routing && webPort === undefined) {
     const env = [...service.environment.keys()].find((k) => DATA_ENV.test(k));
     if (env) return { role: "database", reason: `sets ${env} (a data store's set-up variable)` };
   }
-  if (routing)
+  if (routing) {
     return { role: "app", reason: `routed by the proxy: ${routing.why}`, routing: routing.kind };
-  if (!anyRoutedInFile && httpPort !== undefined) {
+  }
+  if (!file.anyRouted && webPort !== undefined) {
     return {
       role: "app",
-      reason: `publishes container port ${httpPort} and no service in the file has proxy routing`,
+      reason: `publishes container port ${webPort} and no service in the file has proxy routing`,
+    };
+  }
+  const external = (service.membership ?? []).find((m) => file.externalNetworks.has(m.key));
+  if (!file.anyRouted && !file.anyWebPort && external) {
+    return {
+      role: "app",
+      reason: `on external network \`${external.key}\` and nothing in the file says which service the proxy routes to`,
     };
   }
   return { role: "backend", reason: "not a data store and not routed by the proxy" };

@@ -2,7 +2,8 @@ import { TRANSFORMS } from "../transforms";
 import { applyEdits, Edit, OverlappingEditsError } from "./apply-edits";
 import { classifyServices, Classification, Role, RoleOverrides } from "./classify";
 import { Diagnostic, diagnosticAt } from "./diagnostic";
-import { buildModel } from "./model";
+import { visit } from "yaml";
+import { buildModel, ComposeModel } from "./model";
 import { parseCompose } from "./parse";
 import { FilePlan, PlanOptions, planFile } from "./plan";
 import { combineResults } from "./transform";
@@ -27,6 +28,8 @@ export interface MigrateResult {
   plan?: FilePlan;
   /** The file's top-level `name:`, when it sets one. */
   project?: string;
+  /** The edits that made `output`, when it changed. */
+  edits?: Edit[];
 }
 
 export interface MigrateOptions extends PlanOptions {
@@ -76,6 +79,10 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
   if (result.skip) {
     return { ...base, services, warnings, status: "skipped", reason: result.skip, plan };
   }
+  const shared = editsReachingAliases(model, result.edits);
+  if (shared) {
+    return { ...base, services, warnings, status: "skipped", reason: shared, plan };
+  }
   const fail = (message: string, offset = 0): MigrateResult => {
     const diagnostic = diagnosticAt(parsed.file.source, path, offset, "verify-failed", message);
     return {
@@ -108,7 +115,7 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
       firstEdit(result.edits),
     );
   }
-  const problems = verifyResult(model, plan, reparsed.file, roles, options);
+  const problems = verifyResult(model, plan, reparsed.file, { ...options, project });
   if (problems.length) {
     return fail(
       `the rewrite did not verify: ${problems.join("; ")}; left unchanged`,
@@ -117,7 +124,43 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
   }
   if (output === text)
     return { ...base, services, warnings, status: "unchanged", reason: plan.reason, plan };
-  return { ...base, services, warnings, output, status: "changed", reason: plan.reason, plan };
+  return {
+    ...base,
+    services,
+    warnings,
+    output,
+    status: "changed",
+    reason: plan.reason,
+    plan,
+    edits: result.edits,
+  };
+}
+
+/**
+ * A reason to leave the file alone when an edit lands inside an anchored node that an alias
+ * elsewhere still refers to: the edit would change that other place too. An alias that an edit
+ * replaces whole is not a problem.
+ */
+function editsReachingAliases(model: ComposeModel, edits: Edit[]): string | undefined {
+  if (model.referencedAnchors.size === 0) return undefined;
+  const inside = (range: number[], e: Edit) =>
+    e.start < range[1] && (e.end > range[0] || (e.start === e.end && e.start > range[0]));
+  const replaced = (range: number[]) =>
+    edits.some((e) => e.end > e.start && e.start <= range[0] && range[1] <= e.end);
+  let reason: string | undefined;
+  visit(model.file.doc, {
+    Node(_key, node) {
+      const anchor = (node as { anchor?: string }).anchor;
+      const range = node.range;
+      if (!anchor || !range || !model.referencedAnchors.has(anchor)) return undefined;
+      if (!edits.some((e) => inside(range, e))) return undefined;
+      const aliases = model.referencedAnchors.get(anchor)!;
+      if (aliases.every((a) => a.range && replaced(a.range))) return undefined;
+      reason = `an edit would change &${anchor}, which other places of the file use too`;
+      return visit.BREAK;
+    },
+  });
+  return reason;
 }
 
 function firstEdit(edits: Edit[]): number {

@@ -1,4 +1,15 @@
-import { Alias, isAlias, isCollection, isMap, isScalar, Node, Pair, Scalar, visit, YAMLMap } from "yaml";
+import {
+  Alias,
+  isAlias,
+  isCollection,
+  isMap,
+  isScalar,
+  Node,
+  Pair,
+  Scalar,
+  visit,
+  YAMLMap,
+} from "yaml";
 import type { ParsedFile } from "./parse";
 import { parsePort, PortSpec } from "./ports";
 import { detectStyle, FileStyle } from "./style";
@@ -53,7 +64,8 @@ export function buildModel(file: ParsedFile): ComposeModel {
   if (isMap(servicesNode)) {
     for (const pair of servicesNode.items) {
       if (!isScalar(pair.key)) continue;
-      const name = String(pair.key.value);
+      // as the data has it: a `null` key is the empty string there
+      const name = pair.key.value === null ? "" : String(pair.key.value);
       const data = servicesData[name] ?? {};
       services.push(serviceModel(name, pair, data));
     }
@@ -72,15 +84,17 @@ function serviceModel(name: string, pair: Pair, data: Record<string, unknown>): 
   const networks = data.networks;
   let membership: Membership[] | null;
   if (data.network_mode != null) membership = null;
-  else if (networks == null) membership = [{ key: "default", settings: null }];
   else membership = readMembership(networks);
+  // no networks, or an empty list or mapping: Compose puts the service on `default`
+  const implicit = data.network_mode == null && membership !== null && membership.length === 0;
+  if (implicit) membership = [{ key: "default", settings: null }];
   return {
     name,
     pair,
     node,
     data,
     membership,
-    implicitNetworks: data.network_mode == null && networks == null,
+    implicitNetworks: implicit,
     ports: Array.isArray(data.ports) ? data.ports.map(parsePort) : [],
     environment: keyValues(data.environment),
     labels: keyValues(data.labels),
@@ -92,8 +106,12 @@ function readMembership(networks: unknown): Membership[] {
   if (networks && typeof networks === "object") {
     return Object.entries(networks as Record<string, unknown>).map(([key, settings]) => ({
       key,
+      // `proxy:`, `proxy: {}` and `proxy: null` all mean: on it, with no settings
       settings:
-        settings && typeof settings === "object" && !Array.isArray(settings)
+        settings &&
+        typeof settings === "object" &&
+        !Array.isArray(settings) &&
+        Object.keys(settings).length
           ? (settings as Record<string, unknown>)
           : null,
     }));

@@ -37,7 +37,10 @@ export function parseCompose(text: string, path: string): ParseOutcome {
   const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: false });
   const [error] = doc.errors;
   if (error) {
-    const message = error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
+    const message =
+      error.code === "MULTIPLE_DOCS"
+        ? "several YAML documents in one file; a compose file is one document"
+        : error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
     return fail(error.pos[0], YAML_CODES[error.code] ?? "yaml-syntax", message);
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value == null)) {
@@ -76,9 +79,16 @@ export function parseCompose(text: string, path: string): ParseOutcome {
   }
   if (isMap(services)) {
     for (const pair of services.items) {
-      const name = isScalar(pair.key) ? String(pair.key.value) : "?";
-      const value = (record.services as Record<string, unknown>)[name];
-      if (value !== null && (typeof value !== "object" || Array.isArray(value))) {
+      if (isScalar(pair.key) && typeof pair.key.value === "symbol") {
+        return {
+          kind: "skipped",
+          reason: "services come in through a merge key (<<), which composemod does not edit",
+        };
+      }
+      const value = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
+      const empty = value == null || (isScalar(value) && value.value == null);
+      if (!empty && !isMap(value)) {
+        const name = isScalar(pair.key) ? String(pair.key.source ?? pair.key.value) : "?";
         return fail(
           rangeStart(pair.value ?? pair.key),
           "invalid-service",

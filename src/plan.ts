@@ -1,4 +1,4 @@
-import type { Classification, Role } from "./classify";
+import { Classification, Role, routingEvidence } from "./classify";
 import { isCollection } from "yaml";
 import {
   ComposeModel,
@@ -51,12 +51,18 @@ export interface FilePlan {
   warnings: string[];
 }
 
-/** The external network the file's routed services (else its apps) are already on, if one stands out. */
+const PROXY_LIKE_NAME = /proxy|traefik|caddy|nginx|web|edge|ingress|public|frontend/i;
+
+/**
+ * The external network the file's routed services (else its apps) are already on: the one most
+ * of them share, a proxy-like name breaking a tie. Several candidates are reported, so that the
+ * choice is never silent.
+ */
 function detectProxyNetwork(
   model: ComposeModel,
   roles: Map<string, Classification>,
-): string | undefined {
-  const count = (pick: (c: Classification) => boolean) => {
+): { name: string; others: string[] } | undefined {
+  const rank = (pick: (c: Classification) => boolean) => {
     const seen = new Map<string, number>();
     for (const service of model.services) {
       const c = roles.get(service.name);
@@ -66,9 +72,12 @@ function detectProxyNetwork(
         if (decl?.external) seen.set(decl.realName, (seen.get(decl.realName) ?? 0) + 1);
       }
     }
-    return [...seen.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const score = (name: string) => seen.get(name)! * 2 + (PROXY_LIKE_NAME.test(name) ? 1 : 0);
+    return [...seen.keys()].sort((a, b) => score(b) - score(a) || a.localeCompare(b));
   };
-  return count((c) => c.routing !== undefined) ?? count((c) => c.role === "app");
+  const ranked = rank((c) => c.routing !== undefined);
+  const names = ranked.length ? ranked : rank((c) => c.role === "app");
+  return names.length ? { name: names[0], others: names.slice(1) } : undefined;
 }
 
 function freeKey(model: ComposeModel, wanted: string): string {
@@ -83,7 +92,8 @@ export function planFile(
   options: PlanOptions,
 ): FilePlan {
   const warnings: string[] = [];
-  const proxyName = options.proxyNetwork ?? detectProxyNetwork(model, roles) ?? "proxy";
+  const detected = options.proxyNetwork ? undefined : detectProxyNetwork(model, roles);
+  const proxyName = options.proxyNetwork ?? detected?.name ?? "proxy";
   const existingProxy = [...model.networks.values()].find(
     (d) => d.external && d.realName === proxyName,
   );
@@ -146,6 +156,18 @@ export function planFile(
       ...plan,
       reason: "only databases: a shared database service, reaching it is its purpose",
     };
+  }
+  if (detected?.others.length) {
+    warnings.push(
+      `took \`${proxyName}\` for the proxy network; \`${detected.others.join("`, `")}\` could be it too (set --proxy-network to choose)`,
+    );
+  }
+  for (const s of participating) {
+    if (s.role === "database" && routingEvidence(serviceOf(model, s.name))) {
+      warnings.push(
+        `${s.name}: has proxy routing but is a data store, so it leaves the proxy network; give it --app ${s.name} if the proxy must reach it`,
+      );
+    }
   }
   if (internalDecl?.external) {
     return skip(
@@ -269,6 +291,44 @@ export function planFile(
     }
   }
   const all = services.filter((s) => s.before);
+  // network identity -> the services on it before, so that only real neighbours are compared
+  const membersBefore = new Map<string, ServicePlan[]>();
+  for (const s of all) {
+    for (const m of s.before!) {
+      const id = identity(m.key);
+      const list = membersBefore.get(id) ?? [];
+      list.push(s);
+      membersBefore.set(id, list);
+    }
+  }
+  const onAfter = (name: string) => new Set(current(name)!.map((m) => identity(m.key)));
+  const sharesAfter = (a: string, b: string) => {
+    const mine = onAfter(a);
+    return current(b)!.some((m) => mine.has(identity(m.key)));
+  };
+  /** Gives two services that lost their last shared network one again; true when something changed. */
+  const repair = (a: ServicePlan, b: ServicePlan): boolean => {
+    if (changeable.has(a.name) && changeable.has(b.name)) {
+      const x = addInternal(a.name);
+      const y = addInternal(b.name);
+      return x || y;
+    }
+    const [moved, fixed] = changeable.has(a.name) ? [a, b] : [b, a];
+    if (!changeable.has(moved.name)) return false;
+    const back = fixed.before!.find(
+      (m) =>
+        moved.before!.some((o) => identity(o.key) === identity(m.key)) &&
+        !removed.get(moved.name)!.some((r) => identity(r.key) === identity(m.key)),
+    );
+    if (back) {
+      after.set(moved.name, [...after.get(moved.name)!, { key: back.key, settings: null }]);
+      return true;
+    }
+    warnings.push(
+      `${moved.name}: no longer shares a network with \`${fixed.name}\` (${fixed.role}), which composemod leaves alone`,
+    );
+    return false;
+  };
   for (let round = 0; round < all.length * 4 + 4; round++) {
     let progress = false;
     for (const s of participating) {
@@ -288,31 +348,14 @@ export function planFile(
         progress = true;
       }
     }
-    for (let i = 0; i < all.length; i++) {
-      for (let j = i + 1; j < all.length; j++) {
-        const a = all[i];
-        const b = all[j];
-        const sharedBefore = shares(a.before!, b.before!, identity);
-        if (!sharedBefore || shares(current(a.name)!, current(b.name)!, identity)) continue;
-        if (changeable.has(a.name) && changeable.has(b.name)) {
-          progress = addInternal(a.name) || progress;
-          progress = addInternal(b.name) || progress;
-          continue;
-        }
-        const [moved, fixed] = changeable.has(a.name) ? [a, b] : [b, a];
-        if (!changeable.has(moved.name)) continue;
-        const back = fixed.before!.find(
-          (m) =>
-            moved.before!.some((o) => identity(o.key) === identity(m.key)) &&
-            !removed.get(moved.name)!.some((r) => identity(r.key) === identity(m.key)),
-        );
-        if (back) {
-          after.set(moved.name, [...after.get(moved.name)!, { key: back.key, settings: null }]);
-          progress = true;
-        } else {
-          warnings.push(
-            `${moved.name}: no longer shares a network with \`${fixed.name}\` (${fixed.role}), which composemod leaves alone`,
-          );
+    for (const [id, members] of membersBefore) {
+      if (members.length < 2) continue;
+      for (const a of members) {
+        if (onAfter(a.name).has(id)) continue;
+        // `a` left this network: every other member it no longer meets anywhere gets repaired
+        for (const b of members) {
+          if (b === a || sharesAfter(a.name, b.name)) continue;
+          progress = repair(a, b) || progress;
         }
       }
     }
@@ -369,6 +412,11 @@ export function planFile(
   }
   plan.proxy.used = usesKey(proxyKey);
   plan.proxy.declare = plan.proxy.used && !existingProxy;
+  if (plan.proxy.declare) {
+    warnings.push(
+      `\`${proxyName}\` is declared as an external network: it must exist before \`docker compose up\` (the proxy's stack creates it, or \`docker network create ${proxyName}\`)`,
+    );
+  }
   const changes = participating.some(
     (s) => s.networksChanged || s.commentPorts.length || s.addLabels.length,
   );
@@ -379,6 +427,7 @@ export function planFile(
         "already isolated: databases are on project networks only and apps on the proxy network",
     };
   }
+  plan.warnings.splice(0, plan.warnings.length, ...new Set(plan.warnings));
   return { ...plan, action: "change", reason: "isolates databases from other projects" };
 }
 
@@ -437,13 +486,12 @@ function mergeSettings(
   return out;
 }
 
-/** Same networks in the same order with the same settings. */
+/** Same networks with the same settings; order does not matter to Compose. */
 export function sameMembership(a: Membership[] | null, b: Membership[] | null): boolean {
   if (a === null || b === null) return a === b;
   if (a.length !== b.length) return false;
-  return a.every(
-    (m, i) => m.key === b[i].key && JSON.stringify(m.settings) === JSON.stringify(b[i].settings),
-  );
+  const settings = new Map(b.map((m) => [m.key, JSON.stringify(m.settings)]));
+  return a.every((m) => settings.get(m.key) === JSON.stringify(m.settings));
 }
 
 /** Labels written in the service itself, as a list or mapping composemod can add an entry to. */

@@ -1,20 +1,29 @@
 import { stringify } from "yaml";
 import type { FileStyle } from "./style";
 
-/** A scalar as YAML writes it: plain when that reads back the same, quoted otherwise. */
+/**
+ * Plain scalars that YAML 1.1 readers (docker-compose v1, PyYAML) take for something other than
+ * a string: booleans, nulls, numbers in any base, and sexagesimals such as `22:22`.
+ */
+const YAML11_NOT_A_STRING =
+  /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])*|\.[0-9]+|[0-9][0-9_]*\.[0-9_]*([eE][-+]?[0-9]+)?|\.(inf|Inf|INF))|\.(nan|NaN|NAN))$/;
+
+/** A scalar as YAML writes it: plain when every YAML reader reads it back the same, quoted otherwise. */
 export function scalarText(value: unknown): string {
   if (value === null || value === undefined) return "";
+  if (typeof value === "string" && YAML11_NOT_A_STRING.test(value)) return JSON.stringify(value);
   return stringify(value, { lineWidth: 0 }).trimEnd();
 }
 
 /** A value in flow style on one line: `[a, b]`, `{aliases: [db]}`; JSON when `json` is set. */
 export function flowText(value: unknown, json = false): string {
   if (json) return jsonInline(value);
-  return stringify(value, {
-    collectionStyle: "flow",
-    flowCollectionPadding: false,
-    lineWidth: 0,
-  }).trimEnd();
+  if (Array.isArray(value)) return `[${value.map((v) => flowText(v)).join(", ")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return `{${entries.map(([k, v]) => `${scalarText(k)}: ${v === null ? "null" : flowText(v)}`).join(", ")}}`;
+  }
+  return scalarText(value);
 }
 
 /** Lines of a block mapping `value` whose keys sit at column `column`, in the file's style. */

@@ -134,6 +134,9 @@ export function rewriteServiceNetworks(ctx: TransformContext, plan: ServicePlan)
     return { ...result, skip: `${plan.name}: its networks are shared through an anchor` };
   }
   const span = pairLines(source, pair as Pair);
+  if (service.node?.flow && !isFlow(value)) {
+    return { ...result, skip: `service \`${plan.name}\` is a flow mapping` };
+  }
   if (value === null || isAlias(value) || (isScalar(value) && value.value === null)) {
     if (span.first !== span.last || spanHasComment(source, span)) {
       return {
@@ -148,8 +151,11 @@ export function rewriteServiceNetworks(ctx: TransformContext, plan: ServicePlan)
   if (isFlow(value)) {
     const range = (value as YAMLSeq).range!;
     const valueSpan = nodeLines(source, value)!;
-    if (valueSpan.first !== valueSpan.last || spanHasComment(source, valueSpan)) {
-      return { ...result, skip: `${plan.name}: multi-line flow networks with comments` };
+    if (valueSpan.first !== valueSpan.last && spanHasComment(source, valueSpan)) {
+      return {
+        ...result,
+        skip: `${plan.name}: its networks are a flow collection with comments inside`,
+      };
     }
     const text = flowMembership(
       source.text,

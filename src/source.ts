@@ -57,6 +57,14 @@ export class SourceText {
     return Math.max(end, this.starts[line] ?? this.text.length);
   }
 
+  /** The line ending a line has (the file's own when it is the last line and has none). */
+  eolOf(line: number): Eol {
+    const end = this.lineContentEnd(line);
+    if (this.text[end] === "\r") return "\r\n";
+    if (this.text[end] === "\n") return "\n";
+    return this.eol;
+  }
+
   lineText(line: number): string {
     return this.text.slice(this.lineStart(line), this.lineContentEnd(line));
   }

@@ -1,4 +1,4 @@
-import type { Classification } from "./classify";
+import { classifyServices, RoleOverrides } from "./classify";
 import { buildModel, ComposeModel, keyValues } from "./model";
 import type { ParsedFile } from "./parse";
 import { FilePlan, PlanOptions, planFile, sameMembership } from "./plan";
@@ -30,8 +30,7 @@ export function verifyResult(
   before: ComposeModel,
   plan: FilePlan,
   after: ParsedFile,
-  roles: Map<string, Classification>,
-  options: PlanOptions,
+  options: PlanOptions & { project?: string; overrides?: RoleOverrides },
 ): string[] {
   const problems: string[] = [];
   if (withoutEditable(before.file.data) !== withoutEditable(after.data)) {
@@ -76,6 +75,8 @@ export function verifyResult(
     }
   }
   if (problems.length === 0) {
+    // classified afresh: a role that only held before the rewrite would undo it on the next run
+    const roles = classifyServices(model, options.project ?? "", options.overrides);
     const again = planFile(model, roles, { ...options, proxyNetwork: plan.proxy.realName });
     if (again.action === "change") problems.push("a second run would change the file again");
   }

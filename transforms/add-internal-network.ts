@@ -64,6 +64,13 @@ function apply(ctx: TransformContext): TransformResult {
     const lines = ["networks:", ...blockMappingLines(entries, style.indent, style)];
     const text = source.text;
     const eol = source.eol;
+    const marker = documentEndLine(ctx);
+    if (marker !== undefined) {
+      // before a `...` document end marker, or the block would open a second document
+      const at = source.lineStart(marker);
+      result.edits.push({ start: at, end: at, text: lines.join(eol) + eol });
+      return result;
+    }
     const blank = separatesSections(ctx) ? eol : "";
     if (source.finalNewline) {
       const trailingBlank = /(\r?\n){2}$/.test(text) || text.length === 0;
@@ -87,11 +94,14 @@ function apply(ctx: TransformContext): TransformResult {
   if (!isMap(value)) return { ...result, skip: "top-level `networks` is not a mapping" };
   if (isFlow(value)) {
     const span = nodeLines(source, value)!;
-    if (span.first !== span.last || spanHasComment(source, span)) {
-      return { ...result, skip: "top-level `networks` is a multi-line flow mapping" };
+    if (span.first !== span.last && spanHasComment(source, span)) {
+      return { ...result, skip: "top-level `networks` is a flow mapping with comments inside" };
     }
     const range = value.range!;
-    const inner = source.text.slice(range[0] + 1, range[1] - 1).trim();
+    const inner = source.text
+      .slice(range[0] + 1, range[1] - 1)
+      .trim()
+      .replace(/,$/, "");
     const json = quoteStyleOf(value.items[0]?.key) === "double";
     const added = flowText(entries, json).slice(1, -1);
     result.edits.push({
@@ -110,6 +120,16 @@ function apply(ctx: TransformContext): TransformResult {
   const lines = blockMappingLines(entries, column, { ...style, indent: nested });
   result.edits.push(insertLinesAfter(source, keyLine, lines));
   return result;
+}
+
+/** The line of a `...` document end marker after the content, if the file has one. */
+function documentEndLine(ctx: TransformContext): number | undefined {
+  const { source, root } = ctx.model.file;
+  const from = source.lastLineBefore(root.range![1]);
+  for (let line = from; line < source.lineCount; line++) {
+    if (/^\.\.\.(\s|$)/.test(source.lineText(line))) return line;
+  }
+  return undefined;
 }
 
 /** How far the existing entries indent their own settings. */

@@ -1,4 +1,4 @@
-import { isMap, isSeq, Pair, Scalar, YAMLSeq } from "yaml";
+import { isMap, isPair, isSeq, Pair, Scalar, YAMLSeq } from "yaml";
 import {
   insertLinesAfter,
   isFlow,
@@ -6,7 +6,6 @@ import {
   pairLines,
   quoteAs,
   quoteStyleOf,
-  spanHasComment,
 } from "../src/block-edits";
 import { holdsReferencedAnchor, ownPair, ServiceModel } from "../src/model";
 import type { ServicePlan } from "../src/plan";
@@ -32,23 +31,22 @@ function addLabels(ctx: TransformContext, plan: ServicePlan): TransformResult {
     return cannot("its labels are not written in the service itself");
   }
   if (isFlow(value)) {
-    const span = nodeLines(source, value)!;
-    if (span.first !== span.last || spanHasComment(source, span))
-      return cannot("multi-line flow labels");
-    const range = (value as YAMLSeq).range!;
-    const close = range[1] - 1;
-    const empty = (value as YAMLSeq).items.length === 0;
-    const quote = quoteStyleOf((value as YAMLSeq).items.at(-1));
+    const collection = value as YAMLSeq;
+    const close = collection.range![1] - 1;
+    const last = collection.items.at(-1) as unknown;
+    const lastNode = isPair(last) ? (last.value ?? last.key) : last;
+    const lastEnd = (lastNode as { range?: number[] } | undefined)?.range?.[1];
+    // `[a, b,]` already ends in a comma
+    const between =
+      lastEnd === undefined ? "" : source.text.slice(lastEnd, close).replace(/#.*$/gm, "");
+    const lead = collection.items.length === 0 || between.includes(",") ? "" : ", ";
+    const quote = quoteStyleOf(isSeq(value) ? collection.items.at(-1) : undefined);
     const entries = plan.addLabels.map(([k, v]) =>
       isSeq(value)
         ? quoteAs(quote, `${k}=${v}`, scalarText(`${k}=${v}`))
         : `${scalarText(k)}: ${scalarText(v)}`,
     );
-    result.edits.push({
-      start: close,
-      end: close,
-      text: `${empty ? "" : ", "}${entries.join(", ")}`,
-    });
+    result.edits.push({ start: close, end: close, text: `${lead}${entries.join(", ")}` });
     return result;
   }
   if (isSeq(value) && value.items.length) {

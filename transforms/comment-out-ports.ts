@@ -23,6 +23,12 @@ function commentOut(ctx: TransformContext, plan: ServicePlan): TransformResult {
   if (ctx.model.file.root.flow) {
     return { ...result, skip: "a JSON-style file has no comments to keep the removed ports in" };
   }
+  if (service.node?.flow) {
+    return {
+      ...result,
+      skip: `service \`${plan.name}\` is a flow mapping: its ports cannot be commented out`,
+    };
+  }
   const pair = ownPair(service, "ports");
   if (!pair) {
     // published through a merge key: override them in the service, the anchor stays as it is
