@@ -143,8 +143,20 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
  */
 function editsReachingAliases(model: ComposeModel, edits: Edit[]): string | undefined {
   if (model.referencedAnchors.size === 0) return undefined;
-  const inside = (range: number[], e: Edit) =>
-    e.start < range[1] && (e.end > range[0] || (e.start === e.end && e.start > range[0]));
+  const source = model.file.source;
+  const inside = (range: number[], e: Edit) => {
+    if (e.start === e.end && /^\r?\n/.test(e.text)) {
+      // new lines after line L join whatever block they sit in, its first line to one past its last
+      const landing = source.lineOf(e.start) + 1;
+      const first = source.lineOf(range[0]);
+      const last = source.lastLineBefore(range[1]);
+      if (landing > first && landing <= last) return true;
+      // at either end of the block: inside when indented like the block's own lines
+      const indent = /^\r?\n( *)/.exec(e.text)![1].length;
+      return (landing === first || landing === last + 1) && indent >= source.columnOf(range[0]);
+    }
+    return e.start < range[1] && (e.end > range[0] || (e.start === e.end && e.start > range[0]));
+  };
   const replaced = (range: number[]) =>
     edits.some((e) => e.end > e.start && e.start <= range[0] && range[1] <= e.end);
   let reason: string | undefined;

@@ -143,7 +143,8 @@ export function checkInvariants({ before, after, roles, proxy }: InvariantInput)
     }
   }
   if (before.startsWith("\ufeff") !== after.startsWith("\ufeff")) problems.push("BOM changed");
-  if (before.includes("\r\n") && /(^|[^\r])\n/.test(after)) problems.push("CRLF not kept");
+  const allCrlf = (t: string) => t.includes("\r\n") && !/(^|[^\r])\n/.test(t);
+  if (allCrlf(before) && !allCrlf(after)) problems.push("CRLF not kept");
   if (before.endsWith("\n") !== after.endsWith("\n")) problems.push("final newline habit changed");
   return problems;
 }
