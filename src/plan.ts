@@ -209,6 +209,12 @@ export function planFile(
 
   // 1. Each role's own rule.
   const after = new Map<string, Membership[]>();
+  // identities of the networks each service is on after, kept until its list changes
+  const onAfterCache = new Map<string, Set<string>>();
+  const setAfter = (name: string, list: Membership[]) => {
+    after.set(name, list);
+    onAfterCache.delete(name);
+  };
   const removed = new Map<string, Membership[]>();
   for (const s of participating) {
     const before = s.before!;
@@ -235,7 +241,7 @@ export function planFile(
     if (s.role === "app" && !before.some((m) => isProxy(m.key))) {
       next = [...next, { key: proxyKey, settings: null }];
     }
-    after.set(s.name, next);
+    setAfter(s.name, next);
     removed.set(s.name, gone);
   }
 
@@ -254,14 +260,14 @@ export function planFile(
     if (existing) {
       if (!settings) return false;
       const merged = { key: internal, settings: mergeSettings(existing.settings, settings) };
-      after.set(
+      setAfter(
         name,
         list.map((m) => (m === existing ? merged : m)),
       );
       return true;
     }
     const entry = { key: internal, settings };
-    after.set(name, model_(name).implicitNetworks ? [entry, ...list] : [...list, entry]);
+    setAfter(name, model_(name).implicitNetworks ? [entry, ...list] : [...list, entry]);
     return true;
   };
   // settings of networks a service leaves move to the internal network
@@ -301,10 +307,18 @@ export function planFile(
       membersBefore.set(id, list);
     }
   }
-  const onAfter = (name: string) => new Set(current(name)!.map((m) => identity(m.key)));
+  const onAfter = (name: string) => {
+    let ids = onAfterCache.get(name);
+    if (!ids) {
+      ids = new Set(current(name)!.map((m) => identity(m.key)));
+      onAfterCache.set(name, ids);
+    }
+    return ids;
+  };
   const sharesAfter = (a: string, b: string) => {
     const mine = onAfter(a);
-    return current(b)!.some((m) => mine.has(identity(m.key)));
+    for (const id of onAfter(b)) if (mine.has(id)) return true;
+    return false;
   };
   /** Gives two services that lost their last shared network one again; true when something changed. */
   const repair = (a: ServicePlan, b: ServicePlan): boolean => {
@@ -321,7 +335,7 @@ export function planFile(
         !removed.get(moved.name)!.some((r) => identity(r.key) === identity(m.key)),
     );
     if (back) {
-      after.set(moved.name, [...after.get(moved.name)!, { key: back.key, settings: null }]);
+      setAfter(moved.name, [...after.get(moved.name)!, { key: back.key, settings: null }]);
       return true;
     }
     warnings.push(
@@ -341,7 +355,7 @@ export function planFile(
         const hasInternal = rest.some((m) => m.key === internal);
         // a lone service has nobody to talk to on a project network
         const alone = all.length === 1 && rest.length > 0;
-        after.set(
+        setAfter(
           s.name,
           hasInternal || alone ? rest : [{ key: internal, settings: null }, ...rest],
         );
