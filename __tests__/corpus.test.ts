@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { migrateText, MigrateResult } from "../src/migrate";
 import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
 import { corpusDir, noteMissingCorpus, yamlFiles } from "./helpers/corpus";
-import { checkInvariants, linesChangedOutsideBlocks } from "./helpers/invariants";
+import { invariantsOfResult, linesChangedOutsideBlocks } from "./helpers/invariants";
 
 const dir = corpusDir();
 if (!dir) noteMissingCorpus("corpus.test");
@@ -50,16 +50,8 @@ describeCorpus("every file of the shared corpus", () => {
     const problems: string[] = [];
     for (const [file, { input, result }] of results) {
       if (result.status !== "changed") continue;
-      const roles = Object.fromEntries(
-        Object.entries(result.services).map(([n, s]) => [n, s.role]),
-      );
       const found = [
-        ...checkInvariants({
-          before: input,
-          after: result.output,
-          roles,
-          proxy: result.plan!.proxy.realName,
-        }),
+        ...invariantsOfResult(input, result),
         ...linesChangedOutsideBlocks(input, result.output).map(
           (l) => `line changed outside the blocks: ${l}`,
         ),

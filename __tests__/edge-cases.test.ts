@@ -3,7 +3,7 @@ import { unifiedDiff } from "../src/diff";
 import { migrateText, MigrateOptions, MigrateResult } from "../src/migrate";
 import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
 import { decodeUtf8 } from "../src/run";
-import { checkInvariants } from "./helpers/invariants";
+import { invariantsOfResult } from "./helpers/invariants";
 
 type Dict = Record<string, any>;
 
@@ -300,15 +300,7 @@ describe.each(cases)("$name", ({ input, options, check }) => {
       return;
     }
     expect(parse(result.output, { version: "1.1", merge: true })).toEqual(data);
-    const roles = Object.fromEntries(Object.entries(result.services).map(([n, s]) => [n, s.role]));
-    expect(
-      checkInvariants({
-        before: input,
-        after: result.output,
-        roles,
-        proxy: result.plan!.proxy.realName,
-      }),
-    ).toEqual([]);
+    expect(invariantsOfResult(input, result)).toEqual([]);
     const again = migrateText(result.output, "compose.yaml", opts);
     expect(again.status).not.toBe("changed");
   });

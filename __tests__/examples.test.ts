@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import * as path from "node:path";
 import { migrateText } from "../src/migrate";
 import { DEFAULT_PLAN_OPTIONS, PortsMode } from "../src/plan";
-import { checkInvariants } from "./helpers/invariants";
+import { invariantsOfResult } from "./helpers/invariants";
 
 const root = path.resolve(__dirname, "..", "examples");
 const cases = readdirSync(root).filter((name) => existsSync(path.join(root, name, "expected.yml")));
@@ -48,14 +48,6 @@ describe.each(cases)("example %s", (name) => {
 
   test("the invariants hold", () => {
     if (result.status !== "changed") return;
-    const roles = Object.fromEntries(Object.entries(result.services).map(([n, s]) => [n, s.role]));
-    expect(
-      checkInvariants({
-        before: input,
-        after: result.output,
-        roles,
-        proxy: result.plan!.proxy.realName,
-      }),
-    ).toEqual([]);
+    expect(invariantsOfResult(input, result)).toEqual([]);
   });
 });

@@ -196,3 +196,21 @@ export function linesChangedOutsideBlocks(before: string, after: string): string
   }
   return out;
 }
+
+/** The invariants of one `migrateText` result against its input. */
+export function invariantsOfResult(
+  input: string,
+  result: {
+    output: string;
+    services: Record<string, { role: string }>;
+    plan?: { proxy: { realName: string } };
+  },
+): string[] {
+  const roles = Object.fromEntries(Object.entries(result.services).map(([n, s]) => [n, s.role]));
+  return checkInvariants({
+    before: input,
+    after: result.output,
+    roles,
+    proxy: result.plan!.proxy.realName,
+  });
+}
