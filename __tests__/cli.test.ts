@@ -127,10 +127,10 @@ describe("run() in-process", () => {
     expect(io.out()).toContain("db: database (data store image postgres:16)");
   });
 
-  test("--app / --database / --ignore override roles", async () => {
+  test("--app / --database / --ignore-service override roles", async () => {
     const dir = tempTree({ "blog/compose.yaml": STACK });
     const io = captureIO(dir);
-    await run(["--json", "--ignore", "blog/db", "blog"], io);
+    await run(["--json", "--ignore-service", "blog/db", "blog"], io);
     const [file] = JSON.parse(io.out()).files;
     expect(file.services.db.role).toBe("ignore");
   });
@@ -187,7 +187,13 @@ describe("the built binary", () => {
       "--ports",
       "--app",
       "--database",
+      "--backend",
+      "--ignore-service",
       "--ignore",
+      "--jobs",
+      "--backup",
+      "--driver",
+      "--no-egress",
       "--no-color",
       "--quiet",
     ]) {

@@ -2,7 +2,7 @@ import { parse } from "yaml";
 import { unifiedDiff } from "../src/diff";
 import { migrateText, MigrateOptions, MigrateResult } from "../src/migrate";
 import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
-import { decodeUtf8 } from "../src/run";
+import { decodeUtf8 } from "../src/decode";
 import { invariantsOfResult } from "./helpers/invariants";
 
 type Dict = Record<string, any>;

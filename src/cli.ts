@@ -1,20 +1,40 @@
+import { availableParallelism } from "node:os";
 import { Command, CommanderError, Option } from "commander";
-import { EXPLICIT_ROLES } from "./classify";
+import type { ExplicitRole } from "./classify";
+import { Config, loadConfig } from "./config";
 import { DRIVERS, PORTS_MODES, RunOptions, roleOverrides } from "./options";
 import type { PortsMode } from "./plan";
+import { startWorkerIfAsked } from "./parallel";
 import { processIO, RunIO, runComposemod } from "./run";
 
 const VERSION = "0.1.0";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+function invalid(message: string): never {
+  throw new CommanderError(2, "composemod.invalidArgument", `error: ${message}`);
+}
+
 /** A network name Docker accepts. */
 function networkName(value: string): string {
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(value)) {
-    throw new CommanderError(2, "composemod.invalidName", `error: invalid network name '${value}'`);
-  }
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(value)) invalid(`invalid network name '${value}'`);
   return value;
 }
+
+function jobCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    invalid(`--jobs takes a whole number from 1 to 256`);
+  return n;
+}
+
+/** The role flags, each with the words its help uses. */
+const ROLE_FLAGS: [flag: string, role: ExplicitRole, what: string][] = [
+  ["app", "app", "an app"],
+  ["database", "database", "a database"],
+  ["backend", "backend", "a backend"],
+  ["ignore-service", "ignore", "untouchable"],
+];
 
 function buildProgram(io: RunIO): Command {
   const program = new Command("composemod")
@@ -28,44 +48,50 @@ function buildProgram(io: RunIO): Command {
     .option("--json", "print the JSON report instead of the diff")
     .option("--explain", "print each service's role and the reason")
     .option(
+      "--backup",
+      "with --write, keep each original beside it as FILE.bak (--backup=SUFFIX for another suffix)",
+    )
+    .addOption(new Option("--backup-suffix <suffix>").hideHelp())
+    .option(
       "--proxy-network <name>",
       "real name of the reverse proxy's external network (default: detected, else proxy)",
       networkName,
     )
     .option(
       "--internal-network <name>",
-      "name of the per-project internal network",
+      "name of the per-project internal network (default: internal)",
       networkName,
-      "internal",
     )
     .addOption(
-      new Option("--driver <driver>", "driver of the internal network")
-        .choices(DRIVERS)
-        .default("bridge"),
+      new Option("--driver <driver>", "driver of the internal network (default: bridge)").choices(
+        DRIVERS,
+      ),
     )
     .option("--no-egress", "declare the internal network internal: true (no outbound traffic)")
     .addOption(
       new Option(
         "--ports <mode>",
-        "app ports: comment out when routed (auto), always (comment), never (keep)",
-      )
-        .choices(PORTS_MODES as string[])
-        .default("auto"),
+        "app ports: comment out when routed (auto, default), always (comment), never (keep)",
+      ).choices(PORTS_MODES as string[]),
     );
-  for (const role of EXPLICIT_ROLES) {
-    const what = {
-      app: "an app",
-      database: "a database",
-      backend: "a backend",
-      ignore: "untouchable",
-    }[role];
+  for (const [flag, , what] of ROLE_FLAGS) {
     program.option(
-      `--${role} <name>`,
+      `--${flag} <name>`,
       `treat service NAME (or project/NAME) as ${what}; repeatable`,
       collect,
     );
   }
   program
+    .option(
+      "--ignore <glob>",
+      "leave out paths that match (gitignore syntax) when walking directories; repeatable",
+      collect,
+    )
+    .option(
+      "-j, --jobs <n>",
+      "files processed in parallel (default: one per core for large runs)",
+      jobCount,
+    )
     .option(
       "--no-color",
       "no colour in the diff (also when NO_COLOR is set or output is not a terminal)",
@@ -73,7 +99,13 @@ function buildProgram(io: RunIO): Command {
     .option("-q, --quiet", "print errors only on standard error")
     .addHelpText(
       "after",
-      "\nExit status: 0 done (or nothing to do), 1 --check found changes, 2 some file had an error.",
+      [
+        "",
+        "Settings used on every run can live in composemod.config.json or in package.json's",
+        '"composemod" key, found upward from the working directory; flags win over them.',
+        "",
+        "Exit status: 0 done (or nothing to do), 1 --check found changes, 2 some file had an error.",
+      ].join("\n"),
     )
     .exitOverride()
     .configureOutput({
@@ -83,9 +115,42 @@ function buildProgram(io: RunIO): Command {
   return program;
 }
 
+/** Flags over configuration; lists from both. */
+function mergeOptions(
+  flags: Record<string, any>,
+  config: Config,
+  args: string[],
+  color: boolean,
+): RunOptions {
+  const list = (a?: string[], b?: string[]) => [...(a ?? []), ...(b ?? [])];
+  return {
+    paths: args,
+    write: flags.write === true,
+    check: flags.check === true,
+    json: flags.json === true,
+    explain: flags.explain === true,
+    backup: flags.backupSuffix ?? (flags.backup ? ".bak" : undefined),
+    proxyNetwork: flags.proxyNetwork ?? config.proxyNetwork,
+    internalNetwork: flags.internalNetwork ?? config.internalNetwork ?? "internal",
+    driver: flags.driver ?? config.driver ?? "bridge",
+    noEgress: flags.egress === false,
+    ports: (flags.ports ?? config.ports ?? "auto") as PortsMode,
+    overrides: roleOverrides({
+      app: list(config.app, flags.app),
+      database: list(config.database, flags.database),
+      backend: list(config.backend, flags.backend),
+      ignore: list(config.ignoreService, flags.ignoreService),
+    }),
+    ignore: list(config.ignore, flags.ignore),
+    jobs: flags.jobs ?? Math.max(1, availableParallelism()),
+    color,
+    quiet: flags.quiet === true,
+  };
+}
+
 /**
  * Parses the command line and runs composemod. Returns the exit status; never throws for a
- * user's mistake (bad flag combinations are reported before any file is read).
+ * user's mistake (bad flags and a bad configuration are reported before any file is read).
  */
 export async function run(
   argv: string[],
@@ -94,11 +159,15 @@ export async function run(
   env: NodeJS.ProcessEnv = {},
 ): Promise<number> {
   const program = buildProgram(io);
+  // `--backup=SUFFIX` only in that form, so that `--backup file.yml` never takes a path for a suffix
+  const args = argv
+    .map((a) => (a.startsWith("--backup=") ? ["--backup-suffix", a.slice(9)] : [a]))
+    .flat();
   try {
-    program.parse(argv, { from: "user" });
+    program.parse(args, { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "composemod.invalidName") io.stderr(error.message + "\n");
+      if (error.code === "composemod.invalidArgument") io.stderr(error.message + "\n");
       return error.exitCode === 0 ? 0 : 2;
     }
     throw error;
@@ -108,25 +177,22 @@ export async function run(
     io.stderr("error: --write and --check cannot be used together\n");
     return 2;
   }
-  const options: RunOptions = {
-    paths: program.args,
-    write: flags.write === true,
-    check: flags.check === true,
-    json: flags.json === true,
-    explain: flags.explain === true,
-    proxyNetwork: flags.proxyNetwork,
-    internalNetwork: flags.internalNetwork,
-    driver: flags.driver,
-    noEgress: flags.egress === false,
-    ports: flags.ports as PortsMode,
-    overrides: roleOverrides(flags),
-    color: flags.color !== false && isTTY && !env.NO_COLOR,
-    quiet: flags.quiet === true,
-  };
-  return runComposemod(options, io);
+  if ((flags.backup || flags.backupSuffix !== undefined) && !flags.write) {
+    io.stderr("error: --backup goes with --write\n");
+    return 2;
+  }
+  const loaded = loadConfig(io.cwd);
+  if ("error" in loaded) {
+    io.stderr(`error: ${loaded.error}\n`);
+    return 2;
+  }
+  const color = flags.color !== false && isTTY && !env.NO_COLOR;
+  return runComposemod(mergeOptions(flags, loaded.config, program.args, color), io);
 }
 
-if (require.main === module) {
+if (startWorkerIfAsked()) {
+  // a worker thread of a parallel run: it answers its parent and prints nothing
+} else if (require.main === module) {
   run(process.argv.slice(2), processIO(), process.stdout.isTTY === true, process.env).then(
     (code) => {
       process.exitCode = code;

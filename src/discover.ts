@@ -1,11 +1,20 @@
 import { promises as fs } from "node:fs";
 import * as nodePath from "node:path";
+import ignore, { Ignore } from "ignore";
 
 /** File names a directory walk picks up as compose files. */
 export const COMPOSE_FILE_NAME =
   /^(compose|docker-compose)(\.[\w.-]+)?\.ya?ml$|^[\w.-]+\.compose\.ya?ml$/;
 
+/** The file a directory walk reads its ignore rules from, in gitignore syntax. */
+export const IGNORE_FILE = ".composemodignore";
+
 const SKIPPED_DIRS = new Set([".git", "node_modules"]);
+
+export interface DiscoverOptions {
+  /** gitignore-style patterns, matched against paths relative to each walked directory. */
+  ignore?: readonly string[];
+}
 
 export interface Discovered {
   files: string[];
@@ -13,14 +22,25 @@ export interface Discovered {
   missing: { path: string; message: string }[];
 }
 
+interface Matcher {
+  base: string;
+  rules: Ignore;
+}
+
 /**
- * Expands the command line's paths: files are taken whatever their name, directories are walked
- * (without following symbolic links to directories) for compose file names. Order is stable.
+ * Expands the command line's paths: files are taken whatever their name; directories are walked
+ * for compose file names, minus `.git`, `node_modules`, `--ignore` patterns and the rules of any
+ * `.composemodignore` met on the way. Symbolic links are followed, each real directory once, so
+ * a link loop ends. Order is stable: sorted by name, directory by directory.
  */
-export async function discover(paths: string[]): Promise<Discovered> {
+export async function discover(
+  paths: string[],
+  options: DiscoverOptions = {},
+): Promise<Discovered> {
   const files: string[] = [];
   const missing: Discovered["missing"] = [];
   const seen = new Set<string>();
+  const visited = new Set<string>();
   const add = (file: string) => {
     if (!seen.has(file)) {
       seen.add(file);
@@ -35,27 +55,57 @@ export async function discover(paths: string[]): Promise<Discovered> {
       missing.push({ path, message: (error as NodeJS.ErrnoException).code ?? String(error) });
       continue;
     }
-    if (stat.isDirectory()) {
-      for (const file of await walk(path)) add(file);
-    } else add(path);
+    if (!stat.isDirectory()) {
+      add(path);
+      continue;
+    }
+    const root: Matcher[] = options.ignore?.length
+      ? [{ base: path, rules: ignore().add([...options.ignore]) }]
+      : [];
+    for (const file of await walk(path, root, visited)) add(file);
   }
   return { files, missing };
 }
 
-async function walk(dir: string): Promise<string[]> {
+function ignored(matchers: Matcher[], full: string, isDir: boolean): boolean {
+  return matchers.some(({ base, rules }) => {
+    const rel = nodePath.relative(base, full).split(nodePath.sep).join("/");
+    return rel !== "" && !rel.startsWith("..") && rules.ignores(isDir ? `${rel}/` : rel);
+  });
+}
+
+async function walk(dir: string, inherited: Matcher[], visited: Set<string>): Promise<string[]> {
   const out: string[] = [];
+  let real: string;
   let entries;
   try {
+    real = await fs.realpath(dir);
+    if (visited.has(real)) return out;
+    visited.add(real);
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch {
     return out;
   }
+  let matchers = inherited;
+  if (entries.some((e) => e.name === IGNORE_FILE && !e.isDirectory())) {
+    const text = await fs.readFile(nodePath.join(dir, IGNORE_FILE), "utf8").catch(() => "");
+    matchers = [...inherited, { base: dir, rules: ignore().add(text) }];
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = nodePath.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) out.push(...(await walk(full)));
-    } else if ((entry.isFile() || entry.isSymbolicLink()) && COMPOSE_FILE_NAME.test(entry.name)) {
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      const target = await fs.stat(full).catch(() => undefined);
+      isDir = target?.isDirectory() ?? false;
+      isFile = target?.isFile() ?? false;
+    }
+    if (isDir) {
+      if (!SKIPPED_DIRS.has(entry.name) && !ignored(matchers, full, true)) {
+        out.push(...(await walk(full, matchers, visited)));
+      }
+    } else if (isFile && COMPOSE_FILE_NAME.test(entry.name) && !ignored(matchers, full, false)) {
       out.push(full);
     }
   }

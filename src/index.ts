@@ -16,6 +16,8 @@ export type { FilePlan, PlanOptions, ServicePlan } from "./plan";
 export type { FileReport, Report, Summary } from "./report";
 export { run } from "./cli";
 export { runComposemod } from "./run";
+export { loadConfig } from "./config";
+export type { Config } from "./config";
 export type { RunIO } from "./run";
 export { TRANSFORMS } from "../transforms";
 export type { Transform, TransformContext, TransformResult } from "./transform";

@@ -18,6 +18,12 @@ export interface RunOptions {
   noEgress: boolean;
   ports: PortsMode;
   overrides: RoleOverrides;
+  /** gitignore-style patterns a directory walk leaves out. */
+  ignore: string[];
+  /** With --write: keep each original as FILE + this suffix. */
+  backup?: string;
+  /** Files processed in parallel. */
+  jobs: number;
   color: boolean;
   quiet: boolean;
 }

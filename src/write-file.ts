@@ -7,12 +7,14 @@ export class ChangedOnDiskError extends Error {}
 /**
  * Replaces a file's content atomically: a temporary file in the same directory, with the
  * original's mode, renamed over the target. A symbolic link is written through to its target
- * and stays a link. The write is refused when the file no longer holds `expected`.
+ * and stays a link. The write is refused when the file no longer holds `expected`. With a
+ * backup suffix, the original is copied to FILE + suffix first.
  */
 export async function writeFileAtomic(
   path: string,
   content: string,
   expected: string,
+  backupSuffix?: string,
 ): Promise<void> {
   const target = await fs.realpath(path);
   const stat = await fs.stat(target);
@@ -29,6 +31,7 @@ export async function writeFileAtomic(
     await fs.chmod(temp, stat.mode & 0o7777);
     // keep the owner when running as root over another user's file; a normal user cannot and need not
     await fs.chown(temp, stat.uid, stat.gid).catch(() => undefined);
+    if (backupSuffix) await fs.copyFile(target, target + backupSuffix);
     await fs.rename(temp, target);
   } catch (error) {
     await fs.rm(temp, { force: true });

@@ -1,0 +1,168 @@
+import { execFileSync } from "node:child_process";
+import {
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import * as path from "node:path";
+import { run } from "../src/cli";
+import { discover } from "../src/discover";
+import { ChangedOnDiskError, writeFileAtomic } from "../src/write-file";
+import { captureIO, tempTree } from "./helpers/tmp";
+
+const STACK = `services:
+  app:
+    image: ghcr.io/example/wiki:3
+    environment:
+      VIRTUAL_HOST: wiki.example.org
+  db:
+    image: postgres:16
+networks:
+  default:
+    external:
+      name: proxy
+`;
+
+const rel = (dir: string, files: string[]) => files.map((f) => path.relative(dir, f));
+
+describe("discovery", () => {
+  test("compose file names, overrides and *.compose.yml; not .git, node_modules or other YAML", async () => {
+    const dir = tempTree({
+      "a/compose.yaml": STACK,
+      "a/compose.override.yaml": STACK,
+      "b/docker-compose.yml": STACK,
+      "b/docker-compose.prod.yml": STACK,
+      "c/web.compose.yml": STACK,
+      "c/values.yml": STACK,
+      ".git/compose.yaml": STACK,
+      "d/node_modules/x/compose.yaml": STACK,
+    });
+    const { files } = await discover([dir]);
+    expect(rel(dir, files)).toEqual([
+      "a/compose.override.yaml",
+      "a/compose.yaml",
+      "b/docker-compose.prod.yml",
+      "b/docker-compose.yml",
+      "c/web.compose.yml",
+    ]);
+  });
+
+  test("--ignore patterns and .composemodignore files, in gitignore syntax", async () => {
+    const dir = tempTree({
+      "keep/compose.yaml": STACK,
+      "old/compose.yaml": STACK,
+      "nested/.composemodignore": "legacy/\n!legacy/keep/\n",
+      "nested/legacy/compose.yaml": STACK,
+      "nested/current/compose.yaml": STACK,
+    });
+    const { files } = await discover([dir], { ignore: ["old/"] });
+    expect(rel(dir, files)).toEqual(["keep/compose.yaml", "nested/current/compose.yaml"]);
+  });
+
+  test("a symbolic link loop ends; a linked directory is walked once", async () => {
+    const dir = tempTree({ "stacks/wiki/compose.yaml": STACK });
+    symlinkSync(path.join(dir, "stacks"), path.join(dir, "stacks", "wiki", "loop"));
+    symlinkSync(path.join(dir, "stacks"), path.join(dir, "alias"));
+    const { files } = await discover([dir]);
+    expect(files).toHaveLength(1);
+  });
+});
+
+describe("writes", () => {
+  test("a symlinked compose file is edited through its target and stays a link", async () => {
+    const dir = tempTree({ "real/compose.yaml": STACK });
+    mkdirSync(path.join(dir, "stack"));
+    symlinkSync("../real/compose.yaml", path.join(dir, "stack", "compose.yaml"));
+    expect(await run(["--write", "-q", "stack"], captureIO(dir))).toBe(0);
+    expect(lstatSync(path.join(dir, "stack", "compose.yaml")).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(path.join(dir, "stack", "compose.yaml"))).toBe("../real/compose.yaml");
+    expect(readFileSync(path.join(dir, "real", "compose.yaml"), "utf8")).toContain("- internal");
+  });
+
+  test("--backup keeps the original beside the file", async () => {
+    const dir = tempTree({ "compose.yaml": STACK, "other/compose.yaml": STACK });
+    await run(["--write", "-q", "--backup", "compose.yaml"], captureIO(dir));
+    expect(readFileSync(path.join(dir, "compose.yaml.bak"), "utf8")).toBe(STACK);
+    await run(["--write", "-q", "--backup=.orig", "other"], captureIO(dir));
+    expect(readFileSync(path.join(dir, "other", "compose.yaml.orig"), "utf8")).toBe(STACK);
+  });
+
+  test("--backup without --write is refused before anything is read", async () => {
+    const io = captureIO(tempTree({}));
+    expect(await run(["--backup", "x"], io)).toBe(2);
+    expect(io.err()).toContain("--backup goes with --write");
+  });
+
+  test("a file that changed since it was read is left alone", async () => {
+    const dir = tempTree({ "compose.yaml": "services: {}\n" });
+    const file = path.join(dir, "compose.yaml");
+    await expect(writeFileAtomic(file, "new", "what was read")).rejects.toBeInstanceOf(
+      ChangedOnDiskError,
+    );
+    expect(readFileSync(file, "utf8")).toBe("services: {}\n");
+  });
+});
+
+describe("configuration", () => {
+  test("composemod.config.json upward from the working directory; flags win", async () => {
+    const dir = tempTree({
+      "composemod.config.json": JSON.stringify({
+        internalNetwork: "backend_net",
+        ignore: ["skip/"],
+      }),
+      "host/wiki/compose.yaml": STACK,
+      "host/skip/compose.yaml": STACK,
+    });
+    const io = captureIO(path.join(dir, "host"));
+    await run(["--json", "."], io);
+    const report = JSON.parse(io.out());
+    expect(report.files.map((f: { path: string }) => f.path)).toEqual(["wiki/compose.yaml"]);
+    expect(report.files[0].diff).toContain("+      - backend_net");
+    const flagged = captureIO(path.join(dir, "host"));
+    await run(["--json", "--internal-network", "priv", "wiki"], flagged);
+    expect(JSON.parse(flagged.out()).files[0].diff).toContain("+      - priv");
+  });
+
+  test("a composemod key in package.json; a bad key is an error before any file is read", async () => {
+    const dir = tempTree({
+      "package.json": JSON.stringify({ name: "host", composemod: { ignoreService: ["db"] } }),
+      "wiki/compose.yaml": STACK,
+    });
+    const io = captureIO(dir);
+    await run(["--json", "wiki"], io);
+    expect(JSON.parse(io.out()).files[0].services.db.role).toBe("ignore");
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ composemod: { proxy: "x" } }));
+    const bad = captureIO(dir);
+    expect(await run(["wiki"], bad)).toBe(2);
+    expect(bad.err()).toMatch(/package.json: unknown key `proxy`/);
+  });
+});
+
+describe("parallel runs", () => {
+  test("--jobs 2 gives the same output, in the same order, as --jobs 1", () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 80; i++) {
+      files[`p${String(i).padStart(2, "0")}/compose.yaml`] = i % 7 === 0 ? "services: [" : STACK;
+    }
+    const dir = tempTree(files);
+    const cli = path.resolve(__dirname, "..", "dist", "cli.js");
+    const runWith = (jobs: string) => {
+      try {
+        return execFileSync("node", [cli, "--jobs", jobs, "--json", "."], {
+          cwd: dir,
+          encoding: "utf8",
+        });
+      } catch (error) {
+        return (error as { stdout: string }).stdout;
+      }
+    };
+    const one = JSON.parse(runWith("1"));
+    const two = JSON.parse(runWith("2"));
+    const strip = (r: { files: unknown[] }) => r.files;
+    expect(strip(two)).toEqual(strip(one));
+    expect(one.summary).toMatchObject({ files: 80, changed: 68, error: 12 });
+  });
+});
