@@ -4,10 +4,10 @@ import { classifyServices, Classification, Role, RoleOverrides } from "./classif
 import { Diagnostic, diagnosticAt } from "./diagnostic";
 import { visit } from "yaml";
 import { buildModel, ComposeModel } from "./model";
-import { parseCompose } from "./parse";
+import { parseCompose, ParsedFile } from "./parse";
 import { FilePlan, PlanOptions, planFile } from "./plan";
 import { combineResults } from "./transform";
-import { verifyResult } from "./verify";
+import { verifyAgainstPlan } from "./verify";
 
 export type FileStatus = "changed" | "unchanged" | "skipped" | "error";
 
@@ -44,57 +44,29 @@ function servicesReport(roles: Map<string, Classification>): Record<string, Serv
   return out;
 }
 
-/**
- * Rewrites one compose file's text: parse, classify, plan, transform, apply, verify. Never
- * throws for bad input; a file that cannot be rewritten safely comes back unchanged with a reason.
- */
-export function migrateText(text: string, path: string, options: MigrateOptions): MigrateResult {
-  const base = { services: {}, warnings: [], output: text, project: options.project };
-  const parsed = parseCompose(text, path);
-  if (parsed.kind === "error") {
-    const d = parsed.diagnostic;
-    return {
-      ...base,
-      status: "error",
-      reason: `${d.path}:${d.line}:${d.col}: ${d.message}`,
-      diagnostic: d,
-    };
-  }
-  if (parsed.kind === "skipped") return { ...base, status: "skipped", reason: parsed.reason };
-  const model = buildModel(parsed.file);
-  const named = parsed.file.data.name;
-  const project = typeof named === "string" && named ? named : options.project;
-  const roles = classifyServices(model, project ?? "", options.overrides);
-  const services = servicesReport(roles);
-  base.project = project;
-  const plan = planFile(model, roles, options);
-  const warnings = [...plan.warnings];
-  if (plan.action === "skip")
-    return { ...base, services, warnings, status: "skipped", reason: plan.reason, plan };
-  if (plan.action === "keep")
-    return { ...base, services, warnings, status: "unchanged", reason: plan.reason, plan };
+/** The outcome of carrying out a plan on one parsed file. */
+export type Applied =
+  | { kind: "changed"; output: string; edits: Edit[]; parsed: ParsedFile; warnings: string[] }
+  | { kind: "unchanged"; warnings: string[] }
+  | { kind: "skipped"; reason: string; warnings: string[] }
+  | { kind: "error"; diagnostic: Diagnostic; warnings: string[] };
 
+/**
+ * Carries out a plan on one file: the transforms' edits, applied to the original text, parsed
+ * again and checked against the plan. Nothing here decides what the file should become.
+ */
+export function applyPlan(model: ComposeModel, plan: FilePlan, path: string): Applied {
   const result = combineResults(TRANSFORMS.map((t) => t.apply({ model, plan })));
-  warnings.push(...result.warnings);
-  if (result.skip) {
-    return { ...base, services, warnings, status: "skipped", reason: result.skip, plan };
-  }
+  const warnings = result.warnings;
+  if (result.skip) return { kind: "skipped", reason: result.skip, warnings };
   const shared = editsReachingAliases(model, result.edits);
-  if (shared) {
-    return { ...base, services, warnings, status: "skipped", reason: shared, plan };
-  }
-  const fail = (message: string, offset = 0): MigrateResult => {
-    const diagnostic = diagnosticAt(parsed.file.source, path, offset, "verify-failed", message);
-    return {
-      ...base,
-      services,
-      warnings,
-      status: "error",
-      reason: `${path}:${diagnostic.line}:${diagnostic.col}: ${message}`,
-      diagnostic,
-      plan,
-    };
-  };
+  if (shared) return { kind: "skipped", reason: shared, warnings };
+  const text = model.file.source.text;
+  const fail = (message: string, offset: number): Applied => ({
+    kind: "error",
+    diagnostic: diagnosticAt(model.file.source, path, offset, "verify-failed", message),
+    warnings,
+  });
   let output: string;
   try {
     output = applyEdits(text, result.edits);
@@ -107,6 +79,7 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
     }
     throw error;
   }
+  if (output === text) return { kind: "unchanged", warnings };
   const reparsed = parseCompose(output, path);
   if (reparsed.kind !== "ok") {
     const why = reparsed.kind === "error" ? reparsed.diagnostic.message : reparsed.reason;
@@ -115,25 +88,76 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
       firstEdit(result.edits),
     );
   }
-  const problems = verifyResult(model, plan, reparsed.file, { ...options, project });
+  const problems = verifyAgainstPlan(model, plan, reparsed.file);
   if (problems.length) {
     return fail(
       `the rewrite did not verify: ${problems.join("; ")}; left unchanged`,
       firstEdit(result.edits),
     );
   }
-  if (output === text)
-    return { ...base, services, warnings, status: "unchanged", reason: plan.reason, plan };
+  return { kind: "changed", output, edits: result.edits, parsed: reparsed.file, warnings };
+}
+
+/** The project name a file asks for with a top-level `name:`, else the given one. */
+export function projectOf(file: ParsedFile, fallback: string | undefined): string | undefined {
+  const named = file.data.name;
+  return typeof named === "string" && named ? named : fallback;
+}
+
+/**
+ * Rewrites one compose file's text: parse, classify, plan, transform, apply, verify. Never
+ * throws for bad input; a file that cannot be rewritten safely comes back unchanged with a reason.
+ */
+export function migrateText(text: string, path: string, options: MigrateOptions): MigrateResult {
+  const base = { services: {}, warnings: [], output: text, project: options.project };
+  const parsed = parseCompose(text, path);
+  if (parsed.kind === "error") return errorResult(base, parsed.diagnostic);
+  if (parsed.kind === "skipped") return { ...base, status: "skipped", reason: parsed.reason };
+  const model = buildModel(parsed.file);
+  const project = projectOf(parsed.file, options.project);
+  const roles = classifyServices(model, project ?? "", options.overrides);
+  const plan = planFile(model, roles, options);
+  const known = { ...base, project, services: servicesReport(roles), plan };
+  if (plan.action !== "change") {
+    const status = plan.action === "skip" ? "skipped" : "unchanged";
+    return { ...known, warnings: plan.warnings, status, reason: plan.reason };
+  }
+  const applied = applyPlan(model, plan, path);
+  const warnings = [...plan.warnings, ...applied.warnings];
+  if (applied.kind === "error") return { ...errorResult(known, applied.diagnostic), warnings };
+  if (applied.kind !== "changed") {
+    const reason = applied.kind === "skipped" ? applied.reason : plan.reason;
+    return { ...known, warnings, status: applied.kind, reason };
+  }
+  // classified afresh: a role that only held before the rewrite would undo it on the next run
+  const again = buildModel(applied.parsed);
+  const rerun = planFile(again, classifyServices(again, project ?? "", options.overrides), {
+    ...options,
+    proxyNetwork: plan.proxy.realName,
+  });
+  if (rerun.action === "change") {
+    const d = diagnosticAt(
+      parsed.file.source,
+      path,
+      firstEdit(applied.edits),
+      "verify-failed",
+      "the rewrite did not verify: a second run would change the file again; left unchanged",
+    );
+    return { ...errorResult(known, d), warnings };
+  }
+  const { output, edits } = applied;
+  return { ...known, warnings, output, edits, status: "changed", reason: plan.reason };
+}
+
+function errorResult<T extends { output: string }>(base: T, d: Diagnostic): T & MigrateResult {
   return {
+    services: {},
+    warnings: [],
     ...base,
-    services,
-    warnings,
-    output,
-    status: "changed",
-    reason: plan.reason,
-    plan,
-    edits: result.edits,
-  };
+    status: "error",
+    reason: `${d.path}:${d.line}:${d.col}: ${d.message}`,
+    diagnostic: d,
+  } as T & MigrateResult;
 }
 
 /**

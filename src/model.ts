@@ -32,8 +32,8 @@ export interface Membership {
 
 export interface ServiceModel {
   name: string;
-  /** The `name: {...}` pair under `services`. */
-  pair: Pair;
+  /** The `name: {...}` pair under `services`; none for a service seen only through a merge of files. */
+  pair: Pair | undefined;
   /** The service's own mapping; undefined when the service is an alias or empty. */
   node: YAMLMap | undefined;
   /** The service as data, merge keys applied. */
@@ -79,8 +79,13 @@ export function buildModel(file: ParsedFile): ComposeModel {
   };
 }
 
-function serviceModel(name: string, pair: Pair, data: Record<string, unknown>): ServiceModel {
-  const node = isMap(pair.value) ? pair.value : undefined;
+/** A service read from its data; `pair` ties it to its text when it has one in this file. */
+export function serviceModel(
+  name: string,
+  pair: Pair | undefined,
+  data: Record<string, unknown>,
+): ServiceModel {
+  const node = pair && isMap(pair.value) ? pair.value : undefined;
   const networks = data.networks;
   let membership: Membership[] | null;
   if (data.network_mode != null) membership = null;
@@ -119,7 +124,7 @@ function readMembership(networks: unknown): Membership[] {
   return [];
 }
 
-function readNetworks(value: unknown): Map<string, NetworkDecl> {
+export function readNetworks(value: unknown): Map<string, NetworkDecl> {
   const out = new Map<string, NetworkDecl>();
   if (!value || typeof value !== "object" || Array.isArray(value)) return out;
   for (const [key, config] of Object.entries(value as Record<string, unknown>)) {

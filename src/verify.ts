@@ -1,7 +1,6 @@
-import { classifyServices, RoleOverrides } from "./classify";
 import { buildModel, ComposeModel, keyValues } from "./model";
 import type { ParsedFile } from "./parse";
-import { FilePlan, PlanOptions, planFile, sameMembership } from "./plan";
+import { FilePlan, sameMembership } from "./plan";
 
 /** Keys of a service that the rewrite may change. */
 const EDITABLE_SERVICE_KEYS = new Set(["networks", "ports", "labels", "environment"]);
@@ -23,14 +22,13 @@ function withoutEditable(data: Record<string, unknown>): string {
 
 /**
  * Checks that the rewritten file means exactly what the plan said: nothing but networks, ports
- * and the planned labels changed, every service has its planned networks, and a second run
- * would find nothing to do. Returns the problems found (none: the result may be written).
+ * and the planned labels changed, and every service has its planned networks and ports.
+ * Returns the problems found (none: the result may be written).
  */
-export function verifyResult(
+export function verifyAgainstPlan(
   before: ComposeModel,
   plan: FilePlan,
   after: ParsedFile,
-  options: PlanOptions & { project?: string; overrides?: RoleOverrides },
 ): string[] {
   const problems: string[] = [];
   if (withoutEditable(before.file.data) !== withoutEditable(after.data)) {
@@ -73,12 +71,6 @@ export function verifyResult(
         problems.push(`service \`${sp.name}\`: unplanned label ${key}`);
       }
     }
-  }
-  if (problems.length === 0) {
-    // classified afresh: a role that only held before the rewrite would undo it on the next run
-    const roles = classifyServices(model, options.project ?? "", options.overrides);
-    const again = planFile(model, roles, { ...options, proxyNetwork: plan.proxy.realName });
-    if (again.action === "change") problems.push("a second run would change the file again");
   }
   return problems;
 }
