@@ -38,7 +38,7 @@ export interface MigrateOptions extends PlanOptions {
   project?: string;
 }
 
-function servicesReport(roles: Map<string, Classification>): Record<string, ServiceReport> {
+export function servicesReport(roles: Map<string, Classification>): Record<string, ServiceReport> {
   const out: Record<string, ServiceReport> = {};
   for (const [name, c] of roles) out[name] = { role: c.role, reason: c.reason };
   return out;

@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { RunOptions } from "./options";
-import { FileOutcome, processFile } from "./process-file";
+import { FileOutcome, processUnit } from "./process-file";
+import { groupProjects } from "./project";
 
 /** Below this many files a run stays on one thread: starting workers costs more than it saves. */
 export const PARALLEL_THRESHOLD = 64;
 
 interface Task {
-  index: number;
-  path: string;
+  paths: string[];
 }
 
 interface WorkerInput {
@@ -17,16 +17,15 @@ interface WorkerInput {
   cwd: string;
 }
 
-type Message = { index: number; outcome: FileOutcome };
-
 /** The bundled script that can run as a worker; none when running from sources (tests). */
 function workerScript(): string | undefined {
   return __filename.endsWith(".js") && existsSync(__filename) ? __filename : undefined;
 }
 
 /**
- * Processes files on `jobs` threads, handing out one file at a time so that a slow file does not
- * hold up a queue. Results arrive in any order; `onOutcome` gets each with its index.
+ * Processes files, grouped into the units Compose reads together, on `jobs` threads, handing out
+ * one unit at a time so that a slow file does not hold up a queue. Results arrive in any order;
+ * `onOutcome` gets each with its file's index.
  */
 export async function processFiles(
   files: string[],
@@ -34,10 +33,14 @@ export async function processFiles(
   cwd: string,
   onOutcome: (index: number, outcome: FileOutcome) => void,
 ): Promise<void> {
+  const indexOf = new Map(files.map((f, i) => [f, i]));
+  const units = groupProjects(files);
+  const deliver = (paths: string[], outcomes: FileOutcome[]) =>
+    paths.forEach((p, i) => onOutcome(indexOf.get(p)!, outcomes[i]));
   const script = workerScript();
-  const jobs = Math.min(options.jobs, files.length);
+  const jobs = Math.min(options.jobs, units.length);
   if (!script || jobs < 2 || files.length < PARALLEL_THRESHOLD) {
-    for (let i = 0; i < files.length; i++) onOutcome(i, await processFile(files[i], options, cwd));
+    for (const unit of units) deliver(unit, await processUnit(unit, options, cwd));
     return;
   }
   let next = 0;
@@ -45,16 +48,16 @@ export async function processFiles(
   await Promise.all(
     Array.from({ length: jobs }, () => {
       const worker = new Worker(script, { workerData: input });
+      let current: string[] = [];
       const give = () => {
-        if (next < files.length) {
-          const task: Task = { index: next, path: files[next] };
-          next++;
-          worker.postMessage(task);
+        if (next < units.length) {
+          current = units[next++];
+          worker.postMessage({ paths: current } satisfies Task);
         } else worker.postMessage(null);
       };
       return new Promise<void>((resolve, reject) => {
-        worker.on("message", (message: Message) => {
-          onOutcome(message.index, message.outcome);
+        worker.on("message", (outcomes: FileOutcome[]) => {
+          deliver(current, outcomes);
           give();
         });
         worker.on("error", reject);
@@ -65,7 +68,7 @@ export async function processFiles(
   );
 }
 
-/** The worker side: process each file it is given until it is given none. */
+/** The worker side: process each unit it is given until it is given none. */
 export function startWorkerIfAsked(): boolean {
   const input = workerData as WorkerInput | undefined;
   if (isMainThread || !input?.composemodWorker || !parentPort) return false;
@@ -75,8 +78,8 @@ export function startWorkerIfAsked(): boolean {
       port.close();
       return;
     }
-    processFile(task.path, input.options, input.cwd).then((outcome) =>
-      port.postMessage({ index: task.index, outcome } satisfies Message),
+    processUnit(task.paths, input.options, input.cwd).then((outcomes) =>
+      port.postMessage(outcomes),
     );
   });
   return true;

@@ -5,8 +5,9 @@ import { Diagnostic, diagnosticAt } from "./diagnostic";
 import { unifiedDiff } from "./diff";
 import { migrateText, MigrateResult } from "./migrate";
 import type { RunOptions } from "./options";
+import { migrateProject } from "./project";
 import { FileReport, renderExplain } from "./report";
-import { writeFileAtomic } from "./write-file";
+import { writeFilesAtomic } from "./write-file";
 
 /** A path as the report and the diff show it: relative to the working directory when inside it. */
 export function displayPath(path: string, cwd: string): string {
@@ -36,52 +37,40 @@ export interface FileOutcome {
   explain?: string;
 }
 
-/**
- * Reads, rewrites and (with --write) writes one file. Every failure becomes an `error` report
- * with a position; nothing is thrown for a file's sake.
- */
-export async function processFile(
-  path: string,
-  options: RunOptions,
-  cwd: string,
-): Promise<FileOutcome> {
+interface Read {
+  shown: string;
+  absolute: string;
+  project: string;
+  text?: string;
+  failure?: FileOutcome;
+}
+
+async function readCompose(path: string, cwd: string): Promise<Read> {
   const shown = displayPath(path, cwd);
   const absolute = nodePath.resolve(cwd, path);
   const project = nodePath.basename(nodePath.dirname(absolute));
-  const fail = (d: Diagnostic, services = {}): FileOutcome => ({
-    report: { ...errorReport(shown, project, d), services },
+  const fail = (d: Diagnostic): Read => ({
+    shown,
+    absolute,
+    project,
+    failure: { report: errorReport(shown, project, d) },
   });
-  let text: string;
   try {
     const decoded = decodeUtf8(await fs.readFile(absolute));
-    if (typeof decoded !== "string") {
-      const message = "not UTF-8 text (compose files are UTF-8); left as it is";
-      return fail({ code: "read-error", message, path: shown, ...decoded });
-    }
-    text = decoded;
+    if (typeof decoded === "string") return { shown, absolute, project, text: decoded };
+    const message = "not UTF-8 text (compose files are UTF-8); left as it is";
+    return fail({ code: "read-error", message, path: shown, ...decoded });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "EIO";
     return fail(diagnosticAt(undefined, shown, 0, "read-error", `cannot read the file (${code})`));
   }
-  let result: MigrateResult;
-  try {
-    result = migrateText(text, shown, { ...options, project });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return fail(
-      diagnosticAt(
-        undefined,
-        shown,
-        0,
-        "internal-error",
-        `composemod could not process the file: ${message}`,
-      ),
-    );
-  }
+}
+
+function reportOf(read: Read, result: MigrateResult, options: RunOptions): FileReport {
   const shownDiff = options.json || (!options.write && !options.check && !options.explain);
   const report: FileReport = {
-    path: shown,
-    project: result.project ?? project,
+    path: read.shown,
+    project: result.project ?? read.project,
     status: result.status,
     reason: result.reason,
     services: result.services,
@@ -89,16 +78,70 @@ export async function processFile(
     // the diff is only worked out when it is shown
     diff:
       result.status === "changed" && shownDiff
-        ? unifiedDiff(shown, text, result.output, result.edits)
+        ? unifiedDiff(read.shown, read.text!, result.output, result.edits)
         : "",
   };
   if (result.diagnostic) {
     const { path: _p, ...error } = result.diagnostic;
     report.error = error;
   }
-  if (result.status === "changed" && options.write) {
+  return report;
+}
+
+/**
+ * Reads, rewrites and (with --write) writes the files Compose reads together: a base file with its
+ * overrides, or one file. Every failure becomes an `error` report with a position; nothing is
+ * thrown for a file's sake, and the files of a project are written all or none.
+ */
+export async function processUnit(
+  paths: string[],
+  options: RunOptions,
+  cwd: string,
+): Promise<FileOutcome[]> {
+  const reads = await Promise.all(paths.map((p) => readCompose(p, cwd)));
+  const readable = reads.filter((r) => r.text !== undefined);
+  let results: MigrateResult[];
+  try {
+    results =
+      readable.length === reads.length && reads.length > 1
+        ? migrateProject(
+            reads.map((r) => ({ path: r.shown, text: r.text! })),
+            { ...options, project: reads[0].project },
+          )
+        : readable.map((r) => migrateText(r.text!, r.shown, { ...options, project: r.project }));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return reads.map((r) => ({
+      report: errorReport(
+        r.shown,
+        r.project,
+        diagnosticAt(
+          undefined,
+          r.shown,
+          0,
+          "internal-error",
+          `composemod could not process the file: ${message}`,
+        ),
+      ),
+    }));
+  }
+  const outcomes = new Map<Read, FileOutcome>();
+  readable.forEach((read, i) => {
+    const report = reportOf(read, results[i], options);
+    const explain = options.explain ? renderExplain(report, results[i].plan) : undefined;
+    outcomes.set(read, { report, explain });
+  });
+  const writes = readable.filter((_r, i) => results[i].status === "changed");
+  if (options.write && writes.length) {
     try {
-      await writeFileAtomic(absolute, result.output, text, options.backup);
+      await writeFilesAtomic(
+        writes.map((r) => ({
+          path: r.absolute,
+          content: results[readable.indexOf(r)].output,
+          expected: r.text!,
+        })),
+        options.backup,
+      );
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const message = code
@@ -106,8 +149,12 @@ export async function processFile(
         : error instanceof Error
           ? error.message
           : String(error);
-      return fail(diagnosticAt(undefined, shown, 0, "write-error", message), result.services);
+      for (const r of writes) {
+        const services = outcomes.get(r)!.report.services;
+        const d = diagnosticAt(undefined, r.shown, 0, "write-error", message);
+        outcomes.set(r, { report: { ...errorReport(r.shown, r.project, d), services } });
+      }
     }
   }
-  return { report, explain: options.explain ? renderExplain(report, result.plan) : undefined };
+  return reads.map((r) => r.failure ?? outcomes.get(r)!);
 }

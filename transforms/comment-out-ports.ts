@@ -46,7 +46,7 @@ function commentOut(ctx: TransformContext, plan: ServicePlan): TransformResult {
   const span = pairLines(source, pair);
   if (isAlias(value) || isFlow(value)) {
     const edits: Edit[] = commentOutLines(source, span);
-    if (kept.length) {
+    if (kept.length || service.node!.items.length === 1) {
       const column = " ".repeat(source.columnOf((pair.key as Scalar).range![0]));
       edits.push(
         insertLinesAfter(source, span.last, [
@@ -60,6 +60,11 @@ function commentOut(ctx: TransformContext, plan: ServicePlan): TransformResult {
   if (!isSeq(value)) return { ...result, skip: `${plan.name}: ports is not a list` };
   if (kept.length === 0) {
     result.edits.push(...commentOutLines(source, span));
+    if (service.node!.items.length === 1) {
+      // the service's only key here (an override file): an empty list keeps it a mapping
+      const column = " ".repeat(source.columnOf((pair.key as Scalar).range![0]));
+      result.edits.push(insertLinesAfter(source, span.last, [`${column}ports: []`]));
+    }
     return result;
   }
   const items = (value as YAMLSeq).items;

@@ -1,0 +1,175 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { run } from "../src/cli";
+import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
+import { groupProjects, migrateProject } from "../src/project";
+import { captureIO, tempTree } from "./helpers/tmp";
+
+type Dict = Record<string, any>;
+
+const BASE = `services:
+  app:
+    image: ghcr.io/example/wiki:3
+    environment:
+      VIRTUAL_HOST: wiki.example.org
+  db:
+    image: postgres:16
+    volumes:
+      - ./db:/var/lib/postgresql/data
+networks:
+  default:
+    external:
+      name: proxy
+`;
+
+const OVERRIDE = `services:
+  app:
+    ports:
+      - "8080:80"
+  db:
+    ports:
+      - "5432:5432"
+`;
+
+test("a directory's base file and its override files are one unit; other files stand alone", () => {
+  const units = groupProjects([
+    "/h/a/compose.override.yaml",
+    "/h/a/compose.yaml",
+    "/h/a/compose.prod.yaml",
+    "/h/b/docker-compose.override.yml",
+  ]);
+  expect(units).toEqual([
+    ["/h/a/compose.yaml", "/h/a/compose.override.yaml"],
+    ["/h/a/compose.prod.yaml"],
+    ["/h/b/docker-compose.override.yml"],
+  ]);
+});
+
+describe("a base file and an override file that publishes the app's ports", () => {
+  const [base, override] = migrateProject(
+    [
+      { path: "wiki/compose.yaml", text: BASE },
+      { path: "wiki/compose.override.yaml", text: OVERRIDE },
+    ],
+    { ...DEFAULT_PLAN_OPTIONS, project: "wiki" },
+  );
+
+  test("both files change", () => {
+    expect(base.status).toBe("changed");
+    expect(override.status).toBe("changed");
+  });
+
+  test("roles come from the merged view: the override's services have no image of their own", () => {
+    expect(override.services).toEqual({
+      app: expect.objectContaining({ role: "app" }),
+      db: expect.objectContaining({ role: "database" }),
+    });
+  });
+
+  test("networks are edited in the base file, where the services are defined", () => {
+    const data = parse(base.output) as Dict;
+    expect(data.services.app.networks).toEqual(["internal", "default"]);
+    expect(data.services.db.networks).toEqual(["internal"]);
+    expect(data.networks.internal).toEqual({ driver: "bridge" });
+  });
+
+  test("the ports are commented out in the override file, where they live", () => {
+    // an empty list keeps each service a mapping, and adds nothing to the base file's ports
+    expect(override.output).toBe(`services:
+  app:
+    # ports:
+    #   - "8080:80"
+    ports: []
+  db:
+    # ports:
+    #   - "5432:5432"
+    ports: []
+`);
+  });
+
+  test("a second run over both files changes nothing", () => {
+    const again = migrateProject(
+      [
+        { path: "wiki/compose.yaml", text: base.output },
+        { path: "wiki/compose.override.yaml", text: override.output },
+      ],
+      { ...DEFAULT_PLAN_OPTIONS, project: "wiki" },
+    );
+    expect(again.map((r) => r.status)).toEqual(["unchanged", "unchanged"]);
+  });
+});
+
+test("an override file that lists networks itself is edited too, so that the merge holds no proxy for the database", () => {
+  const override = `services:
+  db:
+    networks:
+      - default
+      - monitoring
+networks:
+  monitoring:
+    external: true
+`;
+  const [base, over] = migrateProject(
+    [
+      { path: "compose.yaml", text: BASE },
+      { path: "compose.override.yaml", text: override },
+    ],
+    DEFAULT_PLAN_OPTIONS,
+  );
+  expect(over.status).toBe("changed");
+  const merged = {
+    ...(parse(base.output) as Dict).services.db,
+    ...(parse(over.output) as Dict).services.db,
+  };
+  expect(merged.networks).not.toContain("default");
+  expect((parse(over.output) as Dict).services.db.networks).toEqual(["internal"]);
+});
+
+test("a service that extends another is classified with what it inherits", () => {
+  const text = `services:
+  db-base:
+    image: mariadb:11
+    networks: [proxy]
+  db:
+    extends: db-base
+    networks: [proxy]
+  app:
+    image: x
+    environment: {VIRTUAL_HOST: a}
+    networks: [proxy]
+networks:
+  proxy: {external: true}
+`;
+  const override = `services:\n  db:\n    restart: always\n`;
+  const [base] = migrateProject(
+    [
+      { path: "compose.yaml", text },
+      { path: "compose.override.yaml", text: override },
+    ],
+    DEFAULT_PLAN_OPTIONS,
+  );
+  expect(base.services.db.role).toBe("database");
+  expect((parse(base.output) as Dict).services.db.networks).toEqual(["internal"]);
+});
+
+test("through the command line: both files written, an override alone handled on what it has", async () => {
+  const dir = tempTree({
+    "wiki/compose.yaml": BASE,
+    "wiki/compose.override.yaml": OVERRIDE,
+    "lonely/docker-compose.override.yml": OVERRIDE,
+  });
+  const io = captureIO(dir);
+  expect(await run(["--write", "--json", "."], io)).toBe(0);
+  const report = JSON.parse(io.out());
+  const status = Object.fromEntries(report.files.map((f: Dict) => [f.path, f.status]));
+  expect(status).toEqual({
+    "lonely/docker-compose.override.yml": expect.stringMatching(/unchanged|changed/),
+    "wiki/compose.override.yaml": "changed",
+    "wiki/compose.yaml": "changed",
+  });
+  expect(readFileSync(path.join(dir, "wiki/compose.override.yaml"), "utf8")).toContain(
+    '#   - "8080:80"',
+  );
+  expect(await run(["--check", "."], captureIO(dir))).toBe(0);
+});
