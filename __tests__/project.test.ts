@@ -173,3 +173,31 @@ test("through the command line: both files written, an override alone handled on
   );
   expect(await run(["--check", "."], captureIO(dir))).toBe(0);
 });
+
+test("networks that come from an include:d file are not declared again", async () => {
+  const dir = tempTree({
+    "shop/compose.yaml": `include:
+  - networks.yaml
+services:
+  app:
+    image: x/shop
+    environment:
+      VIRTUAL_HOST: shop.example.org
+    networks: [edge]
+  db:
+    image: mariadb:11
+    networks: [edge]
+`,
+    "shop/networks.yaml": `networks:
+  edge:
+    name: proxy
+    external: true
+`,
+  });
+  const io = captureIO(dir);
+  await run(["--json", "shop/compose.yaml"], io);
+  const [file] = JSON.parse(io.out()).files;
+  expect(file.status).toBe("changed");
+  expect(file.diff).not.toMatch(/^\+\s+edge:/m);
+  expect(file.diff).toContain("+      - internal");
+});

@@ -3,7 +3,7 @@ import { applyEdits, Edit, OverlappingEditsError } from "./apply-edits";
 import { classifyServices, Classification, Role, RoleOverrides } from "./classify";
 import { Diagnostic, diagnosticAt } from "./diagnostic";
 import { visit } from "yaml";
-import { buildModel, ComposeModel } from "./model";
+import { buildModel, ComposeModel, readNetworks } from "./model";
 import { parseCompose, ParsedFile } from "./parse";
 import { FilePlan, PlanOptions, planFile } from "./plan";
 import { combineResults } from "./transform";
@@ -36,6 +36,32 @@ export interface MigrateOptions extends PlanOptions {
   overrides?: RoleOverrides;
   /** Project name used by `project/service` overrides. */
   project?: string;
+  /** Reads a file named by a top-level `include:`, relative to the compose file; none: not read. */
+  readIncluded?: (path: string) => string | undefined;
+}
+
+/**
+ * Adds the networks that files named by `include:` declare, so that they are not declared again
+ * (and a service's use of them is not taken for a fragment's).
+ */
+export function addIncludedNetworks(model: ComposeModel, options: MigrateOptions): ComposeModel {
+  const include = model.file.data.include;
+  if (!Array.isArray(include) || !options.readIncluded) return model;
+  const networks = new Map(model.networks);
+  for (const entry of include) {
+    const paths =
+      typeof entry === "string" ? [entry] : [(entry as { path?: unknown })?.path].flat();
+    for (const path of paths) {
+      if (typeof path !== "string") continue;
+      const text = options.readIncluded(path);
+      const parsed = text === undefined ? undefined : parseCompose(text, path);
+      if (parsed?.kind !== "ok") continue;
+      for (const [key, decl] of readNetworks(parsed.file.data.networks)) {
+        if (!networks.has(key)) networks.set(key, decl);
+      }
+    }
+  }
+  return { ...model, networks };
 }
 
 export function servicesReport(roles: Map<string, Classification>): Record<string, ServiceReport> {
@@ -113,7 +139,7 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
   const parsed = parseCompose(text, path);
   if (parsed.kind === "error") return errorResult(base, parsed.diagnostic);
   if (parsed.kind === "skipped") return { ...base, status: "skipped", reason: parsed.reason };
-  const model = buildModel(parsed.file);
+  const model = addIncludedNetworks(buildModel(parsed.file), options);
   const project = projectOf(parsed.file, options.project);
   const roles = classifyServices(model, project ?? "", options.overrides);
   const plan = planFile(model, roles, options);

@@ -1,4 +1,4 @@
-import { promises as fs } from "node:fs";
+import { promises as fs, readFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import { decodeUtf8 } from "./decode";
 import { Diagnostic, diagnosticAt } from "./diagnostic";
@@ -99,6 +99,14 @@ export async function processUnit(
   cwd: string,
 ): Promise<FileOutcome[]> {
   const reads = await Promise.all(paths.map((p) => readCompose(p, cwd)));
+  const dir = nodePath.dirname(nodePath.resolve(cwd, paths[0]));
+  const readIncluded = (path: string) => {
+    try {
+      return readFileSync(nodePath.resolve(dir, path), "utf8");
+    } catch {
+      return undefined;
+    }
+  };
   const readable = reads.filter((r) => r.text !== undefined);
   let results: MigrateResult[];
   try {
@@ -106,9 +114,11 @@ export async function processUnit(
       readable.length === reads.length && reads.length > 1
         ? migrateProject(
             reads.map((r) => ({ path: r.shown, text: r.text! })),
-            { ...options, project: reads[0].project },
+            { ...options, project: reads[0].project, readIncluded },
           )
-        : readable.map((r) => migrateText(r.text!, r.shown, { ...options, project: r.project }));
+        : readable.map((r) =>
+            migrateText(r.text!, r.shown, { ...options, project: r.project, readIncluded }),
+          );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return reads.map((r) => ({

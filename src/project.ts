@@ -2,6 +2,7 @@ import * as nodePath from "node:path";
 import { classifyServices } from "./classify";
 import { diagnosticAt } from "./diagnostic";
 import {
+  addIncludedNetworks,
   applyPlan,
   Applied,
   MigrateOptions,
@@ -200,7 +201,7 @@ export function migrateProject(files: ProjectFile[], options: MigrateOptions): M
     return files.map((f) => migrateText(f.text, f.path, options));
   }
   const parsedFiles = parsed.map((p) => (p as { file: ParsedFile }).file);
-  const models = parsedFiles.map(buildModel);
+  const models = parsedFiles.map((f) => addIncludedNetworks(buildModel(f), options));
   const project = projectOf(parsedFiles[0], options.project) ?? "";
   const roles = classifyServices(mergedModel(models, true), project, options.overrides);
   const plan = planFile(mergedModel(models, false), roles, options);
