@@ -2,9 +2,9 @@ import { TRANSFORMS } from "../transforms";
 import { applyEdits, Edit, OverlappingEditsError } from "./apply-edits";
 import { classifyServices, Classification, Role, RoleOverrides } from "./classify";
 import { Diagnostic, diagnosticAt } from "./diagnostic";
-import { visit } from "yaml";
+import { parseDocument, visit } from "yaml";
 import { buildModel, ComposeModel, readNetworks } from "./model";
-import { parseCompose, ParsedFile } from "./parse";
+import { MAX_ALIAS_COUNT, parseCompose, ParsedFile } from "./parse";
 import { FilePlan, PlanOptions, planFile } from "./plan";
 import { combineResults } from "./transform";
 import { verifyAgainstPlan } from "./verify";
@@ -54,9 +54,12 @@ export function addIncludedNetworks(model: ComposeModel, options: MigrateOptions
     for (const path of paths) {
       if (typeof path !== "string") continue;
       const text = options.readIncluded(path);
-      const parsed = text === undefined ? undefined : parseCompose(text, path);
-      if (parsed?.kind !== "ok") continue;
-      for (const [key, decl] of readNetworks(parsed.file.data.networks)) {
+      if (text === undefined) continue;
+      // an included file need not have services: only its networks are read
+      const doc = parseDocument(text, { merge: true });
+      if (doc.errors.length) continue;
+      const data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown> | null;
+      for (const [key, decl] of readNetworks(data?.networks)) {
         if (!networks.has(key)) networks.set(key, decl);
       }
     }
