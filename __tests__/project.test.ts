@@ -199,5 +199,5 @@ services:
   const [file] = JSON.parse(io.out()).files;
   expect(file.status).toBe("changed");
   expect(file.diff).not.toMatch(/^\+\s+edge:/m);
-  expect(file.diff).toContain("+      - internal");
+  expect(file.diff).toContain("+    networks: [internal]");
 });
