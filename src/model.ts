@@ -70,9 +70,13 @@ export function buildModel(file: ParsedFile): ComposeModel {
       services.push(serviceModel(name, pair, data));
     }
   }
+  let style: FileStyle | undefined;
   return {
     file,
-    style: detectStyle(file.source, file.root),
+    // read only when a file is edited: most files are not
+    get style() {
+      return (style ??= detectStyle(file.source, file.root));
+    },
     services,
     networks: readNetworks(file.data.networks),
     referencedAnchors: referencedAnchors(file),
@@ -159,6 +163,7 @@ export function keyValues(value: unknown): Map<string, string | null> {
 
 function referencedAnchors(file: ParsedFile): Map<string, Alias[]> {
   const out = new Map<string, Alias[]>();
+  if (!file.source.text.includes("*")) return out;
   visit(file.doc, {
     Alias(_key, node) {
       out.set(node.source, [...(out.get(node.source) ?? []), node]);

@@ -8,7 +8,13 @@ import { groupProjects } from "./project";
 export const PARALLEL_THRESHOLD = 64;
 
 interface Task {
-  paths: string[];
+  id: number;
+  units: string[][];
+}
+
+interface Reply {
+  id: number;
+  outcomes: FileOutcome[][];
 }
 
 interface WorkerInput {
@@ -43,44 +49,60 @@ export async function processFiles(
     for (const unit of units) deliver(unit, await processUnit(unit, options, cwd));
     return;
   }
+  // batches, two in flight per worker, so that no worker waits on a message round trip
+  const size = Math.max(1, Math.min(32, Math.ceil(units.length / (jobs * 8))));
+  const batches: string[][][] = [];
+  for (let i = 0; i < units.length; i += size) batches.push(units.slice(i, i + size));
   let next = 0;
   const input: WorkerInput = { composemodWorker: true, options, cwd };
   await Promise.all(
     Array.from({ length: jobs }, () => {
       const worker = new Worker(script, { workerData: input });
-      let current: string[] = [];
+      const inFlight = new Map<number, string[][]>();
+      let closed = false;
       const give = () => {
-        if (next < units.length) {
-          current = units[next++];
-          worker.postMessage({ paths: current } satisfies Task);
-        } else worker.postMessage(null);
+        if (next < batches.length) {
+          const id = next++;
+          inFlight.set(id, batches[id]);
+          worker.postMessage({ id, units: batches[id] } satisfies Task);
+        } else if (!closed && inFlight.size === 0) {
+          closed = true;
+          worker.postMessage(null);
+        }
       };
       return new Promise<void>((resolve, reject) => {
-        worker.on("message", (outcomes: FileOutcome[]) => {
-          deliver(current, outcomes);
-          give();
+        worker.on("message", ({ id, outcomes }: Reply) => {
+          try {
+            const batch = inFlight.get(id)!;
+            inFlight.delete(id);
+            batch.forEach((unit, i) => deliver(unit, outcomes[i]));
+            give();
+          } catch (error) {
+            reject(error);
+          }
         });
         worker.on("error", reject);
         worker.on("exit", () => resolve());
+        give();
         give();
       });
     }),
   );
 }
 
-/** The worker side: process each unit it is given until it is given none. */
+/** The worker side: process each batch of units it is given until it is given none. */
 export function startWorkerIfAsked(): boolean {
   const input = workerData as WorkerInput | undefined;
   if (isMainThread || !input?.composemodWorker || !parentPort) return false;
   const port = parentPort;
-  port.on("message", (task: Task | null) => {
+  port.on("message", async (task: Task | null) => {
     if (task === null) {
       port.close();
       return;
     }
-    processUnit(task.paths, input.options, input.cwd).then((outcomes) =>
-      port.postMessage(outcomes),
-    );
+    const outcomes: FileOutcome[][] = [];
+    for (const unit of task.units) outcomes.push(await processUnit(unit, input.options, input.cwd));
+    port.postMessage({ id: task.id, outcomes } satisfies Reply);
   });
   return true;
 }

@@ -49,7 +49,7 @@ export function parseCompose(text: string, path: string): ParseOutcome {
   if (!isMap(doc.contents)) {
     return fail(doc.contents.range?.[0] ?? 0, "not-a-mapping", "top level is not a mapping");
   }
-  const unresolved = findUnresolvedAlias(doc);
+  const unresolved = text.includes("*") ? findUnresolvedAlias(doc) : undefined;
   if (unresolved) {
     return fail(
       unresolved.range?.[0] ?? 0,

@@ -1,4 +1,4 @@
-import { promises as fs, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import { decodeUtf8 } from "./decode";
 import { Diagnostic, diagnosticAt } from "./diagnostic";
@@ -56,7 +56,8 @@ async function readCompose(path: string, cwd: string): Promise<Read> {
     failure: { report: errorReport(shown, project, d) },
   });
   try {
-    const decoded = decodeUtf8(await fs.readFile(absolute));
+    // synchronous on purpose: for many small files, a promise round trip costs more than the read
+    const decoded = decodeUtf8(readFileSync(absolute));
     if (typeof decoded === "string") return { shown, absolute, project, text: decoded };
     const message = "not UTF-8 text (compose files are UTF-8); left as it is";
     return fail({ code: "read-error", message, path: shown, ...decoded });
@@ -144,7 +145,7 @@ export async function processUnit(
   const writes = readable.filter((_r, i) => results[i].status === "changed");
   if (options.write && writes.length) {
     try {
-      await writeFilesAtomic(
+      writeFilesAtomic(
         writes.map((r) => ({
           path: r.absolute,
           content: results[readable.indexOf(r)].output,
