@@ -89,7 +89,7 @@ function buildProgram(io: RunIO): Command {
     )
     .option(
       "-j, --jobs <n>",
-      "files processed in parallel (default: one per core for large runs)",
+      "worker processes for large runs (default: one per core but one, at most 8)",
       jobCount,
     )
     .option(
@@ -142,7 +142,8 @@ function mergeOptions(
       ignore: list(config.ignoreService, flags.ignoreService),
     }),
     ignore: list(config.ignore, flags.ignore),
-    jobs: flags.jobs ?? Math.max(1, availableParallelism()),
+    // the main process reads, orders and prints: it keeps a core of its own
+    jobs: flags.jobs ?? Math.min(8, Math.max(1, availableParallelism() - 1)),
     color,
     quiet: flags.quiet === true,
   };

@@ -3,6 +3,9 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** The text of a file, or the line and column (in bytes, 1-based) of its first byte that is not UTF-8. */
 export function decodeUtf8(bytes: Uint8Array): string | { line: number; col: number } {
+  // the fast decoder replaces bad bytes with U+FFFD; only a text that has one needs the strict check
+  const quick = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  if (!quick.includes("\ufffd")) return quick;
   try {
     return UTF8.decode(bytes);
   } catch {

@@ -15,6 +15,7 @@ export interface Diagnostic {
 export type DiagnosticCode =
   | "read-error"
   | "yaml-syntax"
+  | "too-deep"
   | "duplicate-key"
   | "tab-indent"
   | "multiple-documents"

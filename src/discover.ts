@@ -62,7 +62,13 @@ export async function discover(
     const root: Matcher[] = options.ignore?.length
       ? [{ base: path, rules: ignore().add([...options.ignore]) }]
       : [];
-    for (const file of walk(path, root, visited)) add(file);
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      continue;
+    }
+    for (const file of walk(path, real, root, visited)) add(file);
   }
   return { files, missing };
 }
@@ -75,14 +81,12 @@ function ignored(matchers: Matcher[], full: string, isDir: boolean): boolean {
 }
 
 /** Synchronous on purpose: a walk makes many small calls, each cheaper without a promise. */
-function walk(dir: string, inherited: Matcher[], visited: Set<string>): string[] {
+function walk(dir: string, real: string, inherited: Matcher[], visited: Set<string>): string[] {
   const out: string[] = [];
-  let real: string;
+  if (visited.has(real)) return out;
+  visited.add(real);
   let entries;
   try {
-    real = realpathSync(dir);
-    if (visited.has(real)) return out;
-    visited.add(real);
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return out;
@@ -102,6 +106,8 @@ function walk(dir: string, inherited: Matcher[], visited: Set<string>): string[]
     const full = nodePath.join(dir, entry.name);
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
+    // a real directory's real path follows from its parent's; only a link needs asking
+    let childReal = nodePath.join(real, entry.name);
     if (entry.isSymbolicLink()) {
       let target;
       try {
@@ -111,10 +117,17 @@ function walk(dir: string, inherited: Matcher[], visited: Set<string>): string[]
       }
       isDir = target?.isDirectory() ?? false;
       isFile = target?.isFile() ?? false;
+      if (isDir) {
+        try {
+          childReal = realpathSync(full);
+        } catch {
+          isDir = false;
+        }
+      }
     }
     if (isDir) {
       if (!SKIPPED_DIRS.has(entry.name) && !ignored(matchers, full, true)) {
-        out.push(...walk(full, matchers, visited));
+        out.push(...walk(full, childReal, matchers, visited));
       }
     } else if (isFile && COMPOSE_FILE_NAME.test(entry.name) && !ignored(matchers, full, false)) {
       out.push(full);

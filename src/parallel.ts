@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { ChildProcess, fork } from "node:child_process";
 import type { RunOptions } from "./options";
 import { FileOutcome, processUnit } from "./process-file";
 import { groupProjects } from "./project";
@@ -23,13 +23,14 @@ interface WorkerInput {
   cwd: string;
 }
 
-/** The bundled script that can run as a worker; none when running from sources (tests). */
+/** The bundled script that can run as a worker process; none when running from sources (tests). */
 function workerScript(): string | undefined {
   return __filename.endsWith(".js") && existsSync(__filename) ? __filename : undefined;
 }
 
 /**
- * Processes files, grouped into the units Compose reads together, on `jobs` threads, handing out
+ * Processes files, grouped into the units Compose reads together, in `jobs` worker processes
+ * (separate processes: on small virtual machines threads of one process slowed each other down), handing out
  * one unit at a time so that a slow file does not hold up a queue. Results arrive in any order;
  * `onOutcome` gets each with its file's index.
  */
@@ -54,20 +55,28 @@ export async function processFiles(
   const batches: string[][][] = [];
   for (let i = 0; i < units.length; i += size) batches.push(units.slice(i, i + size));
   let next = 0;
-  const input: WorkerInput = { composemodWorker: true, options, cwd };
+  const input: WorkerInput = {
+    composemodWorker: true,
+    options: { ...options, overrides: [...options.overrides] as never },
+    cwd,
+  };
   await Promise.all(
     Array.from({ length: jobs }, () => {
-      const worker = new Worker(script, { workerData: input });
+      const worker: ChildProcess = fork(script, [], {
+        env: { ...process.env, COMPOSEMOD_WORKER: JSON.stringify(input) },
+        serialization: "advanced",
+        stdio: ["ignore", "ignore", "inherit", "ipc"],
+      });
       const inFlight = new Map<number, string[][]>();
       let closed = false;
       const give = () => {
         if (next < batches.length) {
           const id = next++;
           inFlight.set(id, batches[id]);
-          worker.postMessage({ id, units: batches[id] } satisfies Task);
+          worker.send({ id, units: batches[id] } satisfies Task);
         } else if (!closed && inFlight.size === 0) {
           closed = true;
-          worker.postMessage(null);
+          worker.send("done");
         }
       };
       return new Promise<void>((resolve, reject) => {
@@ -90,19 +99,20 @@ export async function processFiles(
   );
 }
 
-/** The worker side: process each batch of units it is given until it is given none. */
+/** The worker side: process each batch of units it is given until it is told it is done. */
 export function startWorkerIfAsked(): boolean {
-  const input = workerData as WorkerInput | undefined;
-  if (isMainThread || !input?.composemodWorker || !parentPort) return false;
-  const port = parentPort;
-  port.on("message", async (task: Task | null) => {
-    if (task === null) {
-      port.close();
+  const raw = process.env.COMPOSEMOD_WORKER;
+  if (!raw || !process.send) return false;
+  const input = JSON.parse(raw) as WorkerInput;
+  input.options.overrides = new Map(input.options.overrides as unknown as [string, never][]);
+  process.on("message", async (task: Task | "done") => {
+    if (task === "done") {
+      process.disconnect();
       return;
     }
     const outcomes: FileOutcome[][] = [];
     for (const unit of task.units) outcomes.push(await processUnit(unit, input.options, input.cwd));
-    port.postMessage({ id: task.id, outcomes } satisfies Reply);
+    process.send!({ id: task.id, outcomes } satisfies Reply);
   });
   return true;
 }

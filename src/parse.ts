@@ -34,7 +34,18 @@ export function parseCompose(text: string, path: string): ParseOutcome {
     kind: "error",
     diagnostic: diagnosticAt(source, path, offset, code, message),
   });
-  const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: false });
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    return fail(deep, "too-deep", `nested more than ${MAX_DEPTH} levels deep; no compose file is`);
+  }
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: false });
+  } catch (cause) {
+    // the parser's own limits (its stack, its memory) are bad input too
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return fail(0, "yaml-syntax", `cannot be read as YAML (${message})`);
+  }
   const [error] = doc.errors;
   if (error) {
     const message =
@@ -77,6 +88,8 @@ export function parseCompose(text: string, path: string): ParseOutcome {
   if (typeof record.services !== "object" || Array.isArray(record.services)) {
     return fail(rangeStart(services), "invalid-services", "`services` is not a mapping");
   }
+  const keyProblem = nonStringKey(root, services);
+  if (keyProblem) return fail(keyProblem.offset, "invalid-service", keyProblem.message);
   if (isMap(services)) {
     for (const pair of services.items) {
       if (isScalar(pair.key) && typeof pair.key.value === "symbol") {
@@ -98,6 +111,88 @@ export function parseCompose(text: string, path: string): ParseOutcome {
     }
   }
   return { kind: "ok", file: { source, doc, root, data: record } };
+}
+
+/** Deeper than any compose file goes; the parser's recursion is kept well away from its limits. */
+export const MAX_DEPTH = 64;
+
+/**
+ * The offset where the text first nests deeper than {@link MAX_DEPTH}: flow brackets, compact
+ * sequences (`- - - x`) or indentation. A cheap scan ahead of the parser, which deep input can
+ * crash outright.
+ */
+function tooDeep(text: string): number | undefined {
+  let flow = 0;
+  let quote = "";
+  // the last character that was not white space: a `[`, `{` or quote only opens after one of
+  // these (or at a line's start); elsewhere it is part of a plain scalar
+  let last = "\n";
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === "\\" && quote === '"') i++;
+      else if (ch === quote) {
+        quote = "";
+        last = ch;
+      }
+      continue;
+    }
+    if (last === "\n" && (ch === " " || ch === "-")) {
+      // a line's indentation and compact sequence dashes
+      let j = i;
+      let dashes = 0;
+      while (
+        j < text.length &&
+        (text[j] === " " || (text[j] === "-" && " \n".includes(text[j + 1] ?? "\n")))
+      ) {
+        if (text[j] === "-") dashes++;
+        j++;
+      }
+      if (dashes > MAX_DEPTH || j - i > MAX_DEPTH * 8) return i;
+      if (j > i) {
+        last = dashes ? "-" : "\n";
+        i = j - 1;
+        continue;
+      }
+    }
+    const opens = "\n:-[{,?".includes(last);
+    if (ch === "#" && (last === "\n" || /\s/.test(text[i - 1] ?? "\n"))) {
+      const end = text.indexOf("\n", i);
+      i = (end === -1 ? text.length : end) - 1;
+      continue;
+    }
+    const next = text[i + 1] ?? "\n";
+    if (opens && (ch === '"' || ch === "'")) quote = ch;
+    else if (opens && (ch === "[" || ch === "{")) {
+      if (++flow > MAX_DEPTH) return i;
+      last = ch;
+    } else if ((ch === "]" || ch === "}" || ch === ",") && flow > 0) {
+      if (ch !== ",") flow--;
+      last = ch;
+    } else if (ch === "\n") last = "\n";
+    else if ((ch === ":" || ch === "-" || ch === "?") && " \t\r\n".includes(next)) last = ch;
+    else if (ch !== " " && ch !== "\t" && ch !== "\r") last = "a";
+  }
+  return undefined;
+}
+
+/** A key of the top level, of `services` or of a service that is not a plain string or number. */
+function nonStringKey(
+  root: YAMLMap,
+  services: unknown,
+): { offset: number; message: string } | undefined {
+  const maps: unknown[] = [root, services];
+  if (isMap(services)) maps.push(...services.items.map((p) => p.value));
+  for (const map of maps) {
+    if (!isMap(map)) continue;
+    for (const pair of map.items) {
+      if (!isScalar(pair.key)) {
+        const offset = (pair.key as { range?: number[] } | null)?.range?.[0] ?? 0;
+        return { offset, message: "a key that is a list or mapping; compose keys are names" };
+      }
+    }
+  }
+  return undefined;
 }
 
 function rangeStart(node: unknown): number {

@@ -10,7 +10,7 @@ export class SourceText {
   readonly eol: Eol;
   readonly bom: boolean;
   readonly finalNewline: boolean;
-  private readonly starts: number[];
+  private lineStarts?: number[];
 
   constructor(text: string) {
     this.text = text;
@@ -18,10 +18,17 @@ export class SourceText {
     const firstNewline = text.indexOf("\n");
     this.eol = firstNewline > 0 && text[firstNewline - 1] === "\r" ? "\r\n" : "\n";
     this.finalNewline = text.endsWith("\n");
-    this.starts = [0];
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
-      this.starts.push(i + 1);
+  }
+
+  /** Where each line starts; built on first use, since most files are read and never edited. */
+  private get starts(): number[] {
+    if (!this.lineStarts) {
+      this.lineStarts = [0];
+      for (let i = this.text.indexOf("\n"); i !== -1; i = this.text.indexOf("\n", i + 1)) {
+        this.lineStarts.push(i + 1);
+      }
     }
+    return this.lineStarts;
   }
 
   /** Number of lines; a final newline does not open a new line. */

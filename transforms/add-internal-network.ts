@@ -61,7 +61,12 @@ function apply(ctx: TransformContext): TransformResult {
   const pair = topLevelNetworksPair(root);
   if (!pair) {
     if (root.flow) return { ...result, skip: "the file is a flow (JSON-style) mapping" };
-    const lines = ["networks:", ...blockMappingLines(entries, style.indent, style)];
+    // at the top level's own column, which is not always the first
+    const column = source.columnOf(root.range![0]);
+    const lines = [
+      `${" ".repeat(column)}networks:`,
+      ...blockMappingLines(entries, column + style.indent, style),
+    ];
     const text = source.text;
     const eol = source.eol;
     const marker = documentEndLine(ctx);

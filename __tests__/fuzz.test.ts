@@ -1,0 +1,254 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseDocument } from "yaml";
+import { run } from "../src/cli";
+import { migrateText } from "../src/migrate";
+import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
+import { corpusDir, noteMissingCorpus, yamlFiles } from "./helpers/corpus";
+import {
+  aliasBombLines,
+  MUTATION_KINDS,
+  MutatedInput,
+  MutationKind,
+  mutatedInput,
+  Seed,
+} from "./helpers/mutate";
+import { captureIO, tempTree } from "./helpers/tmp";
+
+const SEED = Number(process.env.COMPOSEMOD_FUZZ_SEED ?? 20260);
+const COUNT = Number(process.env.COMPOSEMOD_FUZZ_COUNT ?? 2000);
+const BATCH = 100;
+/** A batch that takes longer than this is a hang in the making, not a slow machine. */
+const BATCH_SECONDS = 20;
+const STATUSES = ["changed", "unchanged", "skipped", "error"];
+const STACK_TRACE = /\n\s+at /;
+/** As composemod parses; `logLevel` keeps yaml's warnings about odd keys out of the test output. */
+const YAML_OPTIONS = { merge: true, uniqueKeys: true, logLevel: "error" } as const;
+
+interface FileReport {
+  path: string;
+  status: string;
+  reason: string;
+  error?: { code: string; message: string };
+}
+
+const dir = corpusDir();
+if (!dir) noteMissingCorpus("fuzz.test");
+const describeFuzz = dir ? describe : describe.skip;
+
+function loadSeeds(): Seed[] {
+  const examples = path.resolve(__dirname, "..", "examples");
+  const fromExamples = readdirSync(examples)
+    .sort()
+    .map((name) => path.join(examples, name, "docker-compose.yml"))
+    .map((file) => ({ name: path.relative(examples, file), bytes: readFileSync(file) }));
+  const fromCorpus = yamlFiles(dir!).map((name) => ({
+    name: `corpus/${name}`,
+    bytes: readFileSync(path.join(dir!, name)),
+  }));
+  return [...fromExamples, ...fromCorpus];
+}
+
+/** What the `yaml` library, independently of composemod, says is wrong with a text. */
+function reparseProblem(text: string): string | undefined {
+  try {
+    // yaml's parser can throw, a RangeError on deep nesting, as well as report errors
+    const doc = parseDocument(text, YAML_OPTIONS);
+    if (doc.errors.length) return doc.errors[0].message;
+    doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    return String(error);
+  }
+  return undefined;
+}
+
+/** Whether the input is well-formed YAML whose only fault is that its aliases expand too far. */
+function isAliasBomb(bytes: Buffer): boolean {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return false;
+  }
+  try {
+    const doc = parseDocument(text, YAML_OPTIONS);
+    if (doc.errors.length) return false;
+    doc.toJS({ maxAliasCount: 1000 });
+    return false;
+  } catch (error) {
+    return /alias/i.test(String(error));
+  }
+}
+
+/** Whether a reason starts with `path:line:col: `, as every error's must. */
+function hasLocation(reason: string, file: string): boolean {
+  return reason.startsWith(`${file}:`) && /^:\d+:\d+: /.test(reason.slice(file.length));
+}
+
+function describeInput(input: MutatedInput): string {
+  const kinds = input.steps.map((s) => s.kind).join("+");
+  return `input ${input.index} (seed ${SEED}, from ${input.seedName}, ${kinds})`;
+}
+
+describeFuzz(`composemod on ${COUNT} mutated compose files (seed ${SEED})`, () => {
+  let seeds: Seed[] = [];
+  let rewritable: Seed[] = [];
+  const used = new Map<MutationKind, number>();
+  const statuses = new Map<string, number>();
+
+  beforeAll(() => {
+    seeds = loadSeeds();
+    rewritable = seeds.filter(
+      (s) =>
+        migrateText(s.bytes.toString("utf8"), s.name, DEFAULT_PLAN_OPTIONS).status === "changed",
+    );
+  });
+
+  const batches = Array.from({ length: Math.ceil(COUNT / BATCH) }, (_, b) => b * BATCH);
+  test.each(batches)(
+    "inputs from %i: exit 0 or 2, bad files untouched, changed files re-parse",
+    async (first) => {
+      const root = tempTree({});
+      const inputs = new Map<string, MutatedInput>();
+      for (let index = first; index < Math.min(first + BATCH, COUNT); index++) {
+        const input = mutatedInput(SEED, index, seeds, rewritable);
+        const file = `input-${String(index).padStart(5, "0")}/docker-compose.yml`;
+        mkdirSync(path.join(root, path.dirname(file)));
+        writeFileSync(path.join(root, file), input.bytes);
+        inputs.set(file, input);
+        for (const step of input.steps) {
+          if (step.effective) used.set(step.kind, (used.get(step.kind) ?? 0) + 1);
+        }
+      }
+
+      const io = captureIO(root);
+      const started = performance.now();
+      const status = await run(["--write", "--json", "."], io);
+      const seconds = (performance.now() - started) / 1000;
+
+      const problems: string[] = [];
+      const report = JSON.parse(io.out()) as { files: FileReport[] };
+      expect(report.files.map((f) => f.path).sort()).toEqual([...inputs.keys()].sort());
+      const errors = report.files.filter((f) => f.status === "error").length;
+      expect(status).toBe(errors > 0 ? 2 : 0);
+      expect(io.err()).not.toMatch(STACK_TRACE);
+
+      const changed: string[] = [];
+      for (const file of report.files) {
+        statuses.set(file.status, (statuses.get(file.status) ?? 0) + 1);
+        const input = inputs.get(file.path)!;
+        const what = `${file.path}: ${describeInput(input)}`;
+        const now = readFileSync(path.join(root, file.path));
+        if (!STATUSES.includes(file.status)) problems.push(`${what}: status ${file.status}`);
+        if (STACK_TRACE.test(file.reason) || STACK_TRACE.test(file.error?.message ?? "")) {
+          problems.push(`${what}: stack trace in ${JSON.stringify(file.reason)}`);
+        }
+        if (file.error?.code === "internal-error") {
+          problems.push(`${what}: crashed: ${file.reason}`);
+        }
+        if (file.status === "error" && !hasLocation(file.reason, file.path)) {
+          problems.push(`${what}: error without path:line:col: ${file.reason}`);
+        }
+        if (file.status !== "changed" && !now.equals(input.bytes)) {
+          problems.push(`${what}: ${file.status} but its bytes changed`);
+        }
+        if (file.status === "changed") {
+          changed.push(file.path);
+          const problem = reparseProblem(now.toString("utf8"));
+          if (problem) problems.push(`${what}: written file does not parse: ${problem}`);
+        }
+        if (
+          input.steps.some((s) => s.kind === "alias-bomb") &&
+          file.status !== "error" &&
+          isAliasBomb(input.bytes)
+        ) {
+          problems.push(`${what}: alias bomb ended ${file.status}`);
+        }
+      }
+
+      if (changed.length) {
+        // a written file is a fixed point: checking it again finds nothing to change
+        const again = captureIO(root);
+        const second = await run(["--check", "--json", ...changed], again);
+        if (second !== 0) problems.push(`second run over the changed files exited ${second}`);
+        for (const file of (JSON.parse(again.out()) as { files: FileReport[] }).files) {
+          if (file.status === "changed" || file.status === "error") {
+            const input = inputs.get(file.path)!;
+            problems.push(
+              `${file.path}: ${describeInput(input)}: second run ${file.status}: ${file.reason}`,
+            );
+          }
+        }
+      }
+
+      // messages can quote a megabyte of the input; the start says enough
+      expect(problems.map((p) => (p.length > 400 ? `${p.slice(0, 400)}…` : p))).toEqual([]);
+      expect(seconds).toBeLessThan(BATCH_SECONDS);
+      // a hundred inputs can hold a hundred megabytes; the next batch needs the room
+      rmSync(root, { recursive: true, force: true });
+    },
+    60_000,
+  );
+
+  test("every mutation kind changed some input, and some inputs reached the rewrite", () => {
+    const total = [...statuses.values()].reduce((a, b) => a + b, 0);
+    expect(total).toBe(COUNT);
+    expect(MUTATION_KINDS.filter((kind) => !used.get(kind))).toEqual([]);
+    // "every changed file re-parses" means little unless many files do change
+    expect(statuses.get("changed") ?? 0).toBeGreaterThan(COUNT / 20);
+  });
+});
+
+describe("alias bombs", () => {
+  test("a billion-laughs file ends as error, quickly and in little memory", async () => {
+    const bomb = `${aliasBombLines("")}\nservices:\n  app:\n    image: nginx\n    labels: *lol9\n`;
+    const root = tempTree({ "bomb/docker-compose.yml": bomb });
+    const io = captureIO(root);
+    const heap = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    const status = await run(["--write", "--json", "."], io);
+    const seconds = (performance.now() - started) / 1000;
+    expect(status).toBe(2);
+    const [file] = (JSON.parse(io.out()) as { files: FileReport[] }).files;
+    expect(file.status).toBe("error");
+    expect(file.reason).toMatch(/^bomb\/docker-compose\.yml:\d+:\d+: /);
+    expect(readFileSync(path.join(root, "bomb/docker-compose.yml"), "utf8")).toBe(bomb);
+    expect(seconds).toBeLessThan(2);
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(100 * 1024 * 1024);
+  });
+});
+
+describe("deep nesting", () => {
+  // In a child process: a fatal V8 error there kills that process, not the test runner.
+  test("several deeply nested files: the process survives, exits 0 or 2, nothing crashes", () => {
+    const cli = path.resolve(__dirname, "..", "dist", "cli.js");
+    const files: Record<string, string> = {
+      "flow/docker-compose.yml": `x: ${"[".repeat(5000)}${"]".repeat(5000)}\n`,
+      "flow-map/docker-compose.yml": `x: ${"{a: ".repeat(5000)}1${"}".repeat(5000)}\n`,
+      "compact-1/docker-compose.yml": `${"- ".repeat(1000)}x\n`,
+      "compact-2/docker-compose.yml": `${"- ".repeat(1000)}x\n`,
+      "compact-in-map/docker-compose.yml": `a:\n  ${"- ".repeat(3000)}x\nb: 1\n`,
+    };
+    const root = tempTree(files);
+    const result = spawnSync(process.execPath, [cli, "--write", "--json", "."], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(result.signal).toBeNull();
+    expect([0, 2]).toContain(result.status);
+    expect(result.stderr).not.toMatch(/FATAL ERROR|\n\s+at /);
+    const report = JSON.parse(result.stdout) as { files: FileReport[] };
+    expect(report.files.map((f) => f.path).sort()).toEqual(Object.keys(files).sort());
+    const crashed = report.files.filter((f) => f.error?.code === "internal-error");
+    expect(crashed.map((f) => f.reason)).toEqual([]);
+    for (const file of report.files) {
+      expect(STATUSES).toContain(file.status);
+      if (file.status === "error") expect(hasLocation(file.reason, file.path)).toBe(true);
+      if (file.status !== "changed") {
+        expect(readFileSync(path.join(root, file.path), "utf8")).toBe(files[file.path]);
+      }
+    }
+  });
+});
