@@ -56,7 +56,7 @@ export function addIncludedNetworks(model: ComposeModel, options: MigrateOptions
       const text = options.readIncluded(path);
       if (text === undefined) continue;
       // an included file need not have services: only its networks are read
-      const doc = parseDocument(text, { merge: true });
+      const doc = parseDocument(text, { merge: true, logLevel: "error" });
       if (doc.errors.length) continue;
       const data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown> | null;
       for (const [key, decl] of readNetworks(data?.networks)) {

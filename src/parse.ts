@@ -40,7 +40,12 @@ export function parseCompose(text: string, path: string): ParseOutcome {
   }
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: false });
+    doc = parseDocument(text, {
+      merge: true,
+      uniqueKeys: true,
+      prettyErrors: false,
+      logLevel: "error",
+    });
   } catch (cause) {
     // the parser's own limits (its stack, its memory) are bad input too
     const message = cause instanceof Error ? cause.message : String(cause);
