@@ -1,5 +1,8 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   readFileSync,
@@ -163,4 +166,44 @@ describe("parallel runs", () => {
     expect(strip(two)).toEqual(strip(one));
     expect(one.summary).toMatchObject({ files: 80, changed: 68, error: 12 });
   });
+});
+
+describe("permissions", () => {
+  test("a read-only file is an error of its own; the run goes on", async () => {
+    const dir = tempTree({ "a/compose.yaml": STACK, "b/compose.yaml": STACK });
+    chmodSync(path.join(dir, "a/compose.yaml"), 0o444);
+    const io = captureIO(dir);
+    expect(await run(["--write", "a", "b"], io)).toBe(2);
+    expect(io.err()).toContain(
+      "a/compose.yaml:1:1: the file is read-only; left as it is [write-error]",
+    );
+    expect(readFileSync(path.join(dir, "a/compose.yaml"), "utf8")).toBe(STACK);
+    expect(readFileSync(path.join(dir, "b/compose.yaml"), "utf8")).not.toBe(STACK);
+  });
+
+  const asNobody = process.getuid?.() === 0 && existsSync("/usr/sbin/runuser");
+  (asNobody ? test : test.skip)(
+    "a directory the user may not write to is an error, not a crash",
+    () => {
+      const dir = tempTree({ "wiki/compose.yaml": STACK });
+      const cli = path.join(dir, "cli.js");
+      copyFileSync(path.resolve(__dirname, "..", "dist", "cli.js"), cli);
+      chmodSync(dir, 0o755);
+      chmodSync(path.join(dir, "wiki"), 0o555);
+      const result = spawnSync(
+        "/usr/sbin/runuser",
+        ["-u", "nobody", "--", process.execPath, cli, "--write", "wiki"],
+        {
+          cwd: dir,
+          encoding: "utf8",
+        },
+      );
+      chmodSync(path.join(dir, "wiki"), 0o755);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(
+        "wiki/compose.yaml:1:1: cannot write the file (EACCES); left as it is",
+      );
+      expect(readFileSync(path.join(dir, "wiki/compose.yaml"), "utf8")).toBe(STACK);
+    },
+  );
 });

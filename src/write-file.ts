@@ -1,5 +1,7 @@
 import {
+  accessSync,
   chmodSync,
+  constants,
   chownSync,
   copyFileSync,
   readFileSync,
@@ -13,6 +15,9 @@ import * as nodePath from "node:path";
 
 /** The file changed on disk between reading and writing it. */
 export class ChangedOnDiskError extends Error {}
+
+/** The file has no write permission for anyone. */
+export class ReadOnlyError extends Error {}
 
 export interface PendingWrite {
   path: string;
@@ -34,6 +39,10 @@ export function writeFilesAtomic(writes: PendingWrite[], backupSuffix?: string):
     for (const write of writes) {
       const target = realpathSync(write.path);
       const stat = statSync(target);
+      // a file nobody may write is kept as it is, even by root, as an editor would ask first
+      if ((stat.mode & 0o222) === 0)
+        throw new ReadOnlyError("the file is read-only; left as it is");
+      accessSync(target, constants.W_OK);
       const temp = nodePath.join(
         nodePath.dirname(target),
         `.${nodePath.basename(target)}.composemod-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`,
@@ -48,7 +57,7 @@ export function writeFilesAtomic(writes: PendingWrite[], backupSuffix?: string):
         // not allowed: the file keeps its writer as owner, as any editor would leave it
       }
       if (readFileSync(target, "utf8") !== write.expected) {
-        throw new ChangedOnDiskError(`${write.path} changed since it was read; left as it is`);
+        throw new ChangedOnDiskError("the file changed since it was read; left as it is");
       }
     }
     for (const { target } of ready) if (backupSuffix) copyFileSync(target, target + backupSuffix);
