@@ -34,6 +34,10 @@ export function parseCompose(text: string, path: string): ParseOutcome {
     kind: "error",
     diagnostic: diagnosticAt(source, path, offset, code, message),
   });
+  if (!text.includes("services")) {
+    // not a compose file, whatever else it is: no need to parse it to say so
+    return { kind: "skipped", reason: "not a compose file: no top-level `services`" };
+  }
   const deep = tooDeep(text);
   if (deep !== undefined) {
     return fail(deep, "too-deep", `nested more than ${MAX_DEPTH} levels deep; no compose file is`);

@@ -16,9 +16,6 @@ import * as nodePath from "node:path";
 /** The file changed on disk between reading and writing it. */
 export class ChangedOnDiskError extends Error {}
 
-/** The file has no write permission for anyone. */
-export class ReadOnlyError extends Error {}
-
 export interface PendingWrite {
   path: string;
   content: string;
@@ -39,9 +36,8 @@ export function writeFilesAtomic(writes: PendingWrite[], backupSuffix?: string):
     for (const write of writes) {
       const target = realpathSync(write.path);
       const stat = statSync(target);
-      // a file nobody may write is kept as it is, even by root, as an editor would ask first
-      if ((stat.mode & 0o222) === 0)
-        throw new ReadOnlyError("the file is read-only; left as it is");
+      // a file the user may not write is left alone, though its directory would take a rename
+      // (root may write any file, as with any editor)
       accessSync(target, constants.W_OK);
       const temp = nodePath.join(
         nodePath.dirname(target),
