@@ -207,3 +207,19 @@ describe("permissions", () => {
     expect(readFileSync(path.join(dir, "wiki/compose.yaml"), "utf8")).toBe(STACK);
   });
 });
+
+test("a progress line on a terminal, cleared before the summary; none with --quiet", async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 5; i++) files[`p${i}/compose.yaml`] = STACK;
+  const dir = tempTree(files);
+  let clock = 0;
+  const io = { ...captureIO(dir), stderrIsTTY: true, now: () => (clock += 150) };
+  await run(["--check", "."], io);
+  expect(io.err()).toMatch(/\r\u001b\[Kcomposemod: \d\/5 p\d\/compose.yaml/);
+  // the line is cleared before anything else is printed, and before the summary
+  expect(io.err()).toMatch(/\r\u001b\[Kwould change: p1\/compose.yaml/);
+  expect(io.err()).toMatch(/\r\u001b\[K5 to change, 0 unchanged, 0 skipped, 0 errors in /);
+  const quiet = { ...captureIO(dir), stderrIsTTY: true, now: () => (clock += 150) };
+  await run(["--check", "--quiet", "."], quiet);
+  expect(quiet.err()).toBe("");
+});
