@@ -186,7 +186,7 @@ services:
     ports: ["5432:5432"]
     networks: []
 `,
-    check: (r, data) => {
+    check: (_r, data) => {
       expect(data.services.app.networks).toEqual(["internal", "proxy"]);
       expect(data.services.db.networks).toEqual(["internal"]);
     },

@@ -475,11 +475,6 @@ function serviceOf(model: ComposeModel, name: string): ServiceModel {
   return model.services.find((s) => s.name === name)!;
 }
 
-function shares(a: Membership[], b: Membership[], identity: (key: string) => string): boolean {
-  const ids = new Set(a.map((m) => identity(m.key)));
-  return b.some((m) => ids.has(identity(m.key)));
-}
-
 function pickSettings(settings: Record<string, unknown> | null): Record<string, unknown> | null {
   if (!settings) return null;
   return Object.keys(settings).length ? { ...settings } : null;

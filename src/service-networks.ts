@@ -277,7 +277,7 @@ function rewriteBlockMap(
   const added: string[] = [];
   for (const entry of newEntries) {
     const donor = pairs.findIndex(
-      (p, i) =>
+      (_p, i) =>
         removed[i] &&
         entry.settings !== null &&
         JSON.stringify(plan.before!.find((m) => m.key === keys[i])?.settings) ===
