@@ -202,3 +202,11 @@ export function aliasesInto(model: ComposeModel, node: unknown): Alias[] {
 export function holdsReferencedAnchor(model: ComposeModel, node: unknown): boolean {
   return aliasesInto(model, node).length > 0;
 }
+
+/** Same networks with the same settings; order does not matter to Compose. */
+export function sameMembership(a: Membership[] | null, b: Membership[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  const settings = new Map(b.map((m) => [m.key, JSON.stringify(m.settings)]));
+  return a.every((m) => settings.get(m.key) === JSON.stringify(m.settings));
+}

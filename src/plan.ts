@@ -6,8 +6,11 @@ import {
   Membership,
   NetworkDecl,
   ownPair,
+  sameMembership,
   ServiceModel,
 } from "./model";
+import { connectServices } from "./connectivity";
+import { detectProxyNetwork, freeKey } from "./proxy-network";
 import { NON_HTTP_PORTS, PortSpec } from "./ports";
 
 export type PortsMode = "auto" | "comment" | "keep";
@@ -49,40 +52,6 @@ export interface FilePlan {
   proxy: { key: string; realName: string; declare: boolean; used: boolean };
   internal: { key: string; declare: boolean; used: boolean; driver: string; noEgress: boolean };
   warnings: string[];
-}
-
-const PROXY_LIKE_NAME = /proxy|traefik|caddy|nginx|web|edge|ingress|public|frontend/i;
-
-/**
- * The external network the file's routed services (else its apps) are already on: the one most
- * of them share, a proxy-like name breaking a tie. Several candidates are reported, so that the
- * choice is never silent.
- */
-function detectProxyNetwork(
-  model: ComposeModel,
-  roles: Map<string, Classification>,
-): { name: string; others: string[] } | undefined {
-  const rank = (pick: (c: Classification) => boolean) => {
-    const seen = new Map<string, number>();
-    for (const service of model.services) {
-      const c = roles.get(service.name);
-      if (!c || !pick(c) || !service.membership) continue;
-      for (const m of service.membership) {
-        const decl = model.networks.get(m.key);
-        if (decl?.external) seen.set(decl.realName, (seen.get(decl.realName) ?? 0) + 1);
-      }
-    }
-    const score = (name: string) => seen.get(name)! * 2 + (PROXY_LIKE_NAME.test(name) ? 1 : 0);
-    return [...seen.keys()].sort((a, b) => score(b) - score(a) || a.localeCompare(b));
-  };
-  const ranked = rank((c) => c.routing !== undefined);
-  const names = ranked.length ? ranked : rank((c) => c.role === "app");
-  return names.length ? { name: names[0], others: names.slice(1) } : undefined;
-}
-
-function freeKey(model: ComposeModel, wanted: string): string {
-  if (!model.networks.has(wanted)) return wanted;
-  for (let i = 2; ; i++) if (!model.networks.has(`${wanted}_${i}`)) return `${wanted}_${i}`;
 }
 
 /** Plans the target state of DESIGN.md for one compose file. */
@@ -208,17 +177,9 @@ export function planFile(
   }
 
   // 1. Each role's own rule.
-  const after = new Map<string, Membership[]>();
-  // identities of the networks each service is on after, kept until its list changes
-  const onAfterCache = new Map<string, Set<string>>();
-  const setAfter = (name: string, list: Membership[]) => {
-    after.set(name, list);
-    onAfterCache.delete(name);
-  };
-  const removed = new Map<string, Membership[]>();
+  const rules = new Map<string, { next: Membership[]; gone: Membership[] }>();
   for (const s of participating) {
     const before = s.before!;
-    let next = before;
     let gone: Membership[] = [];
     if (s.role === "database") {
       gone = before.filter((m) => isExternal(m.key));
@@ -226,7 +187,7 @@ export function planFile(
       gone = before.filter((m) => isProxy(m.key));
       if (gone.length && !participating.some((o) => o.role === "database")) {
         warnings.push(
-          `${s.name}: leaves \`${proxyName}\`; the project has no database of its own, so if it uses one of another project on that network, keep it there with --ignore ${s.name}`,
+          `${s.name}: leaves \`${proxyName}\`; the project has no database of its own, so if it uses one of another project on that network, keep it there with --ignore-service ${s.name}`,
         );
       }
       for (const m of before) {
@@ -237,148 +198,32 @@ export function planFile(
         }
       }
     }
-    next = before.filter((m) => !gone.includes(m));
+    let next = before.filter((m) => !gone.includes(m));
     if (s.role === "app" && !before.some((m) => isProxy(m.key))) {
       next = [...next, { key: proxyKey, settings: null }];
     }
-    setAfter(s.name, next);
-    removed.set(s.name, gone);
+    rules.set(s.name, { next, gone });
   }
 
-  // 2. Connectivity: services that shared a network still share one; a service written out
-  // leaves the implicit `default` network for the internal one.
+  // 2. Services that shared a network still share one.
   const internal = options.internalNetwork;
-  const byName = new Map(services.map((s) => [s.name, s]));
-  const changeable = new Set(participating.map((s) => s.name));
-  const model_ = (name: string) => serviceOf(model, name);
-  const current = (name: string): Membership[] | null =>
-    after.get(name) ?? byName.get(name)!.before;
-  const differs = (name: string) => !sameMembership(current(name), byName.get(name)!.before);
-  const addInternal = (name: string, settings: Record<string, unknown> | null = null) => {
-    const list = after.get(name)!;
-    const existing = list.find((m) => m.key === internal);
-    if (existing) {
-      if (!settings) return false;
-      const merged = { key: internal, settings: mergeSettings(existing.settings, settings) };
-      setAfter(
-        name,
-        list.map((m) => (m === existing ? merged : m)),
-      );
-      return true;
-    }
-    const entry = { key: internal, settings };
-    setAfter(name, model_(name).implicitNetworks ? [entry, ...list] : [...list, entry]);
-    return true;
-  };
-  // settings of networks a service leaves move to the internal network
-  for (const s of participating) {
-    const moving = removed
-      .get(s.name)!
-      .map((m) => pickSettings(m.settings))
-      .filter((x): x is Record<string, unknown> => x !== null);
-    if (moving.length) {
-      addInternal(
-        s.name,
-        moving.reduce((a, b) => mergeSettings(a, b)!, {}),
-      );
-      if (moving.some((m) => m.ipv4_address || m.ipv6_address)) {
-        warnings.push(
-          `${s.name}: its fixed IP address moved to \`${internal}\`, which has no subnet configured; give it one or drop the address`,
-        );
-      }
-      // every service that reached it on the network it leaves must be able to use the aliases
-      for (const other of participating) {
-        if (other === s) continue;
-        const shared = removed
-          .get(s.name)!
-          .some((m) => other.before!.some((o) => identity(o.key) === identity(m.key)));
-        if (shared) addInternal(other.name);
-      }
-    }
-  }
-  const all = services.filter((s) => s.before);
-  // network identity -> the services on it before, so that only real neighbours are compared
-  const membersBefore = new Map<string, ServicePlan[]>();
-  for (const s of all) {
-    for (const m of s.before!) {
-      const id = identity(m.key);
-      const list = membersBefore.get(id) ?? [];
-      list.push(s);
-      membersBefore.set(id, list);
-    }
-  }
-  const onAfter = (name: string) => {
-    let ids = onAfterCache.get(name);
-    if (!ids) {
-      ids = new Set(current(name)!.map((m) => identity(m.key)));
-      onAfterCache.set(name, ids);
-    }
-    return ids;
-  };
-  const sharesAfter = (a: string, b: string) => {
-    const mine = onAfter(a);
-    for (const id of onAfter(b)) if (mine.has(id)) return true;
-    return false;
-  };
-  /** Gives two services that lost their last shared network one again; true when something changed. */
-  const repair = (a: ServicePlan, b: ServicePlan): boolean => {
-    if (changeable.has(a.name) && changeable.has(b.name)) {
-      const x = addInternal(a.name);
-      const y = addInternal(b.name);
-      return x || y;
-    }
-    const [moved, fixed] = changeable.has(a.name) ? [a, b] : [b, a];
-    if (!changeable.has(moved.name)) return false;
-    const back = fixed.before!.find(
-      (m) =>
-        moved.before!.some((o) => identity(o.key) === identity(m.key)) &&
-        !removed.get(moved.name)!.some((r) => identity(r.key) === identity(m.key)),
-    );
-    if (back) {
-      setAfter(moved.name, [...after.get(moved.name)!, { key: back.key, settings: null }]);
-      return true;
-    }
-    warnings.push(
-      `${moved.name}: no longer shares a network with \`${fixed.name}\` (${fixed.role}), which composemod leaves alone`,
-    );
-    return false;
-  };
-  for (let round = 0; round < all.length * 4 + 4; round++) {
-    let progress = false;
-    for (const s of participating) {
-      const list = after.get(s.name)!;
-      if (list.length === 0) progress = addInternal(s.name) || progress;
-      const svc = model_(s.name);
-      const replaced = list.findIndex((m) => m.key === "default" && !isExternal("default"));
-      if (svc.implicitNetworks && replaced !== -1 && differs(s.name)) {
-        const rest = list.filter((m) => m.key !== "default");
-        const hasInternal = rest.some((m) => m.key === internal);
-        // a lone service has nobody to talk to on a project network
-        const alone = all.length === 1 && rest.length > 0;
-        setAfter(
-          s.name,
-          hasInternal || alone ? rest : [{ key: internal, settings: null }, ...rest],
-        );
-        progress = true;
-      }
-    }
-    for (const [id, members] of membersBefore) {
-      if (members.length < 2) continue;
-      for (const a of members) {
-        if (onAfter(a.name).has(id)) continue;
-        // `a` left this network: every other member it no longer meets anywhere gets repaired
-        for (const b of members) {
-          if (b === a || sharesAfter(a.name, b.name)) continue;
-          progress = repair(a, b) || progress;
-        }
-      }
-    }
-    if (!progress) break;
-  }
+  const connected = connectServices({
+    services,
+    participating,
+    implicit: new Set(model.services.filter((s) => s.implicitNetworks).map((s) => s.name)),
+    rules,
+    internal,
+    identity,
+    isExternal,
+  });
+  warnings.push(...connected.warnings);
+  const after = connected.after;
+  const differs = (name: string) =>
+    !sameMembership(after.get(name)!, services.find((s) => s.name === name)!.before);
 
   // 3. Ports and labels.
   for (const s of participating) {
-    const svc = model_(s.name);
+    const svc = serviceOf(model, s.name);
     s.after = after.get(s.name)!;
     s.networksChanged = differs(s.name);
     if (s.role === "database") {
@@ -407,7 +252,7 @@ export function planFile(
       if (!Array.isArray(value)) continue;
       for (const link of value) {
         const target = String(link).split(":")[0];
-        if (kind === "external_links" || !byName.has(target)) {
+        if (kind === "external_links" || !services.some((o) => o.name === target)) {
           warnings.push(
             `${s.name}: ${kind} to \`${target}\` stops resolving once that container no longer shares a network`,
           );
@@ -473,34 +318,6 @@ function indicesWhere<T>(items: T[], test: (item: T) => boolean): number[] {
 
 function serviceOf(model: ComposeModel, name: string): ServiceModel {
   return model.services.find((s) => s.name === name)!;
-}
-
-function pickSettings(settings: Record<string, unknown> | null): Record<string, unknown> | null {
-  if (!settings) return null;
-  return Object.keys(settings).length ? { ...settings } : null;
-}
-
-function mergeSettings(
-  a: Record<string, unknown> | null,
-  b: Record<string, unknown> | null,
-): Record<string, unknown> | null {
-  if (!a) return b;
-  if (!b) return a;
-  const out = { ...a };
-  for (const [key, value] of Object.entries(b)) {
-    if (key === "aliases" && Array.isArray(out.aliases) && Array.isArray(value)) {
-      out.aliases = [...new Set([...out.aliases, ...value])];
-    } else if (out[key] === undefined) out[key] = value;
-  }
-  return out;
-}
-
-/** Same networks with the same settings; order does not matter to Compose. */
-export function sameMembership(a: Membership[] | null, b: Membership[] | null): boolean {
-  if (a === null || b === null) return a === b;
-  if (a.length !== b.length) return false;
-  const settings = new Map(b.map((m) => [m.key, JSON.stringify(m.settings)]));
-  return a.every((m) => settings.get(m.key) === JSON.stringify(m.settings));
 }
 
 /** Labels written in the service itself, as a list or mapping composemod can add an entry to. */

@@ -11,9 +11,16 @@ import {
   projectOf,
   servicesReport,
 } from "./migrate";
-import { buildModel, ComposeModel, Membership, readNetworks, serviceModel } from "./model";
+import {
+  buildModel,
+  ComposeModel,
+  Membership,
+  readNetworks,
+  sameMembership,
+  serviceModel,
+} from "./model";
 import { parseCompose, ParsedFile } from "./parse";
-import { FilePlan, planFile, sameMembership, ServicePlan } from "./plan";
+import { FilePlan, planFile, ServicePlan } from "./plan";
 
 /** The file names Compose reads by itself, in its order of preference. */
 export const BASE_FILE_NAMES = [

@@ -1,6 +1,6 @@
-import { buildModel, ComposeModel, keyValues } from "./model";
+import { buildModel, ComposeModel, keyValues, sameMembership } from "./model";
 import type { ParsedFile } from "./parse";
-import { FilePlan, sameMembership } from "./plan";
+import type { FilePlan } from "./plan";
 
 /** Keys of a service that the rewrite may change. */
 const EDITABLE_SERVICE_KEYS = new Set(["networks", "ports", "labels", "environment"]);
