@@ -1,13 +1,14 @@
 import { availableParallelism } from "node:os";
 import { Command, CommanderError, Option } from "commander";
+import { VERSION } from "./audit-report";
 import type { ExplicitRole } from "./classify";
+import { runAudit } from "./commands/audit";
+import { runGraph, GRAPH_FORMATS } from "./commands/graph";
 import { Config, loadConfig } from "./config";
 import { DRIVERS, PORTS_MODES, RunOptions, roleOverrides } from "./options";
-import type { PortsMode } from "./plan";
 import { startWorkerIfAsked } from "./parallel";
+import type { PortsMode } from "./plan";
 import { processIO, RunIO, runComposemod } from "./run";
-
-const VERSION = "0.1.0";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -36,22 +37,9 @@ const ROLE_FLAGS: [flag: string, role: ExplicitRole, what: string][] = [
   ["ignore-service", "ignore", "untouchable"],
 ];
 
-function buildProgram(io: RunIO): Command {
-  const program = new Command("composemod")
-    .description(
-      "Rewrite Docker Compose files so that each project's databases are reachable only by its own app.\nDry run by default: prints a unified diff and changes nothing.",
-    )
-    .version(VERSION)
-    .argument("<paths...>", "compose files or directories (walked for compose file names)")
-    .option("-w, --write", "apply the changes in place (atomic write, file mode kept)")
-    .option("--check", "change nothing; exit 1 when any file would change")
-    .option("--json", "print the JSON report instead of the diff")
-    .option("--explain", "print each service's role and the reason")
-    .option(
-      "--backup",
-      "with --write, keep each original beside it as FILE.bak (--backup=SUFFIX for another suffix)",
-    )
-    .addOption(new Option("--backup-suffix <suffix>").hideHelp())
+/** The options that decide the target state, shared by every command. */
+function addPlanOptions(command: Command): Command {
+  command
     .option(
       "--proxy-network <name>",
       "real name of the reverse proxy's external network (default: detected, else proxy)",
@@ -75,28 +63,52 @@ function buildProgram(io: RunIO): Command {
       ).choices(PORTS_MODES as string[]),
     );
   for (const [flag, , what] of ROLE_FLAGS) {
-    program.option(
+    command.option(
       `--${flag} <name>`,
       `treat service NAME (or project/NAME) as ${what}; repeatable`,
       collect,
     );
   }
-  program
+  return command
     .option(
       "--ignore <glob>",
       "leave out paths that match (gitignore syntax) when walking directories; repeatable",
       collect,
     )
+    .option("--no-color", "no colour (also when NO_COLOR is set or output is not a terminal)");
+}
+
+type Selected = {
+  command: "rewrite" | "audit" | "graph";
+  args: string[];
+  flags: Record<string, any>;
+};
+
+function buildProgram(io: RunIO, select: (s: Selected) => void): Command {
+  const program = new Command("composemod")
+    .description(
+      "Rewrite Docker Compose files so that each project's databases are reachable only by its own app.\nDry run by default: prints a unified diff and changes nothing.",
+    )
+    .version(VERSION)
+    // a subcommand's options are its own, even where the main command has one of the same name
+    .enablePositionalOptions()
+    .argument("<paths...>", "compose files or directories (walked for compose file names)")
+    .option("-w, --write", "apply the changes in place (atomic write, file mode kept)")
+    .option("--check", "change nothing; exit 1 when any file would change")
+    .option("--json", "print the JSON report instead of the diff")
+    .option("--explain", "print a table of each service's role, reason and changes")
+    .option(
+      "--backup",
+      "with --write, keep each original beside it as FILE.bak (--backup=SUFFIX for another suffix)",
+    )
+    .addOption(new Option("--backup-suffix <suffix>").hideHelp())
     .option(
       "-j, --jobs <n>",
       "worker processes for large runs (default: one per core but one, at most 8)",
       jobCount,
     )
-    .option(
-      "--no-color",
-      "no colour in the diff (also when NO_COLOR is set or output is not a terminal)",
-    )
-    .option("-q, --quiet", "print errors only on standard error")
+    .option("-q, --quiet", "print errors only on standard error");
+  addPlanOptions(program)
     .addHelpText(
       "after",
       [
@@ -107,11 +119,40 @@ function buildProgram(io: RunIO): Command {
         "Exit status: 0 done (or nothing to do), 1 --check found changes, 2 some file had an error.",
       ].join("\n"),
     )
-    .exitOverride()
-    .configureOutput({
+    .action((paths: string[], flags) => select({ command: "rewrite", args: paths, flags }));
+  addPlanOptions(
+    program
+      .command("audit")
+      .description(
+        "Report what lets one project reach another's databases, across every project under the paths.",
+      )
+      .argument("<paths...>", "compose files or directories")
+      .option("--json", "print the findings as JSON")
+      .option("--sarif", "print the findings as SARIF 2.1.0 (for code scanning)"),
+  )
+    .addHelpText(
+      "after",
+      "\nExit status: 0 no database reachable from another project, 1 some are, 2 some file had an error.",
+    )
+    .action((paths: string[], flags) => select({ command: "audit", args: paths, flags }));
+  addPlanOptions(
+    program
+      .command("graph")
+      .description("Draw the network topology of the projects under a path.")
+      .argument("<paths...>", "compose files or directories")
+      .addOption(
+        new Option("--format <format>", "mermaid, dot or text (default: text)").choices(
+          GRAPH_FORMATS as unknown as string[],
+        ),
+      )
+      .option("--before-after", "draw the topology now and as `composemod --write` would leave it"),
+  ).action((paths: string[], flags) => select({ command: "graph", args: paths, flags }));
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride().configureOutput({
       writeOut: (text) => io.stdout(text),
       writeErr: (text) => io.stderr(text),
     });
+  }
   return program;
 }
 
@@ -159,11 +200,12 @@ export async function run(
   isTTY = false,
   env: NodeJS.ProcessEnv = {},
 ): Promise<number> {
-  const program = buildProgram(io);
+  let selected: Selected | undefined;
+  const program = buildProgram(io, (s) => (selected = s));
   // `--backup=SUFFIX` only in that form, so that `--backup file.yml` never takes a path for a suffix
-  const args = argv
-    .map((a) => (a.startsWith("--backup=") ? ["--backup-suffix", a.slice(9)] : [a]))
-    .flat();
+  const args = argv.flatMap((a) =>
+    a.startsWith("--backup=") ? ["--backup-suffix", a.slice(9)] : [a],
+  );
   try {
     program.parse(args, { from: "user" });
   } catch (error) {
@@ -173,7 +215,8 @@ export async function run(
     }
     throw error;
   }
-  const flags = program.opts();
+  if (!selected) return 2;
+  const { flags } = selected;
   if (flags.write && flags.check) {
     io.stderr("error: --write and --check cannot be used together\n");
     return 2;
@@ -182,17 +225,26 @@ export async function run(
     io.stderr("error: --backup goes with --write\n");
     return 2;
   }
+  if (flags.json && flags.sarif) {
+    io.stderr("error: --json and --sarif cannot be used together\n");
+    return 2;
+  }
   const loaded = loadConfig(io.cwd);
   if ("error" in loaded) {
     io.stderr(`error: ${loaded.error}\n`);
     return 2;
   }
   const color = flags.color !== false && isTTY && !env.NO_COLOR;
-  return runComposemod(mergeOptions(flags, loaded.config, program.args, color), io);
+  const options = mergeOptions(flags, loaded.config, selected.args, color);
+  if (selected.command === "audit") return runAudit(options, flags.sarif === true, io);
+  if (selected.command === "graph") {
+    return runGraph(options, flags.format ?? "text", flags.beforeAfter === true, io);
+  }
+  return runComposemod(options, io);
 }
 
 if (startWorkerIfAsked()) {
-  // a worker thread of a parallel run: it answers its parent and prints nothing
+  // a worker process of a parallel run: it answers its parent and prints nothing
 } else if (require.main === module) {
   run(process.argv.slice(2), processIO(), process.stdout.isTTY === true, process.env).then(
     (code) => {

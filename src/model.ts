@@ -22,6 +22,8 @@ export interface NetworkDecl {
   realName: string;
   /** Declared with the legacy `external: {name: x}` form. */
   legacyExternal: boolean;
+  /** The `name:` a network that is not external gives itself (then it is shared by that name). */
+  fixedName?: string;
 }
 
 /** One network a service is attached to, with its per-network settings (aliases, ...). */
@@ -138,7 +140,8 @@ export function readNetworks(value: unknown): Map<string, NetworkDecl> {
     const external = legacyExternal || ext === true || ext === "true";
     const legacyName = legacyExternal ? (ext as Record<string, unknown>).name : undefined;
     const realName = String(legacyName ?? cfg.name ?? key);
-    out.set(key, { key, external, realName, legacyExternal });
+    const fixedName = !external && typeof cfg.name === "string" ? cfg.name : undefined;
+    out.set(key, { key, external, realName, legacyExternal, fixedName });
   }
   return out;
 }

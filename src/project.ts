@@ -104,7 +104,7 @@ export function mergeServiceData(base: Data, over: Data): Data {
 }
 
 /** The project as one compose file would say it: services and networks of every file merged. */
-function mergedModel(models: ComposeModel[], resolveExtends: boolean): ComposeModel {
+export function mergedModel(models: ComposeModel[], resolveExtends: boolean): ComposeModel {
   const names: string[] = [];
   const data = new Map<string, Data>();
   for (const model of models) {

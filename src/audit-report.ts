@@ -1,0 +1,126 @@
+import { AuditLevel, AuditRule, Finding, reachableDatabases, RULES } from "./audit";
+import type { Diagnostic } from "./diagnostic";
+import { formatDiagnostic } from "./diagnostic";
+
+export const VERSION = "0.1.0";
+const INFORMATION_URI = "https://www.npmjs.com/package/composemod";
+
+/** What `composemod audit --json` prints. */
+export interface AuditReport {
+  findings: Finding[];
+  errors: Omit<Diagnostic, "frame">[];
+  summary: {
+    projects: number;
+    findings: number;
+    errors: number;
+    databasesReachable: number;
+    /** The same figures for the host as `composemod --write` would leave it. */
+    after: { findings: number; databasesReachable: number };
+  };
+}
+
+export function auditReport(
+  projects: number,
+  findings: Finding[],
+  errors: Diagnostic[],
+  after: Finding[],
+): AuditReport {
+  const counted = (list: Finding[]) => list.filter((f) => f.level !== "note").length;
+  return {
+    findings,
+    errors: errors.map(({ frame: _frame, ...d }) => d),
+    summary: {
+      projects,
+      findings: counted(findings),
+      errors: errors.length,
+      databasesReachable: reachableDatabases(findings),
+      after: { findings: counted(after), databasesReachable: reachableDatabases(after) },
+    },
+  };
+}
+
+const COLOUR: Record<AuditLevel, string> = {
+  error: "\u001b[31m",
+  warning: "\u001b[33m",
+  note: "\u001b[2m",
+};
+
+/** A table a person reads: level, project/service, finding, where. */
+export function renderAuditTable(report: AuditReport, color: boolean): string {
+  const rows = report.findings.map((f) => [
+    f.level,
+    `${f.project}/${f.service}`,
+    f.message,
+    `${f.file}:${f.line}:${f.col}`,
+  ]);
+  const head = ["LEVEL", "SERVICE", "FINDING", "WHERE"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+  const out: string[] = [];
+  if (rows.length) {
+    out.push(line(head));
+    for (const [i, row] of rows.entries()) {
+      const text = line(row);
+      const level = report.findings[i].level;
+      out.push(color ? `${COLOUR[level]}${text}\u001b[0m` : text);
+    }
+  }
+  const s = report.summary;
+  out.push(
+    `${s.projects} projects: ${s.databasesReachable} ${s.databasesReachable === 1 ? "database" : "databases"} reachable from another project, ${s.findings} findings, ${s.errors} errors`,
+    `after \`composemod --write\`: ${s.after.databasesReachable} reachable, ${s.after.findings} findings`,
+  );
+  return out.join("\n") + "\n";
+}
+
+/** Errors for standard error, each with its code frame. */
+export function renderAuditErrors(errors: Diagnostic[]): string {
+  return errors.map((d) => formatDiagnostic(d) + "\n").join("");
+}
+
+const SARIF_LEVEL: Record<AuditLevel, "error" | "warning" | "note"> = {
+  error: "error",
+  warning: "warning",
+  note: "note",
+};
+
+/** SARIF 2.1.0: one result per finding, located at the service's key in its file. */
+export function renderSarif(report: AuditReport): string {
+  const ruleIds = Object.keys(RULES) as AuditRule[];
+  const sarif = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "composemod",
+            version: VERSION,
+            informationUri: INFORMATION_URI,
+            rules: ruleIds.map((id) => ({
+              id,
+              shortDescription: { text: RULES[id].description },
+              defaultConfiguration: { level: SARIF_LEVEL[RULES[id].level] },
+            })),
+          },
+        },
+        results: report.findings.map((f) => ({
+          ruleId: f.rule,
+          ruleIndex: ruleIds.indexOf(f.rule),
+          level: SARIF_LEVEL[f.level],
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: encodeURI(f.file) },
+                region: { startLine: f.line, startColumn: f.col },
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + "\n";
+}

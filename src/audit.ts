@@ -1,0 +1,198 @@
+import type { Role } from "./classify";
+import { SourceText } from "./source";
+import type { Host, HostProject } from "./host";
+
+export type AuditRule =
+  | "database-shared-with-other-project"
+  | "backend-shared-with-other-project"
+  | "database-published"
+  | "app-database-on-proxy";
+
+/** `error` counts toward the exit status; `note` is a finding in a project composemod leaves alone. */
+export type AuditLevel = "error" | "warning" | "note";
+
+export interface Finding {
+  rule: AuditRule;
+  level: AuditLevel;
+  project: string;
+  service: string;
+  role: Role;
+  /** Where the service is defined: file and 1-based line and column. */
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+  /** The real Docker network, for findings about a network. */
+  network?: string;
+  /** Services of other projects on that network, as `project/service`. */
+  others?: string[];
+}
+
+export const RULES: Record<AuditRule, { level: AuditLevel; description: string }> = {
+  "database-shared-with-other-project": {
+    level: "error",
+    description:
+      "A database shares a Docker network with a service of another project, which can reach it.",
+  },
+  "backend-shared-with-other-project": {
+    level: "warning",
+    description: "A backend service shares a Docker network with a service of another project.",
+  },
+  "database-published": {
+    level: "error",
+    description: "A database publishes a port on all interfaces of the host.",
+  },
+  "app-database-on-proxy": {
+    level: "warning",
+    description: "An app is on the proxy network and so is its own database.",
+  },
+};
+
+/** The Docker network a key of a project's file really is, as Compose names it. */
+export function realNetworkName(project: HostProject, key: string): string {
+  const decl = project.model.networks.get(key);
+  if (decl?.external) return decl.realName;
+  if (decl?.fixedName) return decl.fixedName;
+  return `${project.name}_${key}`;
+}
+
+function locate(
+  project: HostProject,
+  service: string,
+): { file: string; line: number; col: number } {
+  for (const file of project.files) {
+    const pair = file.model?.services.find((s) => s.name === service)?.pair;
+    const range = (pair?.key as { range?: number[] } | undefined)?.range;
+    if (range) {
+      const source = new SourceText(file.text);
+      return {
+        file: file.path,
+        line: source.lineOf(range[0]) + 1,
+        col: source.columnOf(range[0]) + 1,
+      };
+    }
+  }
+  return { file: project.files[0].path, line: 1, col: 1 };
+}
+
+/** Projects the rewrite leaves alone on purpose: their findings are notes. */
+function leftAlone(project: HostProject): string | undefined {
+  if (project.plan.action === "skip") return project.plan.reason;
+  if (project.plan.reason.startsWith("only databases")) return "a shared database service";
+  return undefined;
+}
+
+/**
+ * Finds what lets one project reach another's databases: a database or backend on a network that
+ * a service of another project is on, a database port published on all interfaces, and an app
+ * whose own database is on the proxy network with it.
+ */
+export function auditHost(host: Host): Finding[] {
+  const findings: Finding[] = [];
+  // real network -> who is on it
+  const members = new Map<string, { project: HostProject; service: string; role: Role }[]>();
+  for (const project of host.projects) {
+    for (const service of project.model.services) {
+      if (!service.membership) continue;
+      const role = project.roles.get(service.name)?.role ?? "backend";
+      for (const m of service.membership) {
+        const name = realNetworkName(project, m.key);
+        members.set(name, [...(members.get(name) ?? []), { project, service: service.name, role }]);
+      }
+    }
+  }
+  const add = (
+    project: HostProject,
+    service: string,
+    role: Role,
+    rule: AuditRule,
+    message: string,
+    extra = {},
+  ) => {
+    const alone = leftAlone(project);
+    findings.push({
+      rule,
+      level: alone ? "note" : RULES[rule].level,
+      project: project.name,
+      service,
+      role,
+      ...locate(project, service),
+      message: alone ? `${message} (composemod leaves this project alone: ${alone})` : message,
+      ...extra,
+    });
+  };
+  for (const [network, onIt] of [...members].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const member of onIt) {
+      if (member.role !== "database" && member.role !== "backend") continue;
+      const others = onIt.filter((o) => o.project !== member.project);
+      if (others.length === 0) continue;
+      const names = [...new Set(others.map((o) => `${o.project.name}/${o.service}`))].sort();
+      const rule =
+        member.role === "database"
+          ? "database-shared-with-other-project"
+          : "backend-shared-with-other-project";
+      add(
+        member.project,
+        member.service,
+        member.role,
+        rule,
+        `${member.role} \`${member.service}\` is on network \`${network}\` with ${names.join(", ")}`,
+        { network, others: names },
+      );
+    }
+  }
+  for (const project of host.projects) {
+    const proxy = project.plan.proxy.realName;
+    const onProxy = (name: string) =>
+      project.model.services
+        .find((s) => s.name === name)
+        ?.membership?.some(
+          (m) =>
+            realNetworkName(project, m.key) === proxy &&
+            project.model.networks.get(m.key)?.external,
+        );
+    const databases = project.model.services.filter(
+      (s) => project.roles.get(s.name)?.role === "database",
+    );
+    for (const db of databases) {
+      const published = db.ports.filter((p) => !p.loopback);
+      if (published.length) {
+        add(
+          project,
+          db.name,
+          "database",
+          "database-published",
+          `database \`${db.name}\` publishes ${published.map((p) => p.text).join(", ")} on all interfaces`,
+        );
+      }
+    }
+    const exposed = databases.filter((db) => onProxy(db.name)).map((db) => db.name);
+    for (const service of project.model.services) {
+      if (
+        project.roles.get(service.name)?.role !== "app" ||
+        !exposed.length ||
+        !onProxy(service.name)
+      )
+        continue;
+      add(
+        project,
+        service.name,
+        "app",
+        "app-database-on-proxy",
+        `app \`${service.name}\` is on the proxy network \`${proxy}\` with its database ${exposed.map((d) => `\`${d}\``).join(", ")}`,
+      );
+    }
+  }
+  return findings.sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule),
+  );
+}
+
+/** Databases that a service of another project can reach, counted once each. */
+export function reachableDatabases(findings: Finding[]): number {
+  return new Set(
+    findings
+      .filter((f) => f.rule === "database-shared-with-other-project" && f.level === "error")
+      .map((f) => `${f.project}/${f.service}`),
+  ).size;
+}

@@ -1,0 +1,155 @@
+import { realNetworkName } from "./audit";
+import type { Role } from "./classify";
+import type { Host } from "./host";
+
+/** The topology of a host: projects with their services, and the real networks between them. */
+export interface Topology {
+  projects: { name: string; services: { name: string; role: Role; exposed: string[] }[] }[];
+  networks: { name: string; proxy: boolean; external: boolean; shared: boolean }[];
+  edges: { project: string; service: string; network: string }[];
+}
+
+/** Who is on which real Docker network, and which databases others can reach. */
+export function topology(host: Host): Topology {
+  const edges: Topology["edges"] = [];
+  const networks = new Map<string, Topology["networks"][number]>();
+  const projectsOn = new Map<string, Set<string>>();
+  for (const project of host.projects) {
+    for (const service of project.model.services) {
+      for (const m of service.membership ?? []) {
+        const name = realNetworkName(project, m.key);
+        const decl = project.model.networks.get(m.key);
+        const known = networks.get(name);
+        networks.set(name, {
+          name,
+          external: (known?.external ?? false) || decl?.external === true,
+          proxy:
+            (known?.proxy ?? false) ||
+            (decl?.external === true && name === project.plan.proxy.realName),
+          shared: false,
+        });
+        projectsOn.set(name, new Set([...(projectsOn.get(name) ?? []), project.name]));
+        edges.push({ project: project.name, service: service.name, network: name });
+      }
+    }
+  }
+  // an external network is shared by definition: other projects, the proxy's at least, join it
+  for (const [name, projects] of projectsOn) {
+    const n = networks.get(name)!;
+    n.shared = projects.size > 1 || n.external;
+  }
+  const projects = host.projects.map((project) => ({
+    name: project.name,
+    services: project.model.services.map((service) => {
+      const role = project.roles.get(service.name)?.role ?? "backend";
+      const exposed: string[] = [];
+      if (role === "database") {
+        for (const e of edges) {
+          if (
+            e.project === project.name &&
+            e.service === service.name &&
+            networks.get(e.network)!.shared
+          ) {
+            exposed.push(`on shared network ${e.network}`);
+          }
+        }
+        const published = service.ports.filter((p) => !p.loopback).map((p) => p.text);
+        if (published.length) exposed.push(`publishes ${published.join(", ")}`);
+      }
+      return { name: service.name, role, exposed };
+    }),
+  }));
+  return {
+    projects,
+    networks: [...networks.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    edges,
+  };
+}
+
+const id = (prefix: string, ...parts: string[]) =>
+  `${prefix}_${parts.join("__").replace(/[^A-Za-z0-9_]/g, "_")}`;
+
+function networkLabel(n: Topology["networks"][number]): string {
+  const tags = [
+    n.proxy ? "proxy network" : "",
+    n.external ? "external" : "",
+    n.shared && !n.proxy ? "shared" : "",
+  ];
+  const extra = tags.filter(Boolean).join(", ");
+  return extra ? `${n.name} (${extra})` : n.name;
+}
+
+/** A Mermaid flowchart: a subgraph per project, networks as round nodes, exposure in red. */
+export function renderMermaid(t: Topology): string {
+  const out = ["flowchart LR"];
+  for (const p of t.projects) {
+    out.push(`  subgraph ${id("p", p.name)}["${p.name}"]`);
+    for (const s of p.services) {
+      const label = `${s.name}<br/><i>${s.role}</i>${s.exposed.length ? "<br/>⚠ reachable" : ""}`;
+      out.push(`    ${id("s", p.name, s.name)}["${label}"]`);
+    }
+    out.push("  end");
+  }
+  for (const n of t.networks) out.push(`  ${id("n", n.name)}(("${networkLabel(n)}"))`);
+  for (const e of t.edges) out.push(`  ${id("s", e.project, e.service)} --- ${id("n", e.network)}`);
+  out.push("  classDef proxy fill:#dbeafe,stroke:#1d4ed8,stroke-width:2px");
+  out.push("  classDef exposed fill:#fee2e2,stroke:#b91c1c,stroke-width:2px");
+  const proxies = t.networks.filter((n) => n.proxy).map((n) => id("n", n.name));
+  if (proxies.length) out.push(`  class ${proxies.join(",")} proxy`);
+  const exposed = t.projects.flatMap((p) =>
+    p.services.filter((s) => s.exposed.length).map((s) => id("s", p.name, s.name)),
+  );
+  if (exposed.length) out.push(`  class ${exposed.join(",")} exposed`);
+  return out.join("\n") + "\n";
+}
+
+/** Graphviz DOT: a cluster per project, networks as ellipses, exposure in red. */
+export function renderDot(t: Topology): string {
+  const q = (s: string) => JSON.stringify(s);
+  const out = ["graph composemod {", "  rankdir=LR;", '  node [fontname="Helvetica"];'];
+  for (const p of t.projects) {
+    out.push(`  subgraph ${q(`cluster_${p.name}`)} {`, `    label=${q(p.name)};`);
+    for (const s of p.services) {
+      const style = s.exposed.length ? ", color=red, penwidth=2" : "";
+      out.push(
+        `    ${q(id("s", p.name, s.name))} [label=${q(`${s.name}\n${s.role}`)}, shape=box${style}];`,
+      );
+    }
+    out.push("  }");
+  }
+  for (const n of t.networks) {
+    const style = n.proxy
+      ? ", style=filled, fillcolor=lightblue"
+      : n.shared
+        ? ", color=orange"
+        : "";
+    out.push(`  ${q(id("n", n.name))} [label=${q(networkLabel(n))}, shape=ellipse${style}];`);
+  }
+  for (const e of t.edges)
+    out.push(`  ${q(id("s", e.project, e.service))} -- ${q(id("n", e.network))};`);
+  out.push("}");
+  return out.join("\n") + "\n";
+}
+
+/** A tree for the terminal: each project, its services and the networks they are on. */
+export function renderText(t: Topology): string {
+  const out: string[] = [];
+  const byNetwork = new Map(t.networks.map((n) => [n.name, n]));
+  for (const p of t.projects) {
+    out.push(p.name);
+    p.services.forEach((s, i) => {
+      const last = i === p.services.length - 1;
+      const nets = t.edges
+        .filter((e) => e.project === p.name && e.service === s.name)
+        .map((e) => {
+          const n = byNetwork.get(e.network)!;
+          return n.proxy ? `${n.name} [proxy]` : n.shared ? `${n.name} [shared]` : n.name;
+        });
+      const warn = s.exposed.length ? `  ! ${s.exposed.join("; ")}` : "";
+      out.push(
+        `${last ? "└─" : "├─"} ${s.name} (${s.role}) -> ${nets.join(", ") || "(no networks)"}${warn}`,
+      );
+    });
+  }
+  return out.join("\n") + "\n";
+}
