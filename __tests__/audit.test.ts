@@ -1,7 +1,10 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import Ajv from "ajv";
 import { run } from "../src/cli";
 import { normalizeProjectName } from "../src/host";
+import { corpusDir, noteMissingCorpus } from "./helpers/corpus";
 import { captureIO, tempTree } from "./helpers/tmp";
 
 // three projects share the proxy network: a blog whose database is on it and publishes 3306 on
@@ -164,4 +167,28 @@ test("a file that cannot be read makes audit exit 2", async () => {
   const io = captureIO(dir);
   expect(await run(["audit", "."], io)).toBe(2);
   expect(io.err()).toContain("bad/compose.yaml:3:1: Tabs are not allowed as indentation");
+});
+
+describe("audit on a copy of the shared corpus", () => {
+  const corpus = corpusDir();
+  if (!corpus) noteMissingCorpus("audit.test (corpus)");
+  (corpus ? test : test.skip)(
+    "findings before; after --write, no database reachable from another project and nothing else",
+    async () => {
+      const dir = tempTree({});
+      cpSync(corpus!, path.join(dir, "corpus"), { recursive: true });
+      execFileSync("chmod", ["-R", "u+w", path.join(dir, "corpus")]);
+      const before = captureIO(dir);
+      await run(["audit", "--json", "corpus"], before);
+      const was = JSON.parse(before.out());
+      expect(was.summary.findings).toBeGreaterThan(0);
+      expect(was.summary.after).toEqual({ findings: 0, databasesReachable: 0 });
+      expect(await run(["--write", "-q", "corpus"], captureIO(dir))).toBe(0);
+      const after = captureIO(dir);
+      expect(await run(["audit", "--json", "corpus"], after)).toBe(0);
+      const now = JSON.parse(after.out());
+      expect(now.summary).toMatchObject({ findings: 0, databasesReachable: 0, errors: 0 });
+      expect(now.findings.every((f: Dict) => f.level === "note")).toBe(true);
+    },
+  );
 });

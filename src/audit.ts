@@ -124,7 +124,8 @@ export function auditHost(host: Host): Finding[] {
   for (const [network, onIt] of [...members].sort(([a], [b]) => a.localeCompare(b))) {
     for (const member of onIt) {
       if (member.role !== "database" && member.role !== "backend") continue;
-      const others = onIt.filter((o) => o.project !== member.project);
+      // a project is its name to Docker: two files of one directory are one project
+      const others = onIt.filter((o) => o.project.name !== member.project.name);
       if (others.length === 0) continue;
       const names = [...new Set(others.map((o) => `${o.project.name}/${o.service}`))].sort();
       const rule =
