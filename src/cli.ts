@@ -7,6 +7,7 @@ import { runGraph, GRAPH_FORMATS } from "./commands/graph";
 import { Config, loadConfig } from "./config";
 import { DRIVERS, PORTS_MODES, RunOptions, roleOverrides } from "./options";
 import { startWorkerIfAsked } from "./parallel";
+import { PROXY_KINDS } from "./routing";
 import type { PortsMode } from "./plan";
 import { processIO, RunIO, runComposemod } from "./run";
 
@@ -56,6 +57,20 @@ function addPlanOptions(command: Command): Command {
       ),
     )
     .option("--no-egress", "declare the internal network internal: true (no outbound traffic)")
+    .option(
+      "--virtual-host <template>",
+      "put apps nothing routes to yet behind the proxy at this host ({project} and {service} are filled in)",
+    )
+    .addOption(
+      new Option(
+        "--proxy-kind <kind>",
+        "the proxy that routes: nginx-proxy, traefik or caddy (default: as the file says, else nginx-proxy)",
+      ).choices(PROXY_KINDS as string[]),
+    )
+    .option(
+      "--modernize",
+      "rewrite the legacy `external: {name: x}` as `external: true` and `name: x`",
+    )
     .addOption(
       new Option(
         "--ports <mode>",
@@ -175,6 +190,9 @@ function mergeOptions(
     internalNetwork: flags.internalNetwork ?? config.internalNetwork ?? "internal",
     driver: flags.driver ?? config.driver ?? "bridge",
     noEgress: flags.egress === false,
+    virtualHost: flags.virtualHost,
+    proxyKind: flags.proxyKind,
+    modernize: flags.modernize === true,
     ports: (flags.ports ?? config.ports ?? "auto") as PortsMode,
     overrides: roleOverrides({
       app: list(config.app, flags.app),

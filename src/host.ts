@@ -61,7 +61,14 @@ function loadProject(
   const name = normalizeProjectName(named ?? nodePath.basename(dir));
   const roles = classifyServices(mergedModel(models, true), name, options.overrides);
   const model = mergedModel(models, false);
-  return { name, dir, files, model, roles, plan: planFile(model, roles, options) };
+  return {
+    name,
+    dir,
+    files,
+    model,
+    roles,
+    plan: planFile(model, roles, { ...options, project: name }),
+  };
 }
 
 /**

@@ -145,7 +145,7 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
   const model = addIncludedNetworks(buildModel(parsed.file), options);
   const project = projectOf(parsed.file, options.project);
   const roles = classifyServices(model, project ?? "", options.overrides);
-  const plan = planFile(model, roles, options);
+  const plan = planFile(model, roles, { ...options, project });
   const known = { ...base, project, services: servicesReport(roles), plan };
   if (plan.action !== "change") {
     const status = plan.action === "skip" ? "skipped" : "unchanged";
@@ -162,6 +162,7 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
   const again = buildModel(applied.parsed);
   const rerun = planFile(again, classifyServices(again, project ?? "", options.overrides), {
     ...options,
+    project,
     proxyNetwork: plan.proxy.realName,
   });
   if (rerun.action === "change") {

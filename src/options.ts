@@ -1,4 +1,4 @@
-import type { ExplicitRole, RoleOverrides } from "./classify";
+import type { ExplicitRole, ProxyKind, RoleOverrides } from "./classify";
 import type { PortsMode } from "./plan";
 
 export const PORTS_MODES: readonly PortsMode[] = ["auto", "comment", "keep"];
@@ -16,6 +16,9 @@ export interface RunOptions {
   internalNetwork: string;
   driver: Driver;
   noEgress: boolean;
+  virtualHost?: string;
+  proxyKind?: ProxyKind;
+  modernize?: boolean;
   ports: PortsMode;
   overrides: RoleOverrides;
   /** gitignore-style patterns a directory walk leaves out. */

@@ -1,16 +1,9 @@
-import { Classification, Role, routingEvidence } from "./classify";
-import { isCollection } from "yaml";
-import {
-  ComposeModel,
-  holdsReferencedAnchor,
-  Membership,
-  NetworkDecl,
-  ownPair,
-  sameMembership,
-  ServiceModel,
-} from "./model";
+import { Classification, ProxyKind, Role, routingEvidence } from "./classify";
+import { ComposeModel, Membership, NetworkDecl, sameMembership, ServiceModel } from "./model";
 import { connectServices } from "./connectivity";
 import { detectProxyNetwork, freeKey } from "./proxy-network";
+import { hostFor, proxyKindOf, routedPort, routingEntries } from "./routing";
+import { entriesEditable } from "./service-entries";
 import { NON_HTTP_PORTS, PortSpec } from "./ports";
 
 export type PortsMode = "auto" | "comment" | "keep";
@@ -24,6 +17,14 @@ export interface PlanOptions {
   driver?: string;
   /** Declare the internal network `internal: true`: no traffic to the outside. */
   noEgress?: boolean;
+  /** Put unrouted apps behind the proxy at this host: `{project}` and `{service}` are filled in. */
+  virtualHost?: string;
+  /** The proxy that routes: detected from the file when absent, else nginx-proxy. */
+  proxyKind?: ProxyKind;
+  /** The project name, for `{project}`. */
+  project?: string;
+  /** Rewrite the legacy `external: {name: x}` as `external: true` and `name: x`. */
+  modernize?: boolean;
 }
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = { internalNetwork: "internal", ports: "auto" };
@@ -42,6 +43,8 @@ export interface ServicePlan {
   commentPorts: number[];
   /** Labels to add, as key -> value. */
   addLabels: [string, string][];
+  /** Environment variables to add, as key -> value. */
+  addEnvironment: [string, string][];
 }
 
 export interface FilePlan {
@@ -80,6 +83,7 @@ export function planFile(
       networksChanged: false,
       commentPorts: [],
       addLabels: [],
+      addEnvironment: [],
     };
   });
   const plan: FilePlan = {
@@ -163,6 +167,38 @@ export function planFile(
     return d?.external ? `external:${d.realName}` : `project:${key}`;
   };
 
+  // --virtual-host: apps nothing routes to yet are put behind the proxy
+  const kind = options.proxyKind ?? proxyKindOf(roles) ?? "nginx-proxy";
+  const routes = new Map<string, ReturnType<typeof routingEntries>>();
+  if (options.virtualHost) {
+    for (const s of participating) {
+      if (s.role !== "app" || s.routing) continue;
+      const svc = serviceOf(model, s.name);
+      const host = hostFor(options.virtualHost, options.project ?? "", s.name);
+      const entries = routingEntries(
+        kind,
+        host,
+        routedPort(svc),
+        options.project ?? "",
+        s.name,
+        proxyName,
+      );
+      const blocked = (["environment", "labels"] as const).find(
+        (b) =>
+          (b === "labels" ? entries.labels : entries.environment).length &&
+          !entriesEditable(model, svc, b),
+      );
+      if (blocked) {
+        warnings.push(
+          `${s.name}: add the ${kind} routing by hand (its ${blocked} come from elsewhere)`,
+        );
+        continue;
+      }
+      routes.set(s.name, entries);
+      s.routing = kind;
+    }
+  }
+
   const onExternal = participating.some((s) => s.before!.some((m) => isExternal(m.key)));
   const routedApp = participating.some((s) => s.role === "app" && s.routing !== undefined);
   const exposedDatabase = participating.some(
@@ -233,13 +269,20 @@ export function planFile(
         if (!p.loopback) warnings.push(`${s.name}: publishes ${p.text} on all interfaces (kept)`);
       }
     } else if (s.role === "app") {
+      const route = routes.get(s.name);
+      if (route) {
+        s.addEnvironment.push(...route.environment.filter(([k]) => !svc.environment.has(k)));
+        s.addLabels.push(...route.labels.filter(([k]) => !svc.labels.has(k)));
+      }
       planAppPorts(s, svc, options.ports, warnings);
       if (
         s.routing === "traefik" &&
         s.after.length > 1 &&
-        !svc.labels.has("traefik.docker.network")
+        !svc.labels.has("traefik.docker.network") &&
+        !s.addLabels.some(([k]) => k === "traefik.docker.network")
       ) {
-        if (labelsEditable(model, svc)) s.addLabels.push(["traefik.docker.network", proxyName]);
+        if (entriesEditable(model, svc, "labels"))
+          s.addLabels.push(["traefik.docker.network", proxyName]);
         else {
           warnings.push(
             `${s.name}: add the label traefik.docker.network=${proxyName} by hand (its labels come from elsewhere)`,
@@ -277,7 +320,8 @@ export function planFile(
     );
   }
   const changes = participating.some(
-    (s) => s.networksChanged || s.commentPorts.length || s.addLabels.length,
+    (s) =>
+      s.networksChanged || s.commentPorts.length || s.addLabels.length || s.addEnvironment.length,
   );
   if (!changes) {
     return {
@@ -318,10 +362,4 @@ function indicesWhere<T>(items: T[], test: (item: T) => boolean): number[] {
 
 function serviceOf(model: ComposeModel, name: string): ServiceModel {
   return model.services.find((s) => s.name === name)!;
-}
-
-/** Labels written in the service itself, as a list or mapping composemod can add an entry to. */
-function labelsEditable(model: ComposeModel, service: ServiceModel): boolean {
-  const value = ownPair(service, "labels")?.value;
-  return isCollection(value) && value.items.length > 0 && !holdsReferencedAnchor(model, value);
 }

@@ -211,7 +211,7 @@ export function migrateProject(files: ProjectFile[], options: MigrateOptions): M
   const models = parsedFiles.map((f) => addIncludedNetworks(buildModel(f), options));
   const project = projectOf(parsedFiles[0], options.project) ?? "";
   const roles = classifyServices(mergedModel(models, true), project, options.overrides);
-  const plan = planFile(mergedModel(models, false), roles, options);
+  const plan = planFile(mergedModel(models, false), roles, { ...options, project });
   const report = (model: ComposeModel) => {
     const all = servicesReport(roles);
     return Object.fromEntries(model.services.map((s) => [s.name, all[s.name]]));
@@ -260,6 +260,7 @@ export function migrateProject(files: ProjectFile[], options: MigrateOptions): M
     classifyServices(mergedModel(after, true), project, options.overrides),
     {
       ...options,
+      project,
       proxyNetwork: plan.proxy.realName,
     },
   );

@@ -1,4 +1,4 @@
-import { buildModel, ComposeModel, keyValues, sameMembership } from "./model";
+import { buildModel, ComposeModel, sameMembership } from "./model";
 import type { ParsedFile } from "./parse";
 import type { FilePlan } from "./plan";
 
@@ -59,16 +59,20 @@ export function verifyAgainstPlan(
     if (JSON.stringify(now.ports.map((p) => p.text)) !== JSON.stringify(wantPorts)) {
       problems.push(`service \`${sp.name}\`: ports are not the planned ones`);
     }
-    if (JSON.stringify([...now.environment]) !== JSON.stringify([...was.environment])) {
-      problems.push(`service \`${sp.name}\`: environment changed`);
-    }
-    const labels = keyValues(now.data.labels);
-    for (const [key, value] of was.labels) {
-      if (labels.get(key) !== value) problems.push(`service \`${sp.name}\`: label ${key} changed`);
-    }
-    for (const key of labels.keys()) {
-      if (!was.labels.has(key) && !sp.addLabels.some(([k]) => k === key)) {
-        problems.push(`service \`${sp.name}\`: unplanned label ${key}`);
+    // labels and environment keep every entry, and gain only the planned ones
+    const blocks = [
+      ["label", was.labels, now.labels, sp.addLabels],
+      ["environment variable", was.environment, now.environment, sp.addEnvironment],
+    ] as const;
+    for (const [what, had, has, planned] of blocks) {
+      for (const [key, value] of had) {
+        if (has.get(key) !== value) problems.push(`service \`${sp.name}\`: ${what} ${key} changed`);
+      }
+      for (const [key, value] of has) {
+        if (had.has(key)) continue;
+        if (!planned.some(([k, v]) => k === key && v === value)) {
+          problems.push(`service \`${sp.name}\`: unplanned ${what} ${key}`);
+        }
       }
     }
   }

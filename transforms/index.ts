@@ -1,5 +1,6 @@
 import type { Transform } from "../src/transform";
 import { addInternalNetwork } from "./add-internal-network";
+import { addRouting } from "./add-routing";
 import { attachAppToProxy } from "./attach-app-to-proxy";
 import { attachDatabases } from "./attach-databases";
 import { commentOutPorts } from "./comment-out-ports";
@@ -10,9 +11,11 @@ import { commentOutPorts } from "./comment-out-ports";
  */
 export const TRANSFORMS: readonly Transform[] = [
   attachDatabases,
+  // before the apps' networks: a new labels block goes above a new networks block
+  addRouting,
   attachAppToProxy,
   commentOutPorts,
   addInternalNetwork,
 ];
 
-export { addInternalNetwork, attachAppToProxy, attachDatabases, commentOutPorts };
+export { addInternalNetwork, addRouting, attachAppToProxy, attachDatabases, commentOutPorts };

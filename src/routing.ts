@@ -1,0 +1,73 @@
+import type { Classification, ProxyKind } from "./classify";
+import type { ServiceModel } from "./model";
+import { HTTP_PORTS, NON_HTTP_PORTS } from "./ports";
+
+export const PROXY_KINDS: readonly ProxyKind[] = ["nginx-proxy", "traefik", "caddy"];
+
+/** The proxy a file's routed services already speak to, if any. */
+export function proxyKindOf(roles: Map<string, Classification>): ProxyKind | undefined {
+  for (const c of roles.values()) if (c.routing) return c.routing;
+  return undefined;
+}
+
+/** `{project}` and `{service}` filled in. */
+export function hostFor(template: string, project: string, service: string): string {
+  return template.replace(/\{project\}/g, project).replace(/\{service\}/g, service);
+}
+
+/** The container port the proxy should send traffic to: the app's published web port, else 80. */
+export function routedPort(service: ServiceModel): number {
+  const tcp = service.ports.filter((p) => p.protocol === "tcp" && p.containerPort !== undefined);
+  const port =
+    tcp.find((p) => HTTP_PORTS.has(p.containerPort!)) ??
+    tcp.find((p) => !NON_HTTP_PORTS.has(p.containerPort!));
+  return port?.containerPort ?? 80;
+}
+
+/** A name Traefik accepts for a router and a service. */
+function routerName(project: string, service: string): string {
+  return [project, service]
+    .filter(Boolean)
+    .join("-")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/** What each proxy needs to route `host` to a service's `port`. */
+export function routingEntries(
+  kind: ProxyKind,
+  host: string,
+  port: number,
+  project: string,
+  service: string,
+  proxyNetwork: string,
+): { environment: [string, string][]; labels: [string, string][] } {
+  if (kind === "traefik") {
+    const name = routerName(project, service);
+    return {
+      environment: [],
+      labels: [
+        ["traefik.enable", "true"],
+        [`traefik.http.routers.${name}.rule`, `Host(\`${host}\`)`],
+        [`traefik.http.services.${name}.loadbalancer.server.port`, String(port)],
+        ["traefik.docker.network", proxyNetwork],
+      ],
+    };
+  }
+  if (kind === "caddy") {
+    return {
+      environment: [],
+      labels: [
+        ["caddy", host],
+        ["caddy.reverse_proxy", `{{upstreams ${port}}}`],
+      ],
+    };
+  }
+  const environment: [string, string][] = [
+    ["VIRTUAL_HOST", host],
+    ["LETSENCRYPT_HOST", host],
+  ];
+  if (port !== 80) environment.push(["VIRTUAL_PORT", String(port)]);
+  return { environment, labels: [] };
+}

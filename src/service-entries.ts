@@ -1,0 +1,119 @@
+import { isMap, isPair, isSeq, Pair, Scalar, YAMLSeq } from "yaml";
+import {
+  insertLinesAfter,
+  isFlow,
+  nodeLines,
+  pairLines,
+  quoteAs,
+  quoteStyleOf,
+} from "./block-edits";
+import { ComposeModel, holdsReferencedAnchor, ownPair, ServiceModel } from "./model";
+import { scalarText } from "./render";
+import { cannotAddKey, serviceKeyColumn, serviceLastLine } from "./service-networks";
+import { dashColumn } from "./style";
+import type { TransformContext, TransformResult } from "./transform";
+
+export type EntryBlock = "labels" | "environment";
+
+/**
+ * Whether `key=value` entries can be added to a service's labels or environment: the block is
+ * written in the service itself as a list or mapping, or the service has none and can take a new key.
+ */
+export function entriesEditable(
+  model: ComposeModel,
+  service: ServiceModel,
+  block: EntryBlock,
+): boolean {
+  const value = ownPair(service, block)?.value;
+  if (value === undefined) return service.data[block] === undefined && !cannotAddKey(service);
+  return (isSeq(value) || isMap(value)) && !holdsReferencedAnchor(model, value);
+}
+
+/** A file's habit for a block: the list form when its first such block is a list. */
+function listHabit(ctx: TransformContext, block: EntryBlock): boolean {
+  for (const service of ctx.model.services) {
+    const value = ownPair(service, block)?.value;
+    if (value) return isSeq(value);
+  }
+  return false;
+}
+
+/**
+ * Adds `key=value` entries to a service's labels or environment, in the list or map style the
+ * block already uses; a service without the block gets one in the file's habit.
+ */
+export function addEntries(
+  ctx: TransformContext,
+  name: string,
+  block: EntryBlock,
+  entries: [string, string][],
+): TransformResult {
+  const result: TransformResult = { edits: [], warnings: [] };
+  if (entries.length === 0) return result;
+  const service = ctx.model.services.find((s) => s.name === name)!;
+  const source = ctx.model.file.source;
+  const value = ownPair(service, block)?.value;
+  const asItem = (k: string, v: string, quote: "plain" | "double" | "single" = "plain") =>
+    quoteAs(quote, `${k}=${v}`, scalarText(`${k}=${v}`));
+  if (value === undefined) {
+    const why = cannotAddKey(service);
+    if (why) return { ...result, skip: `${why}; cannot add its ${block}` };
+    const column = serviceKeyColumn(ctx, service)!;
+    const pad = " ".repeat(column);
+    const inner = listHabit(ctx, block)
+      ? entries.map(
+          ([k, v]) => `${pad}${" ".repeat(ctx.model.style.sequenceOffset)}- ${asItem(k, v)}`,
+        )
+      : entries.map(
+          ([k, v]) =>
+            `${pad}${" ".repeat(ctx.model.style.indent)}${scalarText(k)}: ${scalarText(v)}`,
+        );
+    result.edits.push(
+      insertLinesAfter(source, serviceLastLine(ctx, service), [`${pad}${block}:`, ...inner]),
+    );
+    return result;
+  }
+  if (isFlow(value)) {
+    const collection = value as YAMLSeq;
+    const close = collection.range![1] - 1;
+    const last = collection.items.at(-1) as unknown;
+    const lastNode = isPair(last) ? (last.value ?? last.key) : last;
+    const lastEnd = (lastNode as { range?: number[] } | undefined)?.range?.[1];
+    // `[a, b,]` already ends in a comma
+    const between =
+      lastEnd === undefined ? "" : source.text.slice(lastEnd, close).replace(/#.*$/gm, "");
+    const lead = collection.items.length === 0 || between.includes(",") ? "" : ", ";
+    const quote = quoteStyleOf(isSeq(value) ? collection.items.at(-1) : undefined);
+    const texts = entries.map(([k, v]) =>
+      isSeq(value) ? asItem(k, v, quote) : `${scalarText(k)}: ${scalarText(v)}`,
+    );
+    result.edits.push({ start: close, end: close, text: `${lead}${texts.join(", ")}` });
+    return result;
+  }
+  if (isSeq(value) && value.items.length) {
+    const items = value.items as Scalar[];
+    const column = dashColumn(source, items[0].range![0]);
+    const quote = quoteStyleOf(items[items.length - 1]);
+    const lastLine = nodeLines(source, items[items.length - 1])!.last;
+    const lines = entries.map(([k, v]) => `${" ".repeat(column)}- ${asItem(k, v, quote)}`);
+    result.edits.push(insertLinesAfter(source, lastLine, lines));
+    return result;
+  }
+  if (isMap(value) && value.items.length) {
+    const items = value.items as Pair[];
+    const column = source.columnOf((items[0].key as Scalar).range![0]);
+    const keyQuote = quoteStyleOf(items[items.length - 1].key);
+    const valueQuote = quoteStyleOf(items[items.length - 1].value);
+    const lastLine = pairLines(source, items[items.length - 1]).last;
+    const lines = entries.map(
+      ([k, v]) =>
+        `${" ".repeat(column)}${quoteAs(keyQuote, k, scalarText(k))}: ${quoteAs(valueQuote, v, scalarText(v))}`,
+    );
+    result.edits.push(insertLinesAfter(source, lastLine, lines));
+    return result;
+  }
+  return {
+    ...result,
+    skip: `${name}: its ${block} are written in a form composemod does not edit`,
+  };
+}
