@@ -53,12 +53,47 @@ export interface FilePlan {
   reason: string;
   services: ServicePlan[];
   proxy: { key: string; realName: string; declare: boolean; used: boolean };
+  /** Top-level networks whose legacy `external: {name: x}` becomes `external: true` + `name: x`. */
+  modernize: string[];
   internal: { key: string; declare: boolean; used: boolean; driver: string; noEgress: boolean };
   warnings: string[];
 }
 
-/** Plans the target state of DESIGN.md for one compose file. */
+/** Compose file versions whose networks have no `name:` key (2.0, 3.0-3.4). */
+export function versionWithoutNetworkName(version: unknown): boolean {
+  if (version === undefined || version === null) return false;
+  const match = /^(\d+)(?:\.(\d+))?/.exec(String(version));
+  if (!match) return false;
+  const [major, minor] = [Number(match[1]), Number(match[2] ?? 0)];
+  return (major === 2 && minor < 1) || (major === 3 && minor < 5);
+}
+
+/**
+ * Plans the target state of DESIGN.md for one compose file; with `modernize`, also the legacy
+ * `external: {name: x}` networks rewritten as `external: true` + `name: x`.
+ */
 export function planFile(
+  model: ComposeModel,
+  roles: Map<string, Classification>,
+  options: PlanOptions,
+): FilePlan {
+  const plan = planTarget(model, roles, options);
+  if (!options.modernize || plan.action === "skip") return plan;
+  const legacy = [...model.networks.values()].filter((d) => d.legacyExternal).map((d) => d.key);
+  if (legacy.length && versionWithoutNetworkName(model.file.data.version)) {
+    plan.warnings.push(
+      `version ${String(model.file.data.version)} has no network \`name:\`; legacy external networks kept`,
+    );
+    return plan;
+  }
+  plan.modernize = legacy;
+  if (plan.action === "keep" && legacy.length) {
+    return { ...plan, action: "change", reason: "modernizes legacy external networks" };
+  }
+  return plan;
+}
+
+function planTarget(
   model: ComposeModel,
   roles: Map<string, Classification>,
   options: PlanOptions,
@@ -91,6 +126,7 @@ export function planFile(
     reason: "",
     services,
     proxy: { key: proxyKey, realName: proxyName, declare: false, used: false },
+    modernize: [],
     internal: {
       key: options.internalNetwork,
       declare: false,

@@ -37,9 +37,13 @@ export function verifyAgainstPlan(
   const beforeNets = (before.file.data.networks ?? {}) as Record<string, unknown>;
   const afterNets = (after.data.networks ?? {}) as Record<string, unknown>;
   for (const [key, value] of Object.entries(beforeNets)) {
-    if (JSON.stringify(afterNets[key]) !== JSON.stringify(value)) {
-      problems.push(`top-level network \`${key}\` changed`);
+    let want = value;
+    if (plan.modernize.includes(key)) {
+      // `external: {name: x}` becomes `external: true` + `name: x`, and means the same
+      const { external, ...rest } = value as Record<string, { name: unknown }>;
+      want = { ...rest, external: true, name: external.name };
     }
+    if (!sameData(afterNets[key], want)) problems.push(`top-level network \`${key}\` changed`);
   }
   const model = buildModel(after);
   for (const sp of plan.services) {
@@ -81,4 +85,17 @@ export function verifyAgainstPlan(
 
 function describe(list: { key: string }[] | null): string {
   return list === null ? "(network_mode)" : `[${list.map((m) => m.key).join(", ")}]`;
+}
+
+/** Equal as data, whatever the order of mapping keys. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }

@@ -5,19 +5,12 @@ import {
   nodeLines,
   pairLines,
   quoteStyleOf,
+  replaceLines,
   spanHasComment,
 } from "../src/block-edits";
+import { versionWithoutNetworkName } from "../src/plan";
 import { blockMappingLines, flowText } from "../src/render";
 import type { Transform, TransformContext, TransformResult } from "../src/transform";
-
-/** Compose file versions whose networks have no `name:` key (2.0, 3.0-3.4). */
-function versionWithoutNetworkName(version: unknown): boolean {
-  if (version === undefined || version === null) return false;
-  const match = /^(\d+)(?:\.(\d+))?/.exec(String(version));
-  if (!match) return false;
-  const [major, minor] = [Number(match[1]), Number(match[2] ?? 0)];
-  return (major === 2 && minor < 1) || (major === 3 && minor < 5);
-}
 
 /** The top-level entries composemod declares: the internal network and, when missing, the proxy's. */
 export function declarations(ctx: TransformContext): Record<string, Record<string, unknown>> {
@@ -52,7 +45,53 @@ function separatesSections(ctx: TransformContext): boolean {
   });
 }
 
+/**
+ * `external: {name: x}` as `external: true` and `name: x`, at the same indentation; a form that
+ * holds more than the name, or a network that already has a `name:`, is left with a warning.
+ */
+function modernize(ctx: TransformContext): TransformResult {
+  const result: TransformResult = { edits: [], warnings: [] };
+  const pair = topLevelNetworksPair(ctx.model.file.root);
+  const source = ctx.model.file.source;
+  if (!pair || !isMap(pair.value)) return result;
+  for (const key of ctx.plan.modernize) {
+    const entry = (pair.value.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === key);
+    const config = entry?.value;
+    const ext = isMap(config)
+      ? (config.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === "external")
+      : undefined;
+    const named =
+      isMap(config) &&
+      (config.items as Pair[]).some((p) => isScalar(p.key) && p.key.value === "name");
+    const legacy =
+      ext && isMap(ext.value) && ext.value.items.length === 1
+        ? (ext.value.items[0] as Pair)
+        : undefined;
+    if (!ext || !legacy || named || !isScalar(legacy.value) || isFlow(config)) {
+      result.warnings.push(`network \`${key}\`: modernize its external form by hand`);
+      continue;
+    }
+    const span = pairLines(source, ext);
+    const column = " ".repeat(source.columnOf((ext.key as Scalar).range![0]));
+    const name = source.text.slice(legacy.value.range![0], legacy.value.range![1]);
+    result.edits.push(
+      replaceLines(source, span, [`${column}external: true`, `${column}name: ${name}`]),
+    );
+  }
+  return result;
+}
+
 function apply(ctx: TransformContext): TransformResult {
+  const modernized = modernize(ctx);
+  const declared = declare(ctx);
+  return {
+    edits: [...modernized.edits, ...declared.edits],
+    warnings: [...modernized.warnings, ...declared.warnings],
+    skip: declared.skip,
+  };
+}
+
+function declare(ctx: TransformContext): TransformResult {
   const result: TransformResult = { edits: [], warnings: [] };
   const entries = declarations(ctx);
   if (Object.keys(entries).length === 0) return result;

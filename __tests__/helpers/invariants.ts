@@ -73,7 +73,9 @@ function entries(value: unknown): Map<string, string | null> {
   return out;
 }
 
-const ADDABLE = /^(traefik\.docker\.network|VIRTUAL_HOST|VIRTUAL_PORT|LETSENCRYPT_HOST)$/;
+/** What a rewrite may add to labels or environment: the proxy's routing, nothing else. */
+const ADDABLE =
+  /^(traefik\.enable|traefik\.docker\.network|traefik\.http\.(routers|services)\..+|caddy(\..+)?|VIRTUAL_HOST|VIRTUAL_PORT|LETSENCRYPT_HOST|LETSENCRYPT_EMAIL)$/;
 
 /** Returns the broken invariants, in words; empty when the rewrite holds them all. */
 export function checkInvariants({ before, after, roles, proxy }: InvariantInput): string[] {
@@ -86,8 +88,12 @@ export function checkInvariants({ before, after, roles, proxy }: InvariantInput)
   const as = (a.services ?? {}) as Dict;
   if (strip(b) !== strip(a)) problems.push("something other than networks/ports changed");
   for (const [key, value] of Object.entries(bn)) {
-    if (JSON.stringify(an[key]) !== JSON.stringify(value))
-      problems.push(`top-level network ${key} changed`);
+    const same = JSON.stringify(an[key]) === JSON.stringify(value);
+    // --modernize: `external: {name: x}` may become `external: true` + `name: x`
+    const was = realName(bn, key);
+    const now = realName(an, key);
+    const modernized = was.external && now.external && was.name === now.name;
+    if (!same && !modernized) problems.push(`top-level network ${key} changed`);
   }
   for (const [name, role] of Object.entries(roles)) {
     const svc = as[name] as Dict | null;
