@@ -223,3 +223,43 @@ test("a progress line on a terminal, cleared before the summary; none with --qui
   await run(["--check", "--quiet", "."], quiet);
   expect(quiet.err()).toBe("");
 });
+
+describe("discovery details", () => {
+  test("one real file reached by two paths is processed once", async () => {
+    const dir = tempTree({ "real/p1/compose.yaml": STACK });
+    mkdirSync(path.join(dir, "tree"));
+    symlinkSync(path.join(dir, "real"), path.join(dir, "tree", "r1"));
+    const { files } = await discover([path.join(dir, "real"), path.join(dir, "tree")]);
+    expect(files).toHaveLength(1);
+  });
+
+  test("a deeper .composemodignore can take back what a higher one left out", async () => {
+    const dir = tempTree({
+      ".composemodignore": "*.compose.yml\n",
+      "p/.composemodignore": "!r.compose.yml\n",
+      "p/r.compose.yml": STACK,
+      "p/s.compose.yml": STACK,
+    });
+    const { files } = await discover([dir]);
+    expect(rel(dir, files)).toEqual(["p/r.compose.yml"]);
+  });
+
+  test("a directory that cannot be read, and a path that is not a file, are errors", async () => {
+    const dir = tempTree({});
+    const fifo = path.join(dir, "pipe.yml");
+    execFileSync("mkfifo", [fifo]);
+    const io = captureIO(dir);
+    expect(await run(["pipe.yml"], io)).toBe(2);
+    expect(io.err()).toContain("pipe.yml:1:1: not a regular file");
+  });
+
+  test("--backup= without a suffix and a bad network name in the configuration are refused", async () => {
+    const dir = tempTree({ "composemod.config.json": JSON.stringify({ internalNetwork: "a: b" }) });
+    const io = captureIO(dir);
+    expect(await run(["--write", "--backup=", "."], io)).toBe(2);
+    expect(io.err()).toContain("--backup= needs a suffix");
+    const bad = captureIO(dir);
+    expect(await run(["."], bad)).toBe(2);
+    expect(bad.err()).toContain("`internalNetwork` must be a network name");
+  });
+});

@@ -201,3 +201,85 @@ services:
   expect(file.diff).not.toMatch(/^\+\s+edge:/m);
   expect(file.diff).toContain("+    networks: [internal]");
 });
+
+describe("projects: what Compose reads together", () => {
+  const APP_AND_DB = `services:
+  app:
+    image: ghcr.io/acme/app:1
+    environment:
+      VIRTUAL_HOST: app.example.org
+    ports:
+      - "8080:80"
+  db:
+    image: postgres:16
+`;
+
+  test("an override that holds only networks is part of the project", () => {
+    const [base, over] = migrateProject(
+      [
+        { path: "p/docker-compose.yml", text: APP_AND_DB },
+        {
+          path: "p/docker-compose.override.yml",
+          text: "networks:\n  default:\n    external: true\n    name: proxy\n",
+        },
+      ],
+      DEFAULT_PLAN_OPTIONS,
+    );
+    expect(base.status).toBe("changed");
+    expect(over.status).toBe("unchanged");
+    const data = parse(base.output) as Dict;
+    expect(data.services.db.networks).toEqual(["internal"]);
+    expect(data.services.app.networks).toEqual(["internal", "default"]);
+    expect(data.networks).toEqual({ internal: { driver: "bridge" } });
+  });
+
+  test("a file of the project that cannot be read leaves the whole project alone", () => {
+    const results = migrateProject(
+      [
+        { path: "p/compose.yaml", text: APP_AND_DB },
+        { path: "p/compose.override.yaml", text: "services:\n  app:\n   bad: [\n" },
+      ],
+      DEFAULT_PLAN_OPTIONS,
+    );
+    expect(results.map((r) => r.status)).toEqual(["skipped", "error"]);
+    expect(results[0].output).toBe(APP_AND_DB);
+    expect(results[0].reason).toMatch(/compose.override.yaml of this project cannot be read/);
+  });
+
+  test("only the override of the base file's own family is read with it", () => {
+    expect(
+      groupProjects([
+        "/p/compose.override.yml",
+        "/p/compose.yaml",
+        "/p/docker-compose.override.yml",
+      ]),
+    ).toEqual([["/p/compose.yaml", "/p/compose.override.yml"], ["/p/docker-compose.override.yml"]]);
+  });
+
+  test("extends in a single file and from another file classify with what they inherit", async () => {
+    const dir = tempTree({
+      "p/compose.yaml": `services:
+  web:
+    image: ghcr.io/acme/app:1
+    environment: {VIRTUAL_HOST: a.example.org}
+  app:
+    extends: {service: web}
+    ports: ["8080:80"]
+  db:
+    extends: {file: common.yml, service: pgbase}
+    ports: ["5432:5432"]
+networks:
+  default:
+    external: true
+    name: proxy
+`,
+      "p/common.yml": "services:\n  pgbase:\n    image: postgres:16\n",
+    });
+    const io = captureIO(dir);
+    await run(["--json", "p/compose.yaml"], io);
+    const [file] = JSON.parse(io.out()).files;
+    expect(file.services.app.role).toBe("app");
+    expect(file.services.db.role).toBe("database");
+    expect(file.diff).toContain('+    # ports: ["5432:5432"]');
+  });
+});

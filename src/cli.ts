@@ -4,7 +4,7 @@ import { VERSION } from "./audit-report";
 import type { ExplicitRole } from "./classify";
 import { runAudit } from "./commands/audit";
 import { runGraph, GRAPH_FORMATS } from "./commands/graph";
-import { Config, loadConfig } from "./config";
+import { Config, loadConfig, NETWORK_NAME } from "./config";
 import { DRIVERS, PORTS_MODES, RunOptions, roleOverrides } from "./options";
 import { startWorkerIfAsked } from "./parallel";
 import { PROXY_KINDS } from "./routing";
@@ -19,7 +19,7 @@ function invalid(message: string): never {
 
 /** A network name Docker accepts. */
 function networkName(value: string): string {
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(value)) invalid(`invalid network name '${value}'`);
+  if (!NETWORK_NAME.test(value)) invalid(`invalid network name '${value}'`);
   return value;
 }
 
@@ -237,6 +237,10 @@ export async function run(
   const { flags } = selected;
   if (flags.write && flags.check) {
     io.stderr("error: --write and --check cannot be used together\n");
+    return 2;
+  }
+  if (flags.backupSuffix === "") {
+    io.stderr("error: --backup= needs a suffix (or use --backup for .bak)\n");
     return 2;
   }
   if ((flags.backup || flags.backupSuffix !== undefined) && !flags.write) {

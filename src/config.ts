@@ -18,6 +18,9 @@ export interface Config {
 
 export const CONFIG_FILE = "composemod.config.json";
 
+/** A network name Docker accepts. */
+export const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
 const STRINGS = ["proxyNetwork", "internalNetwork"] as const;
 const LISTS = ["app", "database", "backend", "ignoreService", "ignore"] as const;
 const CHOICES: Record<string, readonly string[]> = {
@@ -35,8 +38,9 @@ export function validateConfig(value: unknown, where: string): ConfigResult {
   const config: Config = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     if ((STRINGS as readonly string[]).includes(key)) {
-      if (typeof v !== "string" || !v)
-        return { error: `${where}: \`${key}\` must be a non-empty string` };
+      if (typeof v !== "string" || !NETWORK_NAME.test(v)) {
+        return { error: `${where}: \`${key}\` must be a network name (letters, digits, _ . -)` };
+      }
       (config as Record<string, unknown>)[key] = v;
     } else if ((LISTS as readonly string[]).includes(key)) {
       if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {

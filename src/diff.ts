@@ -145,8 +145,22 @@ export function unifiedDiff(
   markLast(changes, splitLines(after), " +");
   // an absolute path keeps its place under a/ and b/; a name with a space ends in a tab, as
   // git writes it, so that patch(1) reads the whole name
-  const name = path.replace(/^\/+/, "") + (/\s/.test(path) ? "\t" : "");
-  return [`--- a/${name}`, `+++ b/${name}`, ...formatHunks(changes, context)].join("\n") + "\n";
+  return [...headers(path), ...formatHunks(changes, context)].join("\n") + "\n";
+}
+
+/**
+ * `--- a/...` and `+++ b/...` as git writes them: a name with a control character, a quote or a
+ * backslash is quoted C-style, a name with a space ends in a tab so that patch(1) reads it whole.
+ * An absolute path keeps its place under a/ and b/ (apply it from /).
+ */
+function headers(path: string): [string, string] {
+  const name = path.replace(/^\/+/, "");
+  if (/[\u0000-\u001f"\\\u007f]/.test(name)) {
+    const quote = (prefix: string) => JSON.stringify(prefix + name);
+    return [`--- ${quote("a/")}`, `+++ ${quote("b/")}`];
+  }
+  const tab = /\s/.test(name) ? "\t" : "";
+  return [`--- a/${name}${tab}`, `+++ b/${name}${tab}`];
 }
 
 const RED = "\u001b[31m";

@@ -18,7 +18,7 @@ export interface DiscoverOptions {
 
 export interface Discovered {
   files: string[];
-  /** Paths that do not exist or cannot be read, with the reason. */
+  /** Paths that do not exist or cannot be read, with the reason (an errno code or words). */
   missing: { path: string; message: string }[];
 }
 
@@ -41,9 +41,16 @@ export async function discover(
   const missing: Discovered["missing"] = [];
   const seen = new Set<string>();
   const visited = new Set<string>();
+  // one real file, however many paths lead to it, is read and written once
   const add = (file: string) => {
-    if (!seen.has(file)) {
-      seen.add(file);
+    let real = file;
+    try {
+      real = realpathSync(file);
+    } catch {
+      // a file that vanished is reported when it is read
+    }
+    if (!seen.has(real)) {
+      seen.add(real);
       files.push(file);
     }
   };
@@ -55,8 +62,12 @@ export async function discover(
       missing.push({ path, message: (error as NodeJS.ErrnoException).code ?? String(error) });
       continue;
     }
-    if (!stat.isDirectory()) {
+    if (stat.isFile()) {
       add(path);
+      continue;
+    }
+    if (!stat.isDirectory()) {
+      missing.push({ path, message: "not a regular file" });
       continue;
     }
     const root: Matcher[] = options.ignore?.length
@@ -68,27 +79,40 @@ export async function discover(
     } catch {
       continue;
     }
-    for (const file of walk(path, real, root, visited)) add(file);
+    for (const file of walk(path, real, root, visited, missing)) add(file);
   }
   return { files, missing };
 }
 
+/** As git decides: the deepest ignore file with an opinion on the path wins, `!` re-includes. */
 function ignored(matchers: Matcher[], full: string, isDir: boolean): boolean {
-  return matchers.some(({ base, rules }) => {
+  let verdict = false;
+  for (const { base, rules } of matchers) {
     const rel = nodePath.relative(base, full).split(nodePath.sep).join("/");
-    return rel !== "" && !rel.startsWith("..") && rules.ignores(isDir ? `${rel}/` : rel);
-  });
+    if (rel === "" || rel.startsWith("..")) continue;
+    const result = rules.test(isDir ? `${rel}/` : rel);
+    if (result.ignored) verdict = true;
+    else if (result.unignored) verdict = false;
+  }
+  return verdict;
 }
 
 /** Synchronous on purpose: a walk makes many small calls, each cheaper without a promise. */
-function walk(dir: string, real: string, inherited: Matcher[], visited: Set<string>): string[] {
+function walk(
+  dir: string,
+  real: string,
+  inherited: Matcher[],
+  visited: Set<string>,
+  unreadable: Discovered["missing"],
+): string[] {
   const out: string[] = [];
   if (visited.has(real)) return out;
   visited.add(real);
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
+  } catch (error) {
+    unreadable.push({ path: dir, message: (error as NodeJS.ErrnoException).code ?? String(error) });
     return out;
   }
   let matchers = inherited;
@@ -127,7 +151,7 @@ function walk(dir: string, real: string, inherited: Matcher[], visited: Set<stri
     }
     if (isDir) {
       if (!SKIPPED_DIRS.has(entry.name) && !ignored(matchers, full, true)) {
-        out.push(...walk(full, childReal, matchers, visited));
+        out.push(...walk(full, childReal, matchers, visited, unreadable));
       }
     } else if (isFile && COMPOSE_FILE_NAME.test(entry.name) && !ignored(matchers, full, false)) {
       out.push(full);

@@ -9,7 +9,8 @@ import { buildModel, ComposeModel } from "./model";
 import { parseCompose } from "./parse";
 import { FilePlan, planFile } from "./plan";
 import { displayPath } from "./process-file";
-import { groupProjects, mergedModel, migrateProject } from "./project";
+import { mergedModel } from "./merge";
+import { groupProjects, migrateProject } from "./project";
 
 /** One file of a project as loaded from disk. */
 export interface HostFile {
@@ -59,7 +60,11 @@ function loadProject(
   if (models.length === 0) return undefined;
   const named = projectOf(models[0].file, undefined);
   const name = normalizeProjectName(named ?? nodePath.basename(dir));
-  const roles = classifyServices(mergedModel(models, true), name, options.overrides);
+  const roles = classifyServices(
+    mergedModel(models, true, options.readIncluded),
+    name,
+    options.overrides,
+  );
   const model = mergedModel(models, false);
   return {
     name,
@@ -91,7 +96,7 @@ export async function loadHost(
       displayPath(m.path, cwd),
       0,
       "read-error",
-      `no such file or directory (${m.message})`,
+      m.message === "ENOENT" ? "no such file or directory" : `cannot be read (${m.message})`,
     ),
   );
   const projects: HostProject[] = [];

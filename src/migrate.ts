@@ -3,6 +3,7 @@ import { applyEdits, Edit, OverlappingEditsError } from "./apply-edits";
 import { classifyServices, Classification, Role, RoleOverrides } from "./classify";
 import { Diagnostic, diagnosticAt } from "./diagnostic";
 import { parseDocument, visit } from "yaml";
+import { mergedModel } from "./merge";
 import { buildModel, ComposeModel, readNetworks } from "./model";
 import { MAX_ALIAS_COUNT, parseCompose, ParsedFile } from "./parse";
 import { FilePlan, PlanOptions, planFile } from "./plan";
@@ -36,7 +37,7 @@ export interface MigrateOptions extends PlanOptions {
   overrides?: RoleOverrides;
   /** Project name used by `project/service` overrides. */
   project?: string;
-  /** Reads a file named by a top-level `include:`, relative to the compose file; none: not read. */
+  /** Reads a file named by `include:` or `extends: {file}`, relative to the compose file; none: not read. */
   readIncluded?: (path: string) => string | undefined;
 }
 
@@ -144,7 +145,12 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
   if (parsed.kind === "skipped") return { ...base, status: "skipped", reason: parsed.reason };
   const model = addIncludedNetworks(buildModel(parsed.file), options);
   const project = projectOf(parsed.file, options.project);
-  const roles = classifyServices(model, project ?? "", options.overrides);
+  // classified with what services inherit through `extends`
+  const roles = classifyServices(
+    mergedModel([model], true, options.readIncluded),
+    project ?? "",
+    options.overrides,
+  );
   const plan = planFile(model, roles, { ...options, project });
   const known = { ...base, project, services: servicesReport(roles), plan };
   if (plan.action !== "change") {
@@ -160,11 +166,19 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
   }
   // classified afresh: a role that only held before the rewrite would undo it on the next run
   const again = buildModel(applied.parsed);
-  const rerun = planFile(again, classifyServices(again, project ?? "", options.overrides), {
-    ...options,
-    project,
-    proxyNetwork: plan.proxy.realName,
-  });
+  const rerun = planFile(
+    again,
+    classifyServices(
+      mergedModel([again], true, options.readIncluded),
+      project ?? "",
+      options.overrides,
+    ),
+    {
+      ...options,
+      project,
+      proxyNetwork: plan.proxy.realName,
+    },
+  );
   if (rerun.action === "change") {
     const d = diagnosticAt(
       parsed.file.source,

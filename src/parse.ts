@@ -28,13 +28,18 @@ const YAML_CODES: Record<string, DiagnosticCode> = {
  * Parses a compose file and checks that it has the shape composemod edits: one YAML document
  * whose top level is a mapping with a `services` mapping of mappings.
  */
-export function parseCompose(text: string, path: string): ParseOutcome {
+export function parseCompose(
+  text: string,
+  path: string,
+  /** An override file may hold networks alone, with no `services`. */
+  options: { servicesOptional?: boolean } = {},
+): ParseOutcome {
   const source = new SourceText(text);
   const fail = (offset: number, code: DiagnosticCode, message: string): ParseOutcome => ({
     kind: "error",
     diagnostic: diagnosticAt(source, path, offset, code, message),
   });
-  if (!text.includes("services")) {
+  if (!options.servicesOptional && !text.includes("services")) {
     // not a compose file, whatever else it is: no need to parse it to say so
     return { kind: "skipped", reason: "not a compose file: no top-level `services`" };
   }
@@ -86,10 +91,13 @@ export function parseCompose(text: string, path: string): ParseOutcome {
   }
   const root = doc.contents;
   const services = root.get("services", true);
+  const record = data as Record<string, unknown>;
+  if (options.servicesOptional && record.services == null) {
+    return { kind: "ok", file: { source, doc, root, data: record } };
+  }
   if (services === undefined) {
     return { kind: "skipped", reason: "not a compose file: no top-level `services`" };
   }
-  const record = data as Record<string, unknown>;
   if (record.services == null) return { kind: "skipped", reason: "`services` is empty" };
   if (!isMap(services) && !isAlias(services)) {
     return fail(rangeStart(services), "invalid-services", "`services` is not a mapping");

@@ -11,14 +11,8 @@ import {
   projectOf,
   servicesReport,
 } from "./migrate";
-import {
-  buildModel,
-  ComposeModel,
-  Membership,
-  readNetworks,
-  sameMembership,
-  serviceModel,
-} from "./model";
+import { mergedModel } from "./merge";
+import { buildModel, ComposeModel, Membership, sameMembership } from "./model";
 import { parseCompose, ParsedFile } from "./parse";
 import { FilePlan, planFile, ServicePlan } from "./plan";
 
@@ -45,7 +39,12 @@ export function groupProjects(files: string[]): string[][] {
   for (const inDir of byDir.values()) {
     const names = inDir.map((f) => nodePath.basename(f));
     const baseName = BASE_FILE_NAMES.find((n) => names.includes(n));
-    const overrides = inDir.filter((f) => OVERRIDE_FILE_NAME.test(nodePath.basename(f)));
+    // Compose reads the override of the base file's own family: compose.* or docker-compose.*
+    const family = baseName?.startsWith("docker-") ? "docker-compose" : "compose";
+    const overrides = inDir.filter((f) => {
+      const m = OVERRIDE_FILE_NAME.exec(nodePath.basename(f));
+      return m !== null && m[1] === family;
+    });
     if (baseName && overrides.length) {
       const unit = [inDir[names.indexOf(baseName)], ...overrides];
       for (const f of unit) unitOf.set(f, unit);
@@ -62,80 +61,6 @@ export function groupProjects(files: string[]): string[][] {
     }
   }
   return units;
-}
-
-type Data = Record<string, unknown>;
-const isObject = (v: unknown): v is Data => !!v && typeof v === "object" && !Array.isArray(v);
-
-/** `environment` and `labels` as a mapping, whichever form a file uses. */
-function asMapping(value: unknown): Data {
-  if (isObject(value)) return value;
-  const out: Data = {};
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const [k, ...v] = String(item).split("=");
-      out[k] = v.length ? v.join("=") : null;
-    }
-  }
-  return out;
-}
-
-function asNetworkMapping(value: unknown): Data {
-  if (Array.isArray(value)) return Object.fromEntries(value.map((k) => [String(k), null]));
-  return isObject(value) ? value : {};
-}
-
-/** A service as Compose merges it from two files: mappings by key, ports and volumes appended. */
-export function mergeServiceData(base: Data, over: Data): Data {
-  const out: Data = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const was = out[key];
-    if (key === "environment" || key === "labels") {
-      out[key] = { ...asMapping(was), ...asMapping(value) };
-    } else if (key === "networks") {
-      out[key] = { ...asNetworkMapping(was), ...asNetworkMapping(value) };
-    } else if ((key === "ports" || key === "volumes" || key === "expose") && Array.isArray(value)) {
-      out[key] = [...(Array.isArray(was) ? was : []), ...value];
-    } else if (isObject(was) && isObject(value)) {
-      out[key] = { ...was, ...value };
-    } else out[key] = value;
-  }
-  return out;
-}
-
-/** The project as one compose file would say it: services and networks of every file merged. */
-export function mergedModel(models: ComposeModel[], resolveExtends: boolean): ComposeModel {
-  const names: string[] = [];
-  const data = new Map<string, Data>();
-  for (const model of models) {
-    for (const service of model.services) {
-      if (!data.has(service.name)) names.push(service.name);
-      data.set(service.name, mergeServiceData(data.get(service.name) ?? {}, service.data));
-    }
-  }
-  const inherited = (name: string, seen: Set<string>): Data => {
-    const own = data.get(name) ?? {};
-    const ext = own.extends;
-    const from =
-      typeof ext === "string" ? ext : isObject(ext) && !ext.file ? ext.service : undefined;
-    if (!resolveExtends || typeof from !== "string" || seen.has(from) || !data.has(from))
-      return own;
-    const { extends: _e, ...rest } = own;
-    return mergeServiceData(inherited(from, new Set([...seen, from])), rest);
-  };
-  let networks: Data = {};
-  for (const model of models)
-    networks = { ...networks, ...asNetworkMapping(model.file.data.networks) };
-  return {
-    file: models[0].file,
-    style: models[0].style,
-    services: names.map((name) => {
-      const pair = models.map((m) => m.services.find((s) => s.name === name)?.pair).find((p) => p);
-      return serviceModel(name, pair, inherited(name, new Set([name])));
-    }),
-    networks: readNetworks(networks),
-    referencedAnchors: new Map(),
-  };
 }
 
 /** The part of a project's plan that falls to one of its files. */
@@ -203,14 +128,42 @@ export interface ProjectFile {
  * merged view, and each edit goes to the file where its key lives. All the files change, or none.
  */
 export function migrateProject(files: ProjectFile[], options: MigrateOptions): MigrateResult[] {
-  const parsed = files.map((f) => parseCompose(f.text, f.path));
-  if (files.length < 2 || parsed.some((p) => p.kind !== "ok")) {
-    return files.map((f) => migrateText(f.text, f.path, options));
+  if (files.length < 2) return files.map((f) => migrateText(f.text, f.path, options));
+  // the overrides may hold networks alone; the base file has the services
+  const parsed = files.map((f, i) => parseCompose(f.text, f.path, { servicesOptional: i > 0 }));
+  const broken = parsed.findIndex((p) => p.kind !== "ok");
+  if (broken !== -1) {
+    // all or none: a file of the project that cannot be read stops the others too
+    const bad = parsed[broken];
+    const why =
+      bad.kind === "error" ? bad.diagnostic.message : bad.kind === "skipped" ? bad.reason : "";
+    return files.map((f, i) => {
+      const own = parsed[i];
+      const base = { services: {}, warnings: [], output: f.text, project: options.project };
+      if (own.kind === "error") {
+        const d = own.diagnostic;
+        return {
+          ...base,
+          status: "error",
+          reason: `${d.path}:${d.line}:${d.col}: ${d.message}`,
+          diagnostic: d,
+        };
+      }
+      return {
+        ...base,
+        status: "skipped",
+        reason: `${files[broken].path} of this project cannot be read (${why}); the project is left as it is`,
+      };
+    });
   }
   const parsedFiles = parsed.map((p) => (p as { file: ParsedFile }).file);
   const models = parsedFiles.map((f) => addIncludedNetworks(buildModel(f), options));
   const project = projectOf(parsedFiles[0], options.project) ?? "";
-  const roles = classifyServices(mergedModel(models, true), project, options.overrides);
+  const roles = classifyServices(
+    mergedModel(models, true, options.readIncluded),
+    project,
+    options.overrides,
+  );
   const plan = planFile(mergedModel(models, false), roles, { ...options, project });
   const report = (model: ComposeModel) => {
     const all = servicesReport(roles);
@@ -257,7 +210,7 @@ export function migrateProject(files: ProjectFile[], options: MigrateOptions): M
   });
   const again = planFile(
     mergedModel(after, false),
-    classifyServices(mergedModel(after, true), project, options.overrides),
+    classifyServices(mergedModel(after, true, options.readIncluded), project, options.overrides),
     {
       ...options,
       project,

@@ -34,6 +34,16 @@ export const processIO = (): RunIO => ({
 
 export { displayPath };
 
+/** What a path's read error means, in words. */
+const READ_PROBLEMS: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ENOTDIR: "not a directory",
+  ELOOP: "too many symbolic links",
+  "not a regular file": "not a regular file (a compose file is one)",
+};
+
 /** Redraws one line on a terminal, at most every 100 ms. */
 function progressLine(io: RunIO, total: number) {
   let last = -Infinity;
@@ -84,7 +94,7 @@ export async function runComposemod(options: RunOptions, io: RunIO): Promise<num
   };
   for (const m of missing) {
     const shown = displayPath(m.path, io.cwd);
-    const message = `no such file or directory (${m.message})`;
+    const message = READ_PROBLEMS[m.message] ?? `cannot be read (${m.message})`;
     emit({
       report: errorReport(shown, "", diagnosticAt(undefined, shown, 0, "read-error", message)),
     });

@@ -56,7 +56,17 @@ export function writeFilesAtomic(writes: PendingWrite[], backupSuffix?: string):
         throw new ChangedOnDiskError("the file changed since it was read; left as it is");
       }
     }
-    for (const { target } of ready) if (backupSuffix) copyFileSync(target, target + backupSuffix);
+    for (const { target } of ready) {
+      if (!backupSuffix) continue;
+      const backup = target + backupSuffix;
+      copyFileSync(target, backup);
+      const stat = statSync(target);
+      try {
+        chownSync(backup, stat.uid, stat.gid);
+      } catch {
+        // not allowed: the backup belongs to whoever made it
+      }
+    }
     for (const { temp, target } of ready) renameSync(temp, target);
   } catch (error) {
     for (const { temp } of ready) rmSync(temp, { force: true });
