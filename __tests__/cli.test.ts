@@ -121,10 +121,12 @@ describe("run() in-process", () => {
     const dir = tempTree({ "compose.yaml": STACK });
     const io = captureIO(dir);
     await run(["--explain", "compose.yaml"], io);
-    expect(io.out()).toContain(
-      "app: app (routed by the proxy: VIRTUAL_HOST environment (nginx-proxy))",
+    expect(io.out()).toMatch(
+      /  app +app +routed by the proxy: VIRTUAL_HOST environment \(nginx-proxy\) +default -> internal, default +commented out: 8080:80 +-\n/,
     );
-    expect(io.out()).toContain("db: database (data store image postgres:16)");
+    expect(io.out()).toMatch(
+      /  db +database +data store image postgres:16 +default -> internal +- +-\n/,
+    );
   });
 
   test("--app / --database / --ignore-service override roles", async () => {

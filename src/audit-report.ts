@@ -1,6 +1,7 @@
 import { AuditLevel, AuditRule, Finding, reachableDatabases, RULES } from "./audit";
 import type { Diagnostic } from "./diagnostic";
 import { formatDiagnostic } from "./diagnostic";
+import { table } from "./report";
 
 export const VERSION = "0.1.0";
 const INFORMATION_URI = "https://www.npmjs.com/package/composemod";
@@ -53,18 +54,14 @@ export function renderAuditTable(report: AuditReport, color: boolean): string {
     f.message,
     `${f.file}:${f.line}:${f.col}`,
   ]);
-  const head = ["LEVEL", "SERVICE", "FINDING", "WHERE"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
   const out: string[] = [];
   if (rows.length) {
-    out.push(line(head));
-    for (const [i, row] of rows.entries()) {
-      const text = line(row);
+    const [head, ...lines] = table(["LEVEL", "SERVICE", "FINDING", "WHERE"], rows);
+    out.push(head);
+    lines.forEach((text, i) => {
       const level = report.findings[i].level;
       out.push(color ? `${COLOUR[level]}${text}\u001b[0m` : text);
-    }
+    });
   }
   const s = report.summary;
   out.push(

@@ -39,6 +39,8 @@ export interface ServicePlan {
   after: Membership[] | null;
   /** The membership list must be written out (it differs from what the file says now). */
   networksChanged: boolean;
+  /** The service's published ports, as written. */
+  ports: string[];
   /** Indices into the service's ports that are commented out. */
   commentPorts: number[];
   /** Labels to add, as key -> value. */
@@ -116,6 +118,7 @@ function planTarget(
       before: service.membership,
       after: service.membership,
       networksChanged: false,
+      ports: service.ports.map((p) => p.text),
       commentPorts: [],
       addLabels: [],
       addEnvironment: [],

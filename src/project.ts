@@ -113,6 +113,7 @@ function serviceForFile(sp: ServicePlan, models: ComposeModel[], index: number):
     before: own.membership,
     after,
     networksChanged: !sameMembership(after, own.membership),
+    ports: own.ports.map((p) => p.text),
     commentPorts,
     addLabels: index === labelHome ? sp.addLabels : [],
   };

@@ -71,18 +71,52 @@ function membershipText(list: Membership[] | null): string {
   return list === null ? "-" : list.map((m) => m.key).join(", ");
 }
 
-/** A table per file: service, role, reason, networks before -> after, ports. */
+/** Columns padded to their widest cell; the last column is not padded. */
+export function table(head: string[], rows: string[][], indent = ""): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    indent + cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+  return [line(head), ...rows.map(line)];
+}
+
+/**
+ * A table per file: service, role, reason, networks before -> after, what happens to its ports,
+ * and its warnings; warnings about the whole file follow the table.
+ */
 export function renderExplain(file: FileReport, plan: FilePlan | undefined): string {
   const lines = [`${file.path}: ${file.status}${file.reason ? ` (${file.reason})` : ""}`];
-  for (const [name, service] of Object.entries(file.services)) {
+  const own = (name: string) => file.warnings.filter((w) => w.startsWith(`${name}: `));
+  const rows = Object.entries(file.services).map(([name, service]) => {
     const sp = plan?.services.find((s) => s.name === name);
-    let networks = "";
-    if (sp && sp.networksChanged)
-      networks = `  networks: ${membershipText(sp.before)} -> ${membershipText(sp.after)}`;
-    const ports =
-      sp && sp.commentPorts.length ? `  ports: ${sp.commentPorts.length} commented out` : "";
-    lines.push(`  ${name}: ${service.role} (${service.reason})${networks}${ports}`);
+    const networks = sp?.networksChanged
+      ? `${membershipText(sp.before)} -> ${membershipText(sp.after)}`
+      : membershipText(sp?.before ?? null);
+    const dropped = sp ? sp.commentPorts.map((i) => sp.ports[i]) : [];
+    const kept = sp ? sp.ports.filter((_p, i) => !sp.commentPorts.includes(i)) : [];
+    const ports = [
+      dropped.length ? `commented out: ${dropped.join(", ")}` : "",
+      kept.length ? `kept: ${kept.join(", ")}` : "",
+    ]
+      .filter(Boolean)
+      .join("; ");
+    const warnings = own(name).map((w) => w.slice(name.length + 2));
+    return [
+      name,
+      service.role,
+      service.reason,
+      networks || "-",
+      ports || "-",
+      warnings.join("; ") || "-",
+    ];
+  });
+  if (rows.length) {
+    lines.push(
+      ...table(["SERVICE", "ROLE", "REASON", "NETWORKS", "PORTS", "WARNINGS"], rows, "  "),
+    );
   }
-  for (const warning of file.warnings) lines.push(`  warning: ${warning}`);
+  const names = Object.keys(file.services);
+  for (const warning of file.warnings) {
+    if (!names.some((n) => warning.startsWith(`${n}: `))) lines.push(`  warning: ${warning}`);
+  }
   return lines.join("\n") + "\n";
 }
