@@ -42,12 +42,14 @@ export async function discover(
   const seen = new Set<string>();
   const visited = new Set<string>();
   // one real file, however many paths lead to it, is read and written once
-  const add = (file: string) => {
-    let real = file;
-    try {
-      real = realpathSync(file);
-    } catch {
-      // a file that vanished is reported when it is read
+  const add = (file: string, known?: string) => {
+    let real = known ?? file;
+    if (!known) {
+      try {
+        real = realpathSync(file);
+      } catch {
+        // a file that vanished is reported when it is read
+      }
     }
     if (!seen.has(real)) {
       seen.add(real);
@@ -79,7 +81,7 @@ export async function discover(
     } catch {
       continue;
     }
-    for (const file of walk(path, real, root, visited, missing)) add(file);
+    for (const [file, fileReal] of walk(path, real, root, visited, missing)) add(file, fileReal);
   }
   return { files, missing };
 }
@@ -104,8 +106,8 @@ function walk(
   inherited: Matcher[],
   visited: Set<string>,
   unreadable: Discovered["missing"],
-): string[] {
-  const out: string[] = [];
+): [path: string, real: string][] {
+  const out: [string, string][] = [];
   if (visited.has(real)) return out;
   visited.add(real);
   let entries;
@@ -154,7 +156,15 @@ function walk(
         out.push(...walk(full, childReal, matchers, visited, unreadable));
       }
     } else if (isFile && COMPOSE_FILE_NAME.test(entry.name) && !ignored(matchers, full, false)) {
-      out.push(full);
+      let fileReal = childReal;
+      if (entry.isSymbolicLink()) {
+        try {
+          fileReal = realpathSync(full);
+        } catch {
+          continue;
+        }
+      }
+      out.push([full, fileReal]);
     }
   }
   return out;

@@ -128,6 +128,13 @@ export function applyPlan(model: ComposeModel, plan: FilePlan, path: string): Ap
   return { kind: "changed", output, edits: result.edits, parsed: reparsed.file, warnings };
 }
 
+/** The model classification looks at: services with what they inherit through `extends`. */
+function withExtends(model: ComposeModel, options: MigrateOptions): ComposeModel {
+  return model.services.some((s) => s.data.extends)
+    ? mergedModel([model], true, options.readIncluded)
+    : model;
+}
+
 /** The project name a file asks for with a top-level `name:`, else the given one. */
 export function projectOf(file: ParsedFile, fallback: string | undefined): string | undefined {
   const named = file.data.name;
@@ -146,11 +153,7 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
   const model = addIncludedNetworks(buildModel(parsed.file), options);
   const project = projectOf(parsed.file, options.project);
   // classified with what services inherit through `extends`
-  const roles = classifyServices(
-    mergedModel([model], true, options.readIncluded),
-    project ?? "",
-    options.overrides,
-  );
+  const roles = classifyServices(withExtends(model, options), project ?? "", options.overrides);
   const plan = planFile(model, roles, { ...options, project });
   const known = { ...base, project, services: servicesReport(roles), plan };
   if (plan.action !== "change") {
@@ -168,11 +171,7 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
   const again = buildModel(applied.parsed);
   const rerun = planFile(
     again,
-    classifyServices(
-      mergedModel([again], true, options.readIncluded),
-      project ?? "",
-      options.overrides,
-    ),
+    classifyServices(withExtends(again, options), project ?? "", options.overrides),
     {
       ...options,
       project,
