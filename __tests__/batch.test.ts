@@ -14,20 +14,10 @@ import * as path from "node:path";
 import { run } from "../src/cli";
 import { discover } from "../src/discover";
 import { ChangedOnDiskError, writeFileAtomic } from "../src/write-file";
+import { WIKI_BEHIND_PROXY } from "./helpers/fixtures";
 import { captureIO, tempTree } from "./helpers/tmp";
 
-const STACK = `services:
-  app:
-    image: ghcr.io/example/wiki:3
-    environment:
-      VIRTUAL_HOST: wiki.example.org
-  db:
-    image: postgres:16
-networks:
-  default:
-    external:
-      name: proxy
-`;
+const STACK = WIKI_BEHIND_PROXY;
 
 const rel = (dir: string, files: string[]) => files.map((f) => path.relative(dir, f));
 

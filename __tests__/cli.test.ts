@@ -3,22 +3,10 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { run } from "../src/cli";
+import { WIKI_WITH_PORT } from "./helpers/fixtures";
 import { captureIO, tempTree } from "./helpers/tmp";
 
-const STACK = `services:
-  app:
-    image: ghcr.io/example/wiki:3
-    environment:
-      VIRTUAL_HOST: wiki.example.org
-    ports:
-      - "8080:80"
-  db:
-    image: postgres:16
-networks:
-  default:
-    external:
-      name: proxy
-`;
+const STACK = WIKI_WITH_PORT;
 
 const BROKEN = `services:
   app:
