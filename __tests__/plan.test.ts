@@ -31,7 +31,7 @@ networks:
     expect(data.services.worker.networks).toEqual(["monitoring", "internal"]);
     expect(data.services.app.networks).toEqual(["proxy", "monitoring", "internal"]);
     expect(warnings).toContain(
-      "worker: stays on external network `monitoring` (shared with other projects)",
+      "worker: stays on network `monitoring`, which other projects share",
     );
   });
 

@@ -1,4 +1,4 @@
-import type { ComposeModel, ServiceModel } from "./model";
+import { ComposeModel, ServiceModel, withDefaults } from "./model";
 import { HTTP_PORTS, NON_HTTP_PORTS } from "./ports";
 
 /** The part a service plays in its project; decides where it ends up. */
@@ -34,7 +34,7 @@ const DATA_ENV = /^(MYSQL_ROOT_PASSWORD|MARIADB_ROOT_PASSWORD|POSTGRES_PASSWORD|
 /** The image, with `${VAR:-default}` read as its default. */
 function imageOf(service: ServiceModel): string | undefined {
   if (typeof service.data.image !== "string") return undefined;
-  return service.data.image.replace(/\$\{\w+:?-([^}]*)\}/g, "$1");
+  return withDefaults(service.data.image);
 }
 
 /** How the service asks a reverse proxy to route to it, if it does. */

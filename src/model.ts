@@ -22,7 +22,7 @@ export interface NetworkDecl {
   realName: string;
   /** Declared with the legacy `external: {name: x}` form. */
   legacyExternal: boolean;
-  /** The `name:` a network that is not external gives itself (then it is shared by that name). */
+  /** The `name:` a network that is not external gives itself: every project that says it shares it. */
   fixedName?: string;
 }
 
@@ -139,11 +139,16 @@ export function readNetworks(value: unknown): Map<string, NetworkDecl> {
     const legacyExternal = !!ext && typeof ext === "object" && !Array.isArray(ext);
     const external = legacyExternal || ext === true || ext === "true";
     const legacyName = legacyExternal ? (ext as Record<string, unknown>).name : undefined;
-    const realName = String(legacyName ?? cfg.name ?? key);
-    const fixedName = !external && typeof cfg.name === "string" ? cfg.name : undefined;
+    const realName = withDefaults(String(legacyName ?? cfg.name ?? key));
+    const fixedName = !external && typeof cfg.name === "string" ? withDefaults(cfg.name) : undefined;
     out.set(key, { key, external, realName, legacyExternal, fixedName });
   }
   return out;
+}
+
+/** A value with each `${VAR:-default}` (or `${VAR-default}`) read as its default. */
+export function withDefaults(value: string): string {
+  return value.replace(/\$\{\w+:?-([^}]*)\}/g, "$1");
 }
 
 /** `environment` / `labels` in map or list form, as key -> value (null when only a key). */

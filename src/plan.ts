@@ -181,9 +181,9 @@ function planTarget(
       );
     }
   }
-  if (internalDecl?.external) {
+  if (internalDecl?.external || internalDecl?.fixedName) {
     return skip(
-      `the internal network name \`${options.internalNetwork}\` is an external network here (choose another with --internal-network)`,
+      `the internal network name \`${options.internalNetwork}\` is a network shared with other projects here (choose another with --internal-network)`,
     );
   }
 
@@ -196,14 +196,18 @@ function planTarget(
     );
   }
 
-  const isExternal = (key: string) => model.networks.get(key)?.external === true;
+  // shared with other projects: external networks, and networks with a fixed `name:`
+  const isExternal = (key: string) => {
+    const d = model.networks.get(key);
+    return d?.external === true || d?.fixedName !== undefined;
+  };
   const isProxy = (key: string) => {
     const d = model.networks.get(key);
     return d?.external === true && d.realName === proxyName;
   };
   const identity = (key: string) => {
     const d: NetworkDecl | undefined = model.networks.get(key);
-    return d?.external ? `external:${d.realName}` : `project:${key}`;
+    return d?.external || d?.fixedName ? `named:${d.realName}` : `project:${key}`;
   };
 
   // --virtual-host: apps nothing routes to yet are put behind the proxy
@@ -268,7 +272,7 @@ function planTarget(
       for (const m of before) {
         if (isExternal(m.key) && !isProxy(m.key)) {
           warnings.push(
-            `${s.name}: stays on external network \`${model.networks.get(m.key)!.realName}\` (shared with other projects)`,
+            `${s.name}: stays on network \`${model.networks.get(m.key)!.realName}\`, which other projects share`,
           );
         }
       }
