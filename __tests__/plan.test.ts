@@ -30,9 +30,7 @@ networks:
     expect(data.services.db.networks).toEqual(["internal"]);
     expect(data.services.worker.networks).toEqual(["monitoring", "internal"]);
     expect(data.services.app.networks).toEqual(["proxy", "monitoring", "internal"]);
-    expect(warnings).toContain(
-      "worker: stays on network `monitoring`, which other projects share",
-    );
+    expect(warnings).toContain("worker: stays on network `monitoring`, which other projects share");
   });
 
   test("a project of databases alone is a shared database service and stays", () => {

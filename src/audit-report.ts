@@ -46,6 +46,8 @@ const COLOUR: Record<AuditLevel, string> = {
   note: "\u001b[2m",
 };
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 /** A table a person reads: level, project/service, finding, where. */
 export function renderAuditTable(report: AuditReport, color: boolean): string {
   const rows = report.findings.map((f) => [
@@ -65,7 +67,7 @@ export function renderAuditTable(report: AuditReport, color: boolean): string {
   }
   const s = report.summary;
   out.push(
-    `${s.projects} projects: ${s.databasesReachable} ${s.databasesReachable === 1 ? "database" : "databases"} reachable from another project, ${s.findings} findings, ${s.errors} errors`,
+    `${plural(s.projects, "project")}: ${plural(s.databasesReachable, "database")} reachable from another project, ${plural(s.findings, "finding")}, ${plural(s.errors, "error")}`,
     `after \`composemod --write\`: ${s.after.databasesReachable} reachable, ${s.after.findings} findings`,
   );
   return out.join("\n") + "\n";
@@ -81,6 +83,12 @@ const SARIF_LEVEL: Record<AuditLevel, "error" | "warning" | "note"> = {
   warning: "warning",
   note: "note",
 };
+
+/** A path as a URI reference: each segment escaped, an absolute path as a file: URI. */
+function fileUri(path: string): string {
+  const encoded = path.split("/").map(encodeURIComponent).join("/");
+  return path.startsWith("/") ? `file://${encoded}` : encoded;
+}
 
 /** SARIF 2.1.0: one result per finding, located at the service's key in its file. */
 export function renderSarif(report: AuditReport): string {
@@ -110,7 +118,7 @@ export function renderSarif(report: AuditReport): string {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: encodeURI(f.file) },
+                artifactLocation: { uri: fileUri(f.file) },
                 region: { startLine: f.line, startColumn: f.col },
               },
             },

@@ -1,4 +1,4 @@
-import type { Role } from "./classify";
+import { isDataStore, Role } from "./classify";
 import { SourceText } from "./source";
 import type { Host, HostProject } from "./host";
 
@@ -40,7 +40,7 @@ export const RULES: Record<AuditRule, { level: AuditLevel; description: string }
   },
   "database-published": {
     level: "error",
-    description: "A database publishes a port on all interfaces of the host.",
+    description: "A database publishes a port beyond the host (not on loopback).",
   },
   "app-database-on-proxy": {
     level: "warning",
@@ -75,6 +75,24 @@ function locate(
   return { file: project.files[0].path, line: 1, col: 1 };
 }
 
+/**
+ * The networks a service is on, following `network_mode: service:x` to the service whose
+ * network namespace it shares.
+ */
+function networksOf(
+  project: HostProject,
+  name: string,
+  seen = new Set<string>(),
+): { key: string }[] {
+  const service = project.model.services.find((s) => s.name === name);
+  if (!service || seen.has(name)) return [];
+  if (service.membership) return service.membership;
+  const mode = String(service.data.network_mode ?? "");
+  return mode.startsWith("service:")
+    ? networksOf(project, mode.slice(8), new Set([...seen, name]))
+    : [];
+}
+
 /** Projects the rewrite leaves alone on purpose: their findings are notes. */
 function leftAlone(project: HostProject): string | undefined {
   if (project.plan.action === "skip") return project.plan.reason;
@@ -84,18 +102,23 @@ function leftAlone(project: HostProject): string | undefined {
 
 /**
  * Finds what lets one project reach another's databases: a database or backend on a network that
- * a service of another project is on, a database port published on all interfaces, and an app
+ * a service of another project is on, a database port published beyond the host, and an app
  * whose own database is on the proxy network with it.
  */
 export function auditHost(host: Host): Finding[] {
   const findings: Finding[] = [];
   // real network -> who is on it
   const members = new Map<string, { project: HostProject; service: string; role: Role }[]>();
+  // a data store that network_mode takes out of the rewrite is still a database to be reached
+  const roleOf = (project: HostProject, name: string): Role => {
+    const role = project.roles.get(name)?.role ?? "backend";
+    const service = project.model.services.find((s) => s.name === name)!;
+    return role === "skipped" && isDataStore(service) ? "database" : role;
+  };
   for (const project of host.projects) {
     for (const service of project.model.services) {
-      if (!service.membership) continue;
-      const role = project.roles.get(service.name)?.role ?? "backend";
-      for (const m of service.membership) {
+      const role = roleOf(project, service.name);
+      for (const m of networksOf(project, service.name)) {
         const name = realNetworkName(project, m.key);
         members.set(name, [...(members.get(name) ?? []), { project, service: service.name, role }]);
       }
@@ -145,17 +168,22 @@ export function auditHost(host: Host): Finding[] {
   for (const project of host.projects) {
     const proxy = project.plan.proxy.realName;
     const onProxy = (name: string) =>
-      project.model.services
-        .find((s) => s.name === name)
-        ?.membership?.some(
-          (m) =>
-            realNetworkName(project, m.key) === proxy &&
-            project.model.networks.get(m.key)?.external,
-        );
-    const databases = project.model.services.filter(
-      (s) => project.roles.get(s.name)?.role === "database",
-    );
+      networksOf(project, name).some(
+        (m) =>
+          realNetworkName(project, m.key) === proxy && project.model.networks.get(m.key)?.external,
+      );
+    const databases = project.model.services.filter((s) => roleOf(project, s.name) === "database");
     for (const db of databases) {
+      if (db.data.network_mode === "host") {
+        add(
+          project,
+          db.name,
+          "database",
+          "database-published",
+          `database \`${db.name}\` uses the host's network: every port it listens on is open beyond the host`,
+        );
+        continue;
+      }
       const published = db.ports.filter((p) => !p.loopback);
       if (published.length) {
         add(
@@ -163,7 +191,7 @@ export function auditHost(host: Host): Finding[] {
           db.name,
           "database",
           "database-published",
-          `database \`${db.name}\` publishes ${published.map((p) => p.text).join(", ")} on all interfaces`,
+          `database \`${db.name}\` publishes ${published.map((p) => p.text).join(", ")} beyond the host (not on loopback)`,
         );
       }
     }
@@ -189,11 +217,14 @@ export function auditHost(host: Host): Finding[] {
   );
 }
 
-/** Databases that a service of another project can reach, counted once each. */
+/**
+ * Databases that another project can reach, counted once each: on a network it shares, or
+ * published beyond the host (another project reaches it through the host's address).
+ */
 export function reachableDatabases(findings: Finding[]): number {
   return new Set(
     findings
-      .filter((f) => f.rule === "database-shared-with-other-project" && f.level === "error")
+      .filter((f) => f.level === "error" && f.role === "database")
       .map((f) => `${f.project}/${f.service}`),
   ).size;
 }

@@ -54,6 +54,12 @@ export function routingEvidence(
   return undefined;
 }
 
+/** A data store by its image or its data directory, whatever else the service says. */
+export function isDataStore(service: ServiceModel): boolean {
+  const image = imageOf(service);
+  return (image !== undefined && DATABASE_IMAGE.test(image)) || dataVolume(service) !== undefined;
+}
+
 function dataVolume(service: ServiceModel): string | undefined {
   const volumes = Array.isArray(service.data.volumes) ? service.data.volumes : [];
   for (const volume of volumes) {

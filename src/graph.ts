@@ -66,8 +66,29 @@ export function topology(host: Host): Topology {
   };
 }
 
-const id = (prefix: string, ...parts: string[]) =>
-  `${prefix}_${parts.join("__").replace(/[^A-Za-z0-9_]/g, "_")}`;
+/**
+ * Node ids: readable where the name allows, numbered where two names would read the same
+ * (`db-1` and `db_1`), so that no two nodes merge.
+ */
+function idMaker() {
+  const taken = new Map<string, string>();
+  const used = new Set<string>();
+  return (prefix: string, ...parts: string[]) => {
+    const key = [prefix, ...parts].join("\u0000");
+    let id = taken.get(key);
+    if (!id) {
+      const base = `${prefix}_${parts.join("__").replace(/[^A-Za-z0-9_]/g, "_")}`;
+      id = base;
+      for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
+      used.add(id);
+      taken.set(key, id);
+    }
+    return id;
+  };
+}
+
+/** Text for a Mermaid label in double quotes. */
+const mermaidText = (text: string) => text.replace(/"/g, "#quot;");
 
 function networkLabel(n: Topology["networks"][number]): string {
   const tags = [
@@ -81,16 +102,19 @@ function networkLabel(n: Topology["networks"][number]): string {
 
 /** A Mermaid flowchart: a subgraph per project, networks as round nodes, exposure in red. */
 export function renderMermaid(t: Topology): string {
+  const id = idMaker();
   const out = ["flowchart LR"];
   for (const p of t.projects) {
-    out.push(`  subgraph ${id("p", p.name)}["${p.name}"]`);
+    out.push(`  subgraph ${id("p", p.name)}["${mermaidText(p.name)}"]`);
     for (const s of p.services) {
-      const label = `${s.name}<br/><i>${s.role}</i>${s.exposed.length ? "<br/>⚠ reachable" : ""}`;
+      const label = `${mermaidText(s.name)}<br/><i>${s.role}</i>${s.exposed.length ? "<br/>⚠ reachable" : ""}`;
       out.push(`    ${id("s", p.name, s.name)}["${label}"]`);
     }
     out.push("  end");
   }
-  for (const n of t.networks) out.push(`  ${id("n", n.name)}(("${networkLabel(n)}"))`);
+  for (const n of t.networks) {
+    out.push(`  ${id("n", n.name)}(("${mermaidText(networkLabel(n))}"))`);
+  }
   for (const e of t.edges) out.push(`  ${id("s", e.project, e.service)} --- ${id("n", e.network)}`);
   out.push("  classDef proxy fill:#dbeafe,stroke:#1d4ed8,stroke-width:2px");
   out.push("  classDef exposed fill:#fee2e2,stroke:#b91c1c,stroke-width:2px");
@@ -105,6 +129,7 @@ export function renderMermaid(t: Topology): string {
 
 /** Graphviz DOT: a cluster per project, networks as ellipses, exposure in red. */
 export function renderDot(t: Topology): string {
+  const id = idMaker();
   const q = (s: string) => JSON.stringify(s);
   const out = ["graph composemod {", "  rankdir=LR;", '  node [fontname="Helvetica"];'];
   for (const p of t.projects) {

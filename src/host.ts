@@ -5,11 +5,14 @@ import { decodeUtf8 } from "./decode";
 import { Diagnostic, diagnosticAt } from "./diagnostic";
 import { discover } from "./discover";
 import { addIncludedNetworks, MigrateOptions, migrateText, projectOf } from "./migrate";
-import { buildModel, ComposeModel } from "./model";
+import { buildModel, ComposeModel, withDefaults } from "./model";
 import { parseCompose } from "./parse";
 import { FilePlan, planFile } from "./plan";
 import { displayPath } from "./process-file";
 import { mergedModel } from "./merge";
+import { normalizeProjectName } from "./project-name";
+
+export { normalizeProjectName };
 import { groupProjects, migrateProject } from "./project";
 
 /** One file of a project as loaded from disk. */
@@ -35,14 +38,6 @@ export interface Host {
   errors: Diagnostic[];
 }
 
-/** A project name as Compose normalises it: lower case, letters, digits, `-` and `_` only. */
-export function normalizeProjectName(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]/g, "")
-    .replace(/^[^a-z0-9]+/, "");
-}
-
 function loadProject(
   files: HostFile[],
   dir: string,
@@ -50,8 +45,9 @@ function loadProject(
   errors: Diagnostic[],
 ): HostProject | undefined {
   const models: ComposeModel[] = [];
-  for (const file of files) {
-    const parsed = parseCompose(file.text, file.path);
+  for (const [index, file] of files.entries()) {
+    // an override may hold networks alone
+    const parsed = parseCompose(file.text, file.path, { servicesOptional: index > 0 });
     if (parsed.kind === "error") errors.push(parsed.diagnostic);
     if (parsed.kind !== "ok") continue;
     file.model = addIncludedNetworks(buildModel(parsed.file), options);
@@ -59,7 +55,7 @@ function loadProject(
   }
   if (models.length === 0) return undefined;
   const named = projectOf(models[0].file, undefined);
-  const name = normalizeProjectName(named ?? nodePath.basename(dir));
+  const name = normalizeProjectName(withDefaults(named ?? nodePath.basename(dir)));
   const roles = classifyServices(
     mergedModel(models, true, options.readIncluded),
     name,

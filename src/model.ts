@@ -140,7 +140,8 @@ export function readNetworks(value: unknown): Map<string, NetworkDecl> {
     const external = legacyExternal || ext === true || ext === "true";
     const legacyName = legacyExternal ? (ext as Record<string, unknown>).name : undefined;
     const realName = withDefaults(String(legacyName ?? cfg.name ?? key));
-    const fixedName = !external && typeof cfg.name === "string" ? withDefaults(cfg.name) : undefined;
+    const fixedName =
+      !external && typeof cfg.name === "string" ? withDefaults(cfg.name) : undefined;
     out.set(key, { key, external, realName, legacyExternal, fixedName });
   }
   return out;

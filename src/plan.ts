@@ -1,6 +1,7 @@
 import { Classification, ProxyKind, Role, routingEvidence } from "./classify";
 import { ComposeModel, Membership, NetworkDecl, sameMembership, ServiceModel } from "./model";
 import { connectServices } from "./connectivity";
+import { legacyExternal } from "./modernize";
 import { detectProxyNetwork, freeKey } from "./proxy-network";
 import { hostFor, proxyKindOf, routedPort, routingEntries } from "./routing";
 import { entriesEditable } from "./service-entries";
@@ -88,8 +89,15 @@ export function planFile(
     );
     return plan;
   }
-  plan.modernize = legacy;
-  if (plan.action === "keep" && legacy.length) {
+  plan.modernize = legacy.filter((key) => legacyExternal(model, key));
+  for (const key of legacy) {
+    if (!plan.modernize.includes(key)) {
+      plan.warnings.push(
+        `network \`${key}\`: its legacy external form is kept (modernize it by hand)`,
+      );
+    }
+  }
+  if (plan.action === "keep" && plan.modernize.length) {
     return { ...plan, action: "change", reason: "modernizes legacy external networks" };
   }
   return plan;
@@ -309,7 +317,7 @@ function planTarget(
       s.commentPorts = indicesWhere(svc.ports, (p) => !p.loopback);
     } else if (s.role === "backend") {
       for (const p of svc.ports) {
-        if (!p.loopback) warnings.push(`${s.name}: publishes ${p.text} on all interfaces (kept)`);
+        if (!p.loopback) warnings.push(`${s.name}: publishes ${p.text} beyond the host (kept)`);
       }
     } else if (s.role === "app") {
       const route = routes.get(s.name);

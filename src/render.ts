@@ -15,15 +15,23 @@ export function scalarText(value: unknown): string {
   return stringify(value, { lineWidth: 0 }).trimEnd();
 }
 
+/** A scalar inside `[...]` or `{...}`: quoted also where a comma, bracket or brace would end it. */
+export function flowScalarText(value: unknown): string {
+  const text = scalarText(value);
+  return typeof value === "string" && !/^["']/.test(text) && /[,[\]{}]|#|: /.test(text)
+    ? JSON.stringify(value)
+    : text;
+}
+
 /** A value in flow style on one line: `[a, b]`, `{aliases: [db]}`; JSON when `json` is set. */
 export function flowText(value: unknown, json = false): string {
   if (json) return jsonInline(value);
   if (Array.isArray(value)) return `[${value.map((v) => flowText(v)).join(", ")}]`;
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>);
-    return `{${entries.map(([k, v]) => `${scalarText(k)}: ${v === null ? "null" : flowText(v)}`).join(", ")}}`;
+    return `{${entries.map(([k, v]) => `${flowScalarText(k)}: ${v === null ? "null" : flowText(v)}`).join(", ")}}`;
   }
-  return scalarText(value);
+  return flowScalarText(value);
 }
 
 /** Lines of a block mapping `value` whose keys sit at column `column`, in the file's style. */

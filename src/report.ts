@@ -86,8 +86,11 @@ export function table(head: string[], rows: string[][], indent = ""): string[] {
 export function renderExplain(file: FileReport, plan: FilePlan | undefined): string {
   const lines = [`${file.path}: ${file.status}${file.reason ? ` (${file.reason})` : ""}`];
   const own = (name: string) => file.warnings.filter((w) => w.startsWith(`${name}: `));
+  // a file that is not changed shows what it is, not what a plan it did not carry out said
+  const changed = file.status === "changed";
   const rows = Object.entries(file.services).map(([name, service]) => {
-    const sp = plan?.services.find((s) => s.name === name);
+    const found = plan?.services.find((s) => s.name === name);
+    const sp = found && !changed ? { ...found, networksChanged: false, commentPorts: [] } : found;
     const networks = sp?.networksChanged
       ? `${membershipText(sp.before)} -> ${membershipText(sp.after)}`
       : membershipText(sp?.before ?? null);

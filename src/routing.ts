@@ -1,6 +1,7 @@
 import type { Classification, ProxyKind } from "./classify";
 import type { ServiceModel } from "./model";
-import { HTTP_PORTS, NON_HTTP_PORTS } from "./ports";
+import { HTTP_PORTS, NON_HTTP_PORTS, parsePort } from "./ports";
+import { normalizeProjectName } from "./project-name";
 
 export const PROXY_KINDS: readonly ProxyKind[] = ["nginx-proxy", "traefik", "caddy"];
 
@@ -12,12 +13,21 @@ export function proxyKindOf(roles: Map<string, Classification>): ProxyKind | und
 
 /** `{project}` and `{service}` filled in. */
 export function hostFor(template: string, project: string, service: string): string {
-  return template.replace(/\{project\}/g, project).replace(/\{service\}/g, service);
+  // the project as Compose names it (lower case); a `$` that starts no variable is doubled, as
+  // Compose would read it as one (`~^app\..*$`), while `${DOMAIN}` stays a variable
+  return template
+    .replace(/\{project\}/g, normalizeProjectName(project))
+    .replace(/\{service\}/g, service)
+    .replace(/\$(?![{A-Za-z_$])/g, "$$$$");
 }
 
 /** The container port the proxy should send traffic to: the app's published web port, else 80. */
 export function routedPort(service: ServiceModel): number {
-  const tcp = service.ports.filter((p) => p.protocol === "tcp" && p.containerPort !== undefined);
+  // published ports first, then the ones the image only exposes
+  const exposed = Array.isArray(service.data.expose) ? service.data.expose.map(parsePort) : [];
+  const tcp = [...service.ports, ...exposed].filter(
+    (p) => p.protocol === "tcp" && p.containerPort !== undefined,
+  );
   const port =
     tcp.find((p) => HTTP_PORTS.has(p.containerPort!)) ??
     tcp.find((p) => !NON_HTTP_PORTS.has(p.containerPort!));
@@ -26,7 +36,7 @@ export function routedPort(service: ServiceModel): number {
 
 /** A name Traefik accepts for a router and a service. */
 function routerName(project: string, service: string): string {
-  return [project, service]
+  return [normalizeProjectName(project), service]
     .filter(Boolean)
     .join("-")
     .toLowerCase()

@@ -8,7 +8,7 @@ import {
   quoteStyleOf,
 } from "./block-edits";
 import { ComposeModel, holdsReferencedAnchor, ownPair, ServiceModel } from "./model";
-import { scalarText } from "./render";
+import { flowScalarText, scalarText } from "./render";
 import { cannotAddKey, serviceKeyColumn, serviceLastLine } from "./service-networks";
 import { dashColumn } from "./style";
 import type { TransformContext, TransformResult } from "./transform";
@@ -85,7 +85,9 @@ export function addEntries(
     const lead = collection.items.length === 0 || between.includes(",") ? "" : ", ";
     const quote = quoteStyleOf(isSeq(value) ? collection.items.at(-1) : undefined);
     const texts = entries.map(([k, v]) =>
-      isSeq(value) ? asItem(k, v, quote) : `${scalarText(k)}: ${scalarText(v)}`,
+      isSeq(value)
+        ? quoteAs(quote, `${k}=${v}`, flowScalarText(`${k}=${v}`))
+        : `${flowScalarText(k)}: ${flowScalarText(v)}`,
     );
     result.edits.push({ start: close, end: close, text: `${lead}${texts.join(", ")}` });
     return result;

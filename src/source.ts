@@ -47,8 +47,11 @@ export class SourceText {
     return lo;
   }
 
+  /** Column of an offset; a BOM at the start of the file takes no column. */
   columnOf(offset: number): number {
-    return offset - this.starts[this.lineOf(offset)];
+    const line = this.lineOf(offset);
+    const column = offset - this.starts[line];
+    return line === 0 && this.bom && column > 0 ? column - 1 : column;
   }
 
   lineStart(line: number): number {

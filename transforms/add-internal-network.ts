@@ -8,6 +8,7 @@ import {
   replaceLines,
   spanHasComment,
 } from "../src/block-edits";
+import { legacyExternal } from "../src/modernize";
 import { versionWithoutNetworkName } from "../src/plan";
 import { blockMappingLines, flowText } from "../src/render";
 import type { Transform, TransformContext, TransformResult } from "../src/transform";
@@ -51,29 +52,12 @@ function separatesSections(ctx: TransformContext): boolean {
  */
 function modernize(ctx: TransformContext): TransformResult {
   const result: TransformResult = { edits: [], warnings: [] };
-  const pair = topLevelNetworksPair(ctx.model.file.root);
   const source = ctx.model.file.source;
-  if (!pair || !isMap(pair.value)) return result;
   for (const key of ctx.plan.modernize) {
-    const entry = (pair.value.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === key);
-    const config = entry?.value;
-    const ext = isMap(config)
-      ? (config.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === "external")
-      : undefined;
-    const named =
-      isMap(config) &&
-      (config.items as Pair[]).some((p) => isScalar(p.key) && p.key.value === "name");
-    const legacy =
-      ext && isMap(ext.value) && ext.value.items.length === 1
-        ? (ext.value.items[0] as Pair)
-        : undefined;
-    if (!ext || !legacy || named || !isScalar(legacy.value) || isFlow(config)) {
-      result.warnings.push(`network \`${key}\`: modernize its external form by hand`);
-      continue;
-    }
-    const span = pairLines(source, ext);
-    const column = " ".repeat(source.columnOf((ext.key as Scalar).range![0]));
-    const name = source.text.slice(legacy.value.range![0], legacy.value.range![1]);
+    const legacy = legacyExternal(ctx.model, key)!;
+    const span = pairLines(source, legacy.external);
+    const column = " ".repeat(source.columnOf((legacy.external.key as Scalar).range![0]));
+    const name = source.text.slice(legacy.name.range![0], legacy.name.range![1]);
     result.edits.push(
       replaceLines(source, span, [`${column}external: true`, `${column}name: ${name}`]),
     );

@@ -1,0 +1,40 @@
+import { isMap, isScalar, Pair, Scalar } from "yaml";
+import { isFlow, pairLines, spanHasComment } from "./block-edits";
+import type { ComposeModel } from "./model";
+
+/** The parts of a legacy `external: {name: x}` entry that --modernize rewrites. */
+export interface LegacyExternal {
+  /** The `external:` pair. */
+  external: Pair;
+  /** The `name: x` value node inside it. */
+  name: Scalar;
+}
+
+/**
+ * A top-level network whose legacy external form can be rewritten line for line: block style,
+ * `external:` holding only `name:`, no `name:` beside it, no comment inside. Anything else is
+ * left as it is (and said so).
+ */
+export function legacyExternal(model: ComposeModel, key: string): LegacyExternal | undefined {
+  const networks = model.file.root.items.find(
+    (p) => isScalar(p.key) && p.key.value === "networks",
+  )?.value;
+  if (!isMap(networks) || isFlow(networks)) return undefined;
+  const config = (networks.items as Pair[]).find(
+    (p) => isScalar(p.key) && p.key.value === key,
+  )?.value;
+  if (!isMap(config) || isFlow(config)) return undefined;
+  const items = config.items as Pair[];
+  const external = items.find((p) => isScalar(p.key) && p.key.value === "external");
+  if (!external || items.some((p) => isScalar(p.key) && p.key.value === "name")) return undefined;
+  const value = external.value;
+  if (!isMap(value) || isFlow(value) || value.items.length !== 1) return undefined;
+  const name = (value.items[0] as Pair).value;
+  if (
+    !isScalar(name) ||
+    spanHasComment(model.file.source, pairLines(model.file.source, external))
+  ) {
+    return undefined;
+  }
+  return { external, name };
+}
