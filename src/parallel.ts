@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { ChildProcess, fork } from "node:child_process";
 import type { RunOptions } from "./options";
-import { FileOutcome, processUnit } from "./process-file";
+import { diagnosticAt } from "./diagnostic";
+import { displayPath, errorReport, FileOutcome, processUnit } from "./process-file";
 import { groupProjects } from "./project";
 
 /** Below this many files a run stays on one thread: starting workers costs more than it saves. */
@@ -30,9 +31,9 @@ function workerScript(): string | undefined {
 
 /**
  * Processes files, grouped into the units Compose reads together, in `jobs` worker processes
- * (separate processes: on small virtual machines threads of one process slowed each other down), handing out
- * one unit at a time so that a slow file does not hold up a queue. Results arrive in any order;
- * `onOutcome` gets each with its file's index.
+ * (processes, not threads: on small virtual machines the threads of one process slowed each other
+ * down), handing out small batches so that a slow file does not hold up a queue. Results arrive in
+ * any order; `onOutcome` gets each with its file's index.
  */
 export async function processFiles(
   files: string[],
@@ -91,7 +92,29 @@ export async function processFiles(
           }
         });
         worker.on("error", reject);
-        worker.on("exit", () => resolve());
+        worker.on("exit", (code, signal) => {
+          // a worker that died leaves its files as errors, never as silence
+          for (const batch of inFlight.values()) {
+            for (const unit of batch) {
+              deliver(
+                unit,
+                unit.map((file) => {
+                  const shown = displayPath(file, cwd);
+                  const why = `the worker process stopped (${signal ?? `exit ${code}`}); the file was not processed`;
+                  return {
+                    report: errorReport(
+                      shown,
+                      "",
+                      diagnosticAt(undefined, shown, 0, "internal-error", why),
+                    ),
+                  };
+                }),
+              );
+            }
+          }
+          inFlight.clear();
+          resolve();
+        });
         give();
         give();
       });
