@@ -191,3 +191,11 @@ describe("the built binary", () => {
     }
   });
 });
+
+test("a role given to a service that no file has is warned about", async () => {
+  const dir = tempTree({ "blog/compose.yaml": STACK });
+  const io = captureIO(dir);
+  await run(["--app", "blog/wordpres", "--database", "db", "blog"], io);
+  expect(io.err()).toContain("warning: the role given to `blog/wordpres` matched no service");
+  expect(io.err()).not.toContain("`db` matched no service");
+});

@@ -63,6 +63,18 @@ function progressLine(io: RunIO, total: number) {
   };
 }
 
+/** Role overrides (`service` or `project/service`) that no service of the run answers to: a typo, most likely. */
+function unmatchedOverrides(options: RunOptions, reports: FileReport[]): string[] {
+  const names = new Set<string>();
+  for (const report of reports) {
+    for (const service of Object.keys(report.services)) {
+      names.add(service);
+      names.add(`${report.project}/${service}`);
+    }
+  }
+  return [...options.overrides.keys()].filter((name) => !names.has(name));
+}
+
 /** Runs composemod over the given paths; returns the exit status (0 done, 1 --check found changes, 2 errors). */
 export async function runComposemod(options: RunOptions, io: RunIO): Promise<number> {
   const started = io.now();
@@ -112,6 +124,11 @@ export async function runComposemod(options: RunOptions, io: RunIO): Promise<num
     progress?.update(shown, displayPath(files[Math.min(shown, files.length - 1)], io.cwd));
   });
   progress?.clear();
+  if (!options.quiet && !options.json) {
+    for (const name of unmatchedOverrides(options, reports)) {
+      io.stderr(`warning: the role given to \`${name}\` matched no service\n`);
+    }
+  }
   const summary = summarize(reports, (io.now() - started) / 1000);
   const report: Report = { files: reports, summary };
   if (options.json) io.stdout(renderJson(report));
