@@ -192,7 +192,11 @@ export function migrateText(text: string, path: string, options: MigrateOptions)
   return { ...known, warnings, output, edits, status: "changed", reason: plan.reason };
 }
 
-function errorResult<T extends { output: string }>(base: T, d: Diagnostic): T & MigrateResult {
+/** A result that is the error `d`, keeping what `base` already knows of the file. */
+export function errorResult<T extends { output: string }>(
+  base: T,
+  d: Diagnostic,
+): T & MigrateResult {
   return {
     services: {},
     warnings: [],

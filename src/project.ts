@@ -4,6 +4,7 @@ import { diagnosticAt } from "./diagnostic";
 import {
   addIncludedNetworks,
   applyPlan,
+  errorResult,
   Applied,
   MigrateOptions,
   MigrateResult,
@@ -141,15 +142,7 @@ export function migrateProject(files: ProjectFile[], options: MigrateOptions): M
     return files.map((f, i) => {
       const own = parsed[i];
       const base = { services: {}, warnings: [], output: f.text, project: options.project };
-      if (own.kind === "error") {
-        const d = own.diagnostic;
-        return {
-          ...base,
-          status: "error",
-          reason: `${d.path}:${d.line}:${d.col}: ${d.message}`,
-          diagnostic: d,
-        };
-      }
+      if (own.kind === "error") return errorResult(base, own.diagnostic);
       return {
         ...base,
         status: "skipped",
@@ -189,15 +182,7 @@ export function migrateProject(files: ProjectFile[], options: MigrateOptions): M
     const a = applied[failed];
     const why = a.kind === "skipped" ? a.reason : a.kind === "error" ? a.diagnostic.message : "";
     return results.map((r, i) => {
-      if (i === failed && a.kind === "error") {
-        const d = a.diagnostic;
-        return {
-          ...r,
-          status: "error",
-          reason: `${d.path}:${d.line}:${d.col}: ${d.message}`,
-          diagnostic: d,
-        };
-      }
+      if (i === failed && a.kind === "error") return errorResult(r, a.diagnostic);
       return {
         ...r,
         status: "skipped",
@@ -231,12 +216,7 @@ export function migrateProject(files: ProjectFile[], options: MigrateOptions): M
         "verify-failed",
         message,
       );
-      return {
-        ...r,
-        status: "error",
-        reason: `${d.path}:${d.line}:${d.col}: ${d.message}`,
-        diagnostic: d,
-      };
+      return errorResult(r, d);
     }
     return { ...r, status: "changed", reason: plan.reason, output: a.output, edits: a.edits };
   });
