@@ -191,5 +191,5 @@ networks:
   await run(["--explain", "compose.yaml"], io);
   expect(io.out()).toMatch(/compose.yaml: skipped/);
   expect(io.out()).not.toContain("->");
-  expect(io.out()).toMatch(/db +database .* default +kept: 3306:3306/);
+  expect(io.out()).toMatch(/db +database .* default \(proxy\) +kept: 3306:3306/);
 });

@@ -110,10 +110,10 @@ describe("run() in-process", () => {
     const io = captureIO(dir);
     await run(["--explain", "compose.yaml"], io);
     expect(io.out()).toMatch(
-      /  app +app +routed by the proxy: VIRTUAL_HOST environment \(nginx-proxy\) +default -> internal, default +commented out: 8080:80 +-\n/,
+      /  app +app +routed by the proxy: VIRTUAL_HOST environment \(nginx-proxy\) +default \(proxy\) -> internal, default \(proxy\) +commented out: 8080:80 +-\n/,
     );
     expect(io.out()).toMatch(
-      /  db +database +data store image postgres:16 +default -> internal +- +-\n/,
+      /  db +database +data store image postgres:16 +default \(proxy\) -> internal +- +-\n/,
     );
   });
 

@@ -67,8 +67,10 @@ export function renderFileMessages(file: FileReport): string[] {
   return out;
 }
 
-function membershipText(list: Membership[] | null): string {
-  return list === null ? "-" : list.map((m) => m.key).join(", ");
+/** Network keys, the proxy network's marked as such (`default (proxy)`). */
+function membershipText(list: Membership[] | null, proxyKey?: string): string {
+  if (list === null) return "-";
+  return list.map((m) => (m.key === proxyKey ? `${m.key} (proxy)` : m.key)).join(", ");
 }
 
 /** Columns padded to their widest cell; the last column is not padded. */
@@ -88,12 +90,14 @@ export function renderExplain(file: FileReport, plan: FilePlan | undefined): str
   const own = (name: string) => file.warnings.filter((w) => w.startsWith(`${name}: `));
   // a file that is not changed shows what it is, not what a plan it did not carry out said
   const changed = file.status === "changed";
+  const proxy =
+    plan && (plan.proxy.used || plan.proxy.declare || !changed) ? plan.proxy.key : undefined;
   const rows = Object.entries(file.services).map(([name, service]) => {
     const found = plan?.services.find((s) => s.name === name);
     const sp = found && !changed ? { ...found, networksChanged: false, commentPorts: [] } : found;
     const networks = sp?.networksChanged
-      ? `${membershipText(sp.before)} -> ${membershipText(sp.after)}`
-      : membershipText(sp?.before ?? null);
+      ? `${membershipText(sp.before, proxy)} -> ${membershipText(sp.after, proxy)}`
+      : membershipText(sp?.before ?? null, proxy);
     const dropped = sp ? sp.commentPorts.map((i) => sp.ports[i]) : [];
     const kept = sp ? sp.ports.filter((_p, i) => !sp.commentPorts.includes(i)) : [];
     const ports = [
