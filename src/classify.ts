@@ -1,5 +1,5 @@
 import { ComposeModel, ServiceModel, withDefaults } from "./model";
-import { HTTP_PORTS, NON_HTTP_PORTS } from "./ports";
+import { webPort } from "./ports";
 
 /** The part a service plays in its project; decides where it ends up. */
 export type Role = "app" | "database" | "backend" | "proxy" | "skipped" | "ignore";
@@ -73,18 +73,6 @@ function dataVolume(service: ServiceModel): string | undefined {
   return undefined;
 }
 
-/**
- * A published container port that looks like a web port: a typical HTTP port, else any TCP port
- * that is not a well-known port of another protocol (ssh, mail, dns, ...).
- */
-function publishedWebPort(service: ServiceModel): number | undefined {
-  const tcp = service.ports.filter((p) => p.protocol === "tcp" && p.containerPort !== undefined);
-  return (
-    tcp.find((p) => HTTP_PORTS.has(p.containerPort!)) ??
-    tcp.find((p) => !NON_HTTP_PORTS.has(p.containerPort!))
-  )?.containerPort;
-}
-
 function explicitRole(service: ServiceModel, project: string, overrides: RoleOverrides) {
   const fromCli = overrides.get(`${project}/${service.name}`) ?? overrides.get(service.name);
   if (fromCli) return { role: fromCli, reason: `set on the command line (--${fromCli})` };
@@ -110,7 +98,7 @@ function fileEvidence(model: ComposeModel): FileEvidence {
   return {
     anyRouted: model.services.some((s) => routingEvidence(s) !== undefined),
     anyWebPort: model.services.some(
-      (s) => !DATABASE_IMAGE.test(imageOf(s) ?? "") && publishedWebPort(s) !== undefined,
+      (s) => !DATABASE_IMAGE.test(imageOf(s) ?? "") && webPort(s.ports) !== undefined,
     ),
     externalNetworks: new Set(
       [...model.networks.values()].filter((d) => d.external).map((d) => d.key),
@@ -167,18 +155,18 @@ export function classifyService(
   }
   const volume = dataVolume(service);
   if (volume) return { role: "database", reason: `keeps its data in ${volume}` };
-  const webPort = publishedWebPort(service);
-  if (!routing && webPort === undefined) {
+  const published = webPort(service.ports);
+  if (!routing && published === undefined) {
     const env = [...service.environment.keys()].find((k) => DATA_ENV.test(k));
     if (env) return { role: "database", reason: `sets ${env} (a data store's set-up variable)` };
   }
   if (routing) {
     return { role: "app", reason: `routed by the proxy: ${routing.why}`, routing: routing.kind };
   }
-  if (!file.anyRouted && webPort !== undefined) {
+  if (!file.anyRouted && published !== undefined) {
     return {
       role: "app",
-      reason: `publishes container port ${webPort} and no service in the file has proxy routing`,
+      reason: `publishes container port ${published} and no service in the file has proxy routing`,
     };
   }
   const external = (service.membership ?? []).find((m) => file.externalNetworks.has(m.key));

@@ -1,5 +1,5 @@
 import { parseDocument } from "yaml";
-import { ComposeModel, readNetworks, serviceModel } from "./model";
+import { ComposeModel, keyValues, readNetworks, serviceModel } from "./model";
 import { MAX_ALIAS_COUNT } from "./parse";
 
 type Data = Record<string, unknown>;
@@ -7,15 +7,7 @@ const isObject = (v: unknown): v is Data => !!v && typeof v === "object" && !Arr
 
 /** `environment` and `labels` as a mapping, whichever form a file uses. */
 function asMapping(value: unknown): Data {
-  if (isObject(value)) return value;
-  const out: Data = {};
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const [k, ...v] = String(item).split("=");
-      out[k] = v.length ? v.join("=") : null;
-    }
-  }
-  return out;
+  return isObject(value) ? value : Object.fromEntries(keyValues(value));
 }
 
 function asNetworkMapping(value: unknown): Data {

@@ -73,3 +73,15 @@ export const HTTP_PORTS = new Set([
 export const NON_HTTP_PORTS = new Set([
   21, 22, 25, 53, 110, 143, 465, 587, 993, 995, 1883, 2222, 3478, 5222, 5269, 5349, 8883, 51820,
 ]);
+
+/**
+ * The container port among `ports` that looks like a web port: a typical HTTP port, else any TCP
+ * port that is not a well-known port of another protocol (ssh, mail, dns, ...).
+ */
+export function webPort(ports: PortSpec[]): number | undefined {
+  const tcp = ports.filter((p) => p.protocol === "tcp" && p.containerPort !== undefined);
+  return (
+    tcp.find((p) => HTTP_PORTS.has(p.containerPort!)) ??
+    tcp.find((p) => !NON_HTTP_PORTS.has(p.containerPort!))
+  )?.containerPort;
+}

@@ -1,6 +1,6 @@
 import type { Classification, ProxyKind } from "./classify";
 import type { ServiceModel } from "./model";
-import { HTTP_PORTS, NON_HTTP_PORTS, parsePort } from "./ports";
+import { parsePort, webPort } from "./ports";
 import { normalizeProjectName } from "./project-name";
 
 export const PROXY_KINDS: readonly ProxyKind[] = ["nginx-proxy", "traefik", "caddy"];
@@ -25,13 +25,7 @@ export function hostFor(template: string, project: string, service: string): str
 export function routedPort(service: ServiceModel): number {
   // published ports first, then the ones the image only exposes
   const exposed = Array.isArray(service.data.expose) ? service.data.expose.map(parsePort) : [];
-  const tcp = [...service.ports, ...exposed].filter(
-    (p) => p.protocol === "tcp" && p.containerPort !== undefined,
-  );
-  const port =
-    tcp.find((p) => HTTP_PORTS.has(p.containerPort!)) ??
-    tcp.find((p) => !NON_HTTP_PORTS.has(p.containerPort!));
-  return port?.containerPort ?? 80;
+  return webPort([...service.ports, ...exposed]) ?? 80;
 }
 
 /** A name Traefik accepts for a router and a service. */
