@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { unifiedDiff } from "../src/diff";
-import { migrateText } from "../src/migrate";
-import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
+import { unifiedDiff } from "../src/yaml/diff";
+import { rewriteText } from "../src/rewrite/rewrite-project";
+import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
 
 // The article's final form ("Reverse Proxy + Separation"), its networking lines as published.
 const ARTICLE_FINAL_FORM = `
@@ -36,7 +36,7 @@ const second = readFileSync(
 type Dict = Record<string, any>;
 
 test("the article's second snippet, with --internal-network internal_network, becomes its final form", () => {
-  const result = migrateText(second, "docker-compose.yml", {
+  const result = rewriteText(second, "docker-compose.yml", {
     ...DEFAULT_PLAN_OPTIONS,
     internalNetwork: "internal_network",
   });
@@ -58,7 +58,7 @@ test("the article's first snippet (ports, no proxy yet) is already isolated and 
     path.resolve(__dirname, "..", "examples", "article-1-published-ports", "docker-compose.yml"),
     "utf8",
   );
-  const result = migrateText(first, "docker-compose.yml", DEFAULT_PLAN_OPTIONS);
+  const result = rewriteText(first, "docker-compose.yml", DEFAULT_PLAN_OPTIONS);
   expect(result.status).toBe("unchanged");
   expect(result.reason).toMatch(/already isolated/);
   expect(result.services["martin-wiki-db"].role).toBe("database");
@@ -70,7 +70,7 @@ test("the README's before/after is what composemod prints", () => {
   const section = readme.slice(readme.indexOf("## Before and after"));
   const input = /```yaml\n([\s\S]*?)```/.exec(section)![1];
   const shown = /```diff\n([\s\S]*?)```/.exec(section)![1];
-  const result = migrateText(input, "docker-compose.yml", {
+  const result = rewriteText(input, "docker-compose.yml", {
     ...DEFAULT_PLAN_OPTIONS,
     internalNetwork: "internal_network",
   });

@@ -1,8 +1,10 @@
 import { parse } from "yaml";
-import { run } from "../src/cli";
-import { migrateText } from "../src/migrate";
-import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
+import { run } from "../src/cli/program";
+import { rewriteText } from "../src/rewrite/rewrite-project";
+import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
 import { captureIO, tempTree } from "./helpers/tmp";
+import { flagRoles } from "./helpers/project";
+import { warningText } from "../src/report/warning";
 
 type Dict = Record<string, any>;
 
@@ -114,7 +116,7 @@ test("graph nodes stay apart when their names read the same", async () => {
 });
 
 describe("--virtual-host details", () => {
-  const opts = { ...DEFAULT_PLAN_OPTIONS, project: "My_App" };
+  const opts = { ...DEFAULT_PLAN_OPTIONS };
 
   test("a comma-separated template in a flow environment is quoted; {project} is the Compose name", () => {
     const text = `services:
@@ -125,7 +127,7 @@ describe("--virtual-host details", () => {
   db:
     image: postgres
 `;
-    const r = migrateText(text, "c.yaml", {
+    const r = rewriteText(text, "My_App/c.yaml", {
       ...opts,
       virtualHost: "{project}.example.org, www.{project}.example.org",
     });
@@ -144,9 +146,9 @@ describe("--virtual-host details", () => {
   db:
     image: postgres
 `;
-    const caddy = migrateText(text, "c.yaml", {
+    const caddy = rewriteText(text, "c.yaml", {
       ...opts,
-      overrides: new Map([["app", "app"]]),
+      overrides: flagRoles({ app: "app" }),
       virtualHost: "~^app\\..*$",
       proxyKind: "caddy",
     });
@@ -168,10 +170,10 @@ test("--modernize leaves a flow-style or commented legacy form alone, and the re
     image: mariadb
 networks: {default: {external: {name: proxy}}}
 `;
-  const r = migrateText(text, "c.yaml", { ...DEFAULT_PLAN_OPTIONS, modernize: true });
+  const r = rewriteText(text, "c.yaml", { ...DEFAULT_PLAN_OPTIONS, modernize: true });
   expect(r.status).toBe("changed");
   expect(r.output).toContain("external: {name: proxy}");
-  expect(r.warnings.join("\n")).toMatch(/legacy external form is kept/);
+  expect(r.warnings.map(warningText).join("\n")).toMatch(/legacy external form is kept/);
 });
 
 test("--explain of a file that is left alone shows it as it is", async () => {

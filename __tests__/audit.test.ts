@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
-import { run } from "../src/cli";
-import { normalizeProjectName } from "../src/host";
+import { run } from "../src/cli/program";
+import { normalizeProjectName } from "../src/compose/project-name";
 import { corpusDir, noteMissingCorpus } from "./helpers/corpus";
 import { captureIO, tempTree } from "./helpers/tmp";
 

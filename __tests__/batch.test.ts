@@ -11,9 +11,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import * as path from "node:path";
-import { run } from "../src/cli";
-import { discover } from "../src/discover";
-import { ChangedOnDiskError, writeFileAtomic } from "../src/write-file";
+import { run } from "../src/cli/program";
+import { discover } from "../src/batch/discover";
+import { ChangedOnDiskError, writeFileAtomic } from "../src/batch/write-files";
 import { WIKI_BEHIND_PROXY } from "./helpers/fixtures";
 import { captureIO, tempTree } from "./helpers/tmp";
 

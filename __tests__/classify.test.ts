@@ -1,9 +1,10 @@
-import { classifyServices } from "../src/classify";
-import { buildModel } from "../src/model";
-import { parseCompose } from "../src/parse";
+import { classifyServices, RoleOverrides } from "../src/analysis/classify";
+import { buildModel } from "../src/compose/model";
+import { parseComposeFile } from "../src/compose/compose-file";
+import { flagRoles } from "./helpers/project";
 
-function roles(text: string, overrides = new Map()) {
-  const parsed = parseCompose(text, "compose.yaml");
+function roles(text: string, overrides: RoleOverrides = new Map()) {
+  const parsed = parseComposeFile(text, "compose.yaml");
   if (parsed.kind !== "ok") throw new Error(parsed.kind);
   const result = classifyServices(buildModel(parsed.file), "blog", overrides);
   return Object.fromEntries([...result].map(([name, c]) => [name, c.role]));
@@ -102,7 +103,7 @@ describe("classifyServices", () => {
     image: x/api
 `;
     expect(roles(text)).toEqual({ cache: "backend", api: "backend" });
-    expect(roles(text, new Map([["blog/api", "app"]])).api).toBe("app");
-    expect(roles(text, new Map([["cache", "ignore"]])).cache).toBe("ignore");
+    expect(roles(text, flagRoles({ "blog/api": "app" })).api).toBe("app");
+    expect(roles(text, flagRoles({ cache: "ignore" })).cache).toBe("ignore");
   });
 });

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { run } from "../src/cli";
+import { run } from "../src/cli/program";
 import { WIKI_WITH_PORT } from "./helpers/fixtures";
 import { captureIO, tempTree } from "./helpers/tmp";
 
@@ -52,7 +52,7 @@ describe("run() in-process", () => {
     });
     expect(wiki.diff).toContain("+      - internal");
     expect(Object.keys(wiki).sort()).toEqual(
-      ["diff", "path", "project", "reason", "services", "status", "warnings"].sort(),
+      ["diff", "path", "project", "reason", "reasonCode", "services", "status", "warnings"].sort(),
     );
   });
 
@@ -110,10 +110,10 @@ describe("run() in-process", () => {
     const io = captureIO(dir);
     await run(["--explain", "compose.yaml"], io);
     expect(io.out()).toMatch(
-      /  app +app +routed by the proxy: VIRTUAL_HOST environment \(nginx-proxy\) +default \(proxy\) -> internal, default \(proxy\) +commented out: 8080:80 +-\n/,
+      /  app +app +routed by the proxy: VIRTUAL_HOST environment \(nginx-proxy\) \[routed\] +default \(proxy\) -> internal, default \(proxy\) +commented out: 8080:80 +-\n/,
     );
     expect(io.out()).toMatch(
-      /  db +database +data store image postgres:16 +default \(proxy\) -> internal +- +-\n/,
+      /  db +database +data store image postgres:16 \[database-image\] +default \(proxy\) -> internal +- +-\n/,
     );
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { migrateText, MigrateResult } from "../src/migrate";
-import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
+import { rewriteText, FileResult } from "../src/rewrite/rewrite-project";
+import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
 import { corpusDir, noteMissingCorpus, yamlFiles } from "./helpers/corpus";
 import { invariantsOfResult, linesChangedOutsideBlocks } from "./helpers/invariants";
 
@@ -11,11 +11,11 @@ const files = dir ? yamlFiles(dir) : [];
 const describeCorpus = dir ? describe : describe.skip;
 
 describeCorpus("every file of the shared corpus", () => {
-  const results = new Map<string, { input: string; result: MigrateResult }>();
+  const results = new Map<string, { input: string; result: FileResult }>();
   beforeAll(() => {
     for (const file of files) {
       const input = readFileSync(path.join(dir!, file), "utf8");
-      const result = migrateText(input, file, DEFAULT_PLAN_OPTIONS);
+      const result = rewriteText(input, file, DEFAULT_PLAN_OPTIONS);
       results.set(file, { input, result });
     }
   });
@@ -65,7 +65,7 @@ describeCorpus("every file of the shared corpus", () => {
     const again: string[] = [];
     for (const [file, { result }] of results) {
       if (result.status !== "changed") continue;
-      const second = migrateText(result.output, file, DEFAULT_PLAN_OPTIONS);
+      const second = rewriteText(result.output, file, DEFAULT_PLAN_OPTIONS);
       if (second.status === "changed" || second.output !== result.output) again.push(file);
     }
     expect(again).toEqual([]);

@@ -1,17 +1,18 @@
 import { parse } from "yaml";
-import { unifiedDiff } from "../src/diff";
-import { migrateText, MigrateOptions, MigrateResult } from "../src/migrate";
-import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
-import { decodeUtf8 } from "../src/decode";
+import { unifiedDiff } from "../src/yaml/diff";
+import { rewriteText, RewriteOptions, FileResult } from "../src/rewrite/rewrite-project";
+import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
+import { decodeUtf8 } from "../src/yaml/decode";
 import { invariantsOfResult } from "./helpers/invariants";
+import { warningText } from "../src/report/warning";
 
 type Dict = Record<string, any>;
 
 interface Case {
   name: string;
   input: string;
-  options?: Partial<MigrateOptions>;
-  check: (result: MigrateResult, data: Dict) => void;
+  options?: Partial<RewriteOptions>;
+  check: (result: FileResult, data: Dict) => void;
 }
 
 const cases: Case[] = [
@@ -261,7 +262,9 @@ networks:
   proxy: {external: true}
 `,
     check: (r) =>
-      expect(r.warnings.join("\n")).toMatch(/influx: has proxy routing but is a data store/),
+      expect(r.warnings.map(warningText).join("\n")).toMatch(
+        /influx: has proxy routing but is a data store/,
+      ),
   },
   {
     name: "two candidate proxy networks: the proxy-like one wins, and the choice is reported",
@@ -279,7 +282,7 @@ networks:
 `,
     check: (r) => {
       expect(r.output).toContain("traefik.docker.network=traefik");
-      expect(r.warnings.join("\n")).toMatch(
+      expect(r.warnings.map(warningText).join("\n")).toMatch(
         /took `traefik` for the proxy network; `monitoring` could be it too/,
       );
     },
@@ -288,7 +291,7 @@ networks:
 
 describe.each(cases)("$name", ({ input, options, check }) => {
   const opts = { ...DEFAULT_PLAN_OPTIONS, ...options };
-  const result = migrateText(input, "compose.yaml", opts);
+  const result = rewriteText(input, "compose.yaml", opts);
   const data = parse(result.output, { merge: true }) as Dict;
 
   test("does what it should", () => check(result, data));
@@ -301,7 +304,7 @@ describe.each(cases)("$name", ({ input, options, check }) => {
     }
     expect(parse(result.output, { version: "1.1", merge: true })).toEqual(data);
     expect(invariantsOfResult(input, result)).toEqual([]);
-    const again = migrateText(result.output, "compose.yaml", opts);
+    const again = rewriteText(result.output, "compose.yaml", opts);
     expect(again.status).not.toBe("changed");
   });
 });

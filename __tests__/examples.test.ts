@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import * as path from "node:path";
-import { migrateText } from "../src/migrate";
-import { DEFAULT_PLAN_OPTIONS, PortsMode } from "../src/plan";
+import { rewriteText } from "../src/rewrite/rewrite-project";
+import { DEFAULT_PLAN_OPTIONS, PortsMode } from "../src/analysis/plan/options";
 import { invariantsOfResult } from "./helpers/invariants";
 
 const root = path.resolve(__dirname, "..", "examples");
@@ -30,7 +30,7 @@ describe.each(cases)("example %s", (name) => {
   const input = readFileSync(path.join(dir, "docker-compose.yml"), "utf8");
   const expected = readFileSync(path.join(dir, "expected.yml"), "utf8");
   const options = optionsOf(dir);
-  const result = migrateText(input, `examples/${name}/docker-compose.yml`, options);
+  const result = rewriteText(input, `examples/${name}/docker-compose.yml`, options);
 
   test("output equals the expected file exactly", () => {
     expect(result.status).not.toBe("error");
@@ -41,7 +41,7 @@ describe.each(cases)("example %s", (name) => {
   });
 
   test("running on the output changes nothing", () => {
-    const again = migrateText(expected, `examples/${name}/expected.yml`, options);
+    const again = rewriteText(expected, `examples/${name}/expected.yml`, options);
     expect(again.status).not.toBe("changed");
     expect(again.output).toBe(expected);
   });

@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { run } from "../src/cli";
-import { migrateText } from "../src/migrate";
-import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
+import { run } from "../src/cli/program";
+import { rewriteText } from "../src/rewrite/rewrite-project";
+import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
 import { corpusDir, noteMissingCorpus, yamlFiles } from "./helpers/corpus";
 import {
   aliasBombLines,
@@ -101,7 +101,7 @@ describeFuzz(`composemod on ${COUNT} mutated compose files (seed ${SEED})`, () =
     seeds = loadSeeds();
     rewritable = seeds.filter(
       (s) =>
-        migrateText(s.bytes.toString("utf8"), s.name, DEFAULT_PLAN_OPTIONS).status === "changed",
+        rewriteText(s.bytes.toString("utf8"), s.name, DEFAULT_PLAN_OPTIONS).status === "changed",
     );
   });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { run } from "../src/cli";
+import { run } from "../src/cli/program";
 import { captureIO, tempTree } from "./helpers/tmp";
 
 const example = path.resolve(__dirname, "..", "examples", "article-2-behind-proxy");

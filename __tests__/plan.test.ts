@@ -1,12 +1,18 @@
 import { parse } from "yaml";
-import { migrateText, MigrateOptions } from "../src/migrate";
-import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
+import { rewriteText, RewriteOptions } from "../src/rewrite/rewrite-project";
+import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
+import { warningText } from "../src/report/warning";
+import { flagRoles } from "./helpers/project";
 
 type Dict = Record<string, any>;
 
-function migrate(text: string, options: Partial<MigrateOptions> = {}) {
-  const result = migrateText(text, "compose.yaml", { ...DEFAULT_PLAN_OPTIONS, ...options });
-  return { ...result, data: parse(result.output) as Dict };
+function migrate(text: string, options: Partial<RewriteOptions> = {}) {
+  const result = rewriteText(text, "compose.yaml", { ...DEFAULT_PLAN_OPTIONS, ...options });
+  return {
+    ...result,
+    warnings: result.warnings.map(warningText),
+    data: parse(result.output) as Dict,
+  };
 }
 
 describe("target state", () => {
@@ -121,7 +127,7 @@ networks:
   legacy:
     image: x/legacy
 `,
-      { overrides: new Map([["legacy", "ignore"]]) },
+      { overrides: flagRoles({ legacy: "ignore" }) },
     );
     expect(data.services.legacy.networks).toBeUndefined();
     expect(data.services.db.networks).toContain("default");
@@ -214,7 +220,7 @@ networks:
 networks:
   proxy: {external: true}
 `,
-      { overrides: new Map([["legacy", "ignore"]]) },
+      { overrides: flagRoles({ legacy: "ignore" }) },
     );
     expect(result.status).toBe("skipped");
     expect(result.reason).toMatch(/shared through an anchor/);

@@ -1,4 +1,4 @@
-import { parsePort } from "../src/ports";
+import { parsePort } from "../src/compose/ports";
 
 describe("parsePort", () => {
   test.each<[unknown, number | undefined, string | undefined, boolean, string]>([

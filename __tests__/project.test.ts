@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { run } from "../src/cli";
-import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
-import { groupProjects, migrateProject } from "../src/project";
+import { run } from "../src/cli/program";
+import { groupProjects } from "../src/compose/project-files";
+import { rewriteFiles } from "./helpers/project";
 import { captureIO, tempTree } from "./helpers/tmp";
 
 type Dict = Record<string, any>;
@@ -47,12 +47,12 @@ test("a directory's base file and its override files are one unit; other files s
 });
 
 describe("a base file and an override file that publishes the app's ports", () => {
-  const [base, override] = migrateProject(
+  const [base, override] = rewriteFiles(
     [
       { path: "wiki/compose.yaml", text: BASE },
       { path: "wiki/compose.override.yaml", text: OVERRIDE },
     ],
-    { ...DEFAULT_PLAN_OPTIONS, project: "wiki" },
+    {},
   );
 
   test("both files change", () => {
@@ -89,12 +89,12 @@ describe("a base file and an override file that publishes the app's ports", () =
   });
 
   test("a second run over both files changes nothing", () => {
-    const again = migrateProject(
+    const again = rewriteFiles(
       [
         { path: "wiki/compose.yaml", text: base.output },
         { path: "wiki/compose.override.yaml", text: override.output },
       ],
-      { ...DEFAULT_PLAN_OPTIONS, project: "wiki" },
+      {},
     );
     expect(again.map((r) => r.status)).toEqual(["unchanged", "unchanged"]);
   });
@@ -110,13 +110,10 @@ networks:
   monitoring:
     external: true
 `;
-  const [base, over] = migrateProject(
-    [
-      { path: "compose.yaml", text: BASE },
-      { path: "compose.override.yaml", text: override },
-    ],
-    DEFAULT_PLAN_OPTIONS,
-  );
+  const [base, over] = rewriteFiles([
+    { path: "compose.yaml", text: BASE },
+    { path: "compose.override.yaml", text: override },
+  ]);
   expect(over.status).toBe("changed");
   const merged = {
     ...(parse(base.output) as Dict).services.db,
@@ -142,13 +139,10 @@ networks:
   proxy: {external: true}
 `;
   const override = `services:\n  db:\n    restart: always\n`;
-  const [base] = migrateProject(
-    [
-      { path: "compose.yaml", text },
-      { path: "compose.override.yaml", text: override },
-    ],
-    DEFAULT_PLAN_OPTIONS,
-  );
+  const [base] = rewriteFiles([
+    { path: "compose.yaml", text },
+    { path: "compose.override.yaml", text: override },
+  ]);
   expect(base.services.db.role).toBe("database");
   expect((parse(base.output) as Dict).services.db.networks).toEqual(["internal"]);
 });
@@ -215,16 +209,13 @@ describe("projects: what Compose reads together", () => {
 `;
 
   test("an override that holds only networks is part of the project", () => {
-    const [base, over] = migrateProject(
-      [
-        { path: "p/docker-compose.yml", text: APP_AND_DB },
-        {
-          path: "p/docker-compose.override.yml",
-          text: "networks:\n  default:\n    external: true\n    name: proxy\n",
-        },
-      ],
-      DEFAULT_PLAN_OPTIONS,
-    );
+    const [base, over] = rewriteFiles([
+      { path: "p/docker-compose.yml", text: APP_AND_DB },
+      {
+        path: "p/docker-compose.override.yml",
+        text: "networks:\n  default:\n    external: true\n    name: proxy\n",
+      },
+    ]);
     expect(base.status).toBe("changed");
     expect(over.status).toBe("unchanged");
     const data = parse(base.output) as Dict;
@@ -234,13 +225,10 @@ describe("projects: what Compose reads together", () => {
   });
 
   test("a file of the project that cannot be read leaves the whole project alone", () => {
-    const results = migrateProject(
-      [
-        { path: "p/compose.yaml", text: APP_AND_DB },
-        { path: "p/compose.override.yaml", text: "services:\n  app:\n   bad: [\n" },
-      ],
-      DEFAULT_PLAN_OPTIONS,
-    );
+    const results = rewriteFiles([
+      { path: "p/compose.yaml", text: APP_AND_DB },
+      { path: "p/compose.override.yaml", text: "services:\n  app:\n   bad: [\n" },
+    ]);
     expect(results.map((r) => r.status)).toEqual(["skipped", "error"]);
     expect(results[0].output).toBe(APP_AND_DB);
     expect(results[0].reason).toMatch(/compose.override.yaml of this project cannot be read/);

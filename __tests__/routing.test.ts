@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { migrateText, MigrateOptions } from "../src/migrate";
-import { DEFAULT_PLAN_OPTIONS } from "../src/plan";
+import { rewriteText, RewriteOptions } from "../src/rewrite/rewrite-project";
+import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
 import { invariantsOfResult } from "./helpers/invariants";
+import { flagRoles } from "./helpers/project";
 
 type Dict = Record<string, any>;
 
@@ -12,11 +13,11 @@ const first = readFileSync(
   "utf8",
 );
 
-function migrate(text: string, options: Partial<MigrateOptions>) {
+function migrate(text: string, options: Partial<RewriteOptions>) {
   const opts = { ...DEFAULT_PLAN_OPTIONS, project: "wiki", ...options };
-  const result = migrateText(text, "wiki/docker-compose.yml", opts);
+  const result = rewriteText(text, "wiki/docker-compose.yml", opts);
   expect(invariantsOfResult(text, result)).toEqual([]);
-  const again = migrateText(result.output, "wiki/docker-compose.yml", opts);
+  const again = rewriteText(result.output, "wiki/docker-compose.yml", opts);
   expect(again.status).toBe("unchanged");
   return { ...result, data: parse(result.output) as Dict };
 }
@@ -93,7 +94,7 @@ networks:
 `;
   const { data } = migrate(text, {
     virtualHost: "{service}.example.org",
-    overrides: new Map([["admin", "app"]]),
+    overrides: flagRoles({ admin: "app" }),
   });
   // a new labels block takes the file's list form
   expect(data.services.admin.labels).toEqual([
@@ -122,7 +123,7 @@ networks:
     "networks:\n  internal:\n    driver: bridge\n  default:\n    external: true\n    name: proxy\n",
   );
   expect(data.services.app.networks).toEqual(["internal", "default"]);
-  const alone = migrateText(
+  const alone = rewriteText(
     "services:\n  app:\n    image: x\nnetworks:\n  default:\n    external:\n      name: proxy\n",
     "c.yaml",
     { ...DEFAULT_PLAN_OPTIONS, modernize: true },

@@ -1,5 +1,8 @@
 // Bundles the CLI and the library into dist/ so that start-up loads one file.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
+
+rmSync("dist", { recursive: true, force: true });
 
 const common = {
   bundle: true,
@@ -11,10 +14,12 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: ["src/cli.ts"],
+  entryPoints: ["src/bin.ts"],
   outfile: "dist/cli.js",
   banner: { js: "#!/usr/bin/env node" },
 });
+// the pool's worker process, beside the CLI
+await build({ ...common, entryPoints: ["src/worker.ts"], outfile: "dist/worker.js" });
 await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js" });
 
 // Type declarations for the library's users.

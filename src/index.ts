@@ -1,32 +1,74 @@
-export { applyEdits, OverlappingEditsError } from "./apply-edits";
-export type { Edit } from "./apply-edits";
-export { classifyServices, ROLES } from "./classify";
-export type { Classification, Role, RoleOverrides } from "./classify";
-export { formatDiagnostic } from "./diagnostic";
-export type { Diagnostic } from "./diagnostic";
-export { unifiedDiff } from "./diff";
-export { discover, COMPOSE_FILE_NAME } from "./discover";
-export { migrateText } from "./migrate";
-export type { FileStatus, MigrateOptions, MigrateResult } from "./migrate";
-export { buildModel } from "./model";
-export type { ComposeModel, Membership, ServiceModel } from "./model";
-export { parseCompose } from "./parse";
-export { DEFAULT_PLAN_OPTIONS, planFile } from "./plan";
-export type { FilePlan, PlanOptions, ServicePlan } from "./plan";
-export type { FileReport, Report, Summary } from "./report";
-export { run } from "./cli";
-export { runComposemod } from "./run";
-export { loadConfig } from "./config";
-export type { Config } from "./config";
-export type { RunIO } from "./run";
+export { auditHost, RULES } from "./analysis/audit";
+export type { AuditLevel, AuditRule, Finding } from "./analysis/audit";
+export { classifyServices, EXPLICIT_ROLES, ROLE_RULES, ROLES } from "./analysis/classify";
+export type {
+  Classification,
+  ExplicitRole,
+  Role,
+  RoleOverride,
+  RoleOverrides,
+  RoleRule,
+  RoleSource,
+  RuleCode,
+} from "./analysis/classify";
+export { PROXY_KINDS } from "./analysis/evidence";
+export type { ProxyKind } from "./analysis/evidence";
+export type { Host, HostProject } from "./analysis/host";
+export { DEFAULT_PLAN_OPTIONS, DRIVERS, PORTS_MODES } from "./analysis/plan/options";
+export type { Driver, PlanOptions, PortsMode } from "./analysis/plan/options";
+export { planProject } from "./analysis/plan/plan-project";
+export type { PlanInput } from "./analysis/plan/plan-project";
+export type { Plan, PlanReason, ServicePlan } from "./analysis/plan/types";
+export { reachability, realNetworkName } from "./analysis/reachability";
+export type { NetworkMember, Reachability } from "./analysis/reachability";
+export { topology } from "./analysis/topology";
+export type { Topology } from "./analysis/topology";
+export type { BatchOptions } from "./batch/batch-options";
+export { discover, COMPOSE_FILE_NAME } from "./batch/discover";
+export type { DiscoverOptions, Discovered } from "./batch/discover";
+export { loadHost, migratedHost } from "./batch/load-host";
+export { loadConfig } from "./cli/config";
+export type { Config, ConfigResult } from "./cli/config";
+export type { RunIO } from "./cli/io";
+export type { RunOptions } from "./cli/options";
+export { run } from "./cli/program";
+export { parseComposeFile } from "./compose/compose-file";
+export type { ComposeFile, ComposeFileOptions, ComposeFileOutcome } from "./compose/compose-file";
+export { loadProject } from "./compose/load-project";
+export type {
+  FileFailure,
+  LoadedFile,
+  LoadedProject,
+  LoadInput,
+  ProjectLoad,
+  ReadText,
+  SourceFile,
+} from "./compose/load-project";
+export { buildModel } from "./compose/model";
+export type { ComposeModel, Membership, NetworkDecl, ServiceModel } from "./compose/model";
+export { normalizeProjectName, projectName } from "./compose/project-name";
+export { groupProjects } from "./compose/project-files";
+export { auditReport, renderAuditTable, renderSarif } from "./report/audit-report";
+export type { AuditReport } from "./report/audit-report";
+export { formatDiagnostic } from "./report/diagnostic";
+export type { Diagnostic, DiagnosticCode } from "./report/diagnostic";
+export type {
+  FileReasonCode,
+  FileReport,
+  FileStatus,
+  Report,
+  ServiceReport,
+  Summary,
+} from "./report/file-report";
+export { renderDot, renderMermaid, renderText } from "./report/graph-render";
+export type { Warning, WarningCode } from "./report/warning";
+export { analyseProject, rewriteProject, rewriteText } from "./rewrite/rewrite-project";
+export type { FileResult, ProjectRewrite, RewriteOptions } from "./rewrite/rewrite-project";
+export { VERSION } from "./version";
+export { applyEdits, OverlappingEditsError } from "./yaml/apply-edits";
+export type { Edit } from "./yaml/apply-edits";
+export { unifiedDiff } from "./yaml/diff";
+export { parseYaml } from "./yaml/parse-yaml";
+export type { ParsedYaml, YamlOutcome } from "./yaml/parse-yaml";
 export { TRANSFORMS } from "../transforms";
-export type { Transform, TransformContext, TransformResult } from "./transform";
-export { auditHost, realNetworkName, RULES } from "./audit";
-export type { AuditLevel, AuditRule, Finding } from "./audit";
-export { auditReport, renderAuditTable, renderSarif } from "./audit-report";
-export type { AuditReport } from "./audit-report";
-export { loadHost, migratedHost, normalizeProjectName } from "./host";
-export type { Host, HostProject } from "./host";
-export { renderDot, renderMermaid, renderText, topology } from "./graph";
-export type { Topology } from "./graph";
-export { groupProjects, migrateProject } from "./project";
+export type { Transform, TransformContext, TransformResult } from "../transforms";

@@ -1,17 +1,11 @@
 import { isMap, isScalar, Pair, Scalar, YAMLMap } from "yaml";
-import {
-  insertLinesAfter,
-  isFlow,
-  nodeLines,
-  pairLines,
-  quoteStyleOf,
-  replaceLines,
-  spanHasComment,
-} from "../src/block-edits";
-import { legacyExternal } from "../src/modernize";
-import { versionWithoutNetworkName } from "../src/plan";
-import { blockMappingLines, flowText } from "../src/render";
-import type { Transform, TransformContext, TransformResult } from "../src/transform";
+import { versionWithoutNetworkName } from "../src/analysis/plan/declarations";
+import { spanHasComment } from "../src/yaml/comments";
+import { isFlow, nodeLines, pairLines } from "../src/yaml/layout";
+import { insertLinesAfter } from "../src/yaml/line-edits";
+import { blockMappingLines, flowText, quoteStyleOf } from "../src/yaml/render";
+import { INSERT_ORDER } from "./lib/order";
+import { inOrder, Transform, TransformContext, TransformResult } from "./lib/transform";
 
 /** The top-level entries composemod declares: the internal network and, when missing, the proxy's. */
 export function declarations(ctx: TransformContext): Record<string, Record<string, unknown>> {
@@ -46,33 +40,8 @@ function separatesSections(ctx: TransformContext): boolean {
   });
 }
 
-/**
- * `external: {name: x}` as `external: true` and `name: x`, at the same indentation; a form that
- * holds more than the name, or a network that already has a `name:`, is left with a warning.
- */
-function modernize(ctx: TransformContext): TransformResult {
-  const result: TransformResult = { edits: [], warnings: [] };
-  const source = ctx.model.file.source;
-  for (const key of ctx.plan.modernize) {
-    const legacy = legacyExternal(ctx.model, key)!;
-    const span = pairLines(source, legacy.external);
-    const column = " ".repeat(source.columnOf((legacy.external.key as Scalar).range![0]));
-    const name = source.text.slice(legacy.name.range![0], legacy.name.range![1]);
-    result.edits.push(
-      replaceLines(source, span, [`${column}external: true`, `${column}name: ${name}`]),
-    );
-  }
-  return result;
-}
-
 function apply(ctx: TransformContext): TransformResult {
-  const modernized = modernize(ctx);
-  const declared = declare(ctx);
-  return {
-    edits: [...modernized.edits, ...declared.edits],
-    warnings: [...modernized.warnings, ...declared.warnings],
-    skip: declared.skip,
-  };
+  return inOrder(declare(ctx), INSERT_ORDER.declarations);
 }
 
 function declare(ctx: TransformContext): TransformResult {

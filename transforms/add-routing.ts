@@ -1,12 +1,22 @@
-import { addEntries } from "../src/service-entries";
-import { combineResults, Transform, TransformContext, TransformResult } from "../src/transform";
+import { addEntries } from "./lib/entries";
+import { INSERT_ORDER } from "./lib/order";
+import {
+  combineResults,
+  inOrder,
+  Transform,
+  TransformContext,
+  TransformResult,
+} from "./lib/transform";
 
 function apply(ctx: TransformContext): TransformResult {
-  return combineResults(
-    ctx.plan.services.flatMap((s) => [
-      addEntries(ctx, s.name, "environment", s.addEnvironment),
-      addEntries(ctx, s.name, "labels", s.addLabels),
-    ]),
+  return inOrder(
+    combineResults(
+      ctx.plan.services.flatMap((s) => [
+        addEntries(ctx, s.name, "environment", s.addEnvironment),
+        addEntries(ctx, s.name, "labels", s.addLabels),
+      ]),
+    ),
+    INSERT_ORDER.routing,
   );
 }
 

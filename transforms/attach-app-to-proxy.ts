@@ -1,11 +1,21 @@
-import { rewriteServiceNetworks } from "../src/service-networks";
-import { combineResults, Transform, TransformContext, TransformResult } from "../src/transform";
+import { rewriteServiceNetworks } from "./lib/networks-block";
+import { INSERT_ORDER } from "./lib/order";
+import {
+  combineResults,
+  inOrder,
+  Transform,
+  TransformContext,
+  TransformResult,
+} from "./lib/transform";
 
 function apply(ctx: TransformContext): TransformResult {
-  return combineResults(
-    ctx.plan.services
-      .filter((s) => s.role === "app" && s.networksChanged)
-      .map((s) => rewriteServiceNetworks(ctx, s)),
+  return inOrder(
+    combineResults(
+      ctx.plan.services
+        .filter((s) => s.role === "app" && s.networksChanged)
+        .map((s) => rewriteServiceNetworks(ctx, s)),
+    ),
+    INSERT_ORDER.networks,
   );
 }
 

@@ -1,20 +1,23 @@
 import { isAlias, isSeq, Scalar, YAMLSeq } from "yaml";
-import type { Edit } from "../src/apply-edits";
+import type { ServicePlan } from "../src/analysis/plan/types";
+import { cannotAddKey } from "../src/compose/editability";
+import { holdsReferencedAnchor, ownPair } from "../src/compose/model";
+import type { Edit } from "../src/yaml/apply-edits";
+import { isFlow, nodeLines, pairLines } from "../src/yaml/layout";
+import { commentOutLines, insertLinesAfter } from "../src/yaml/line-edits";
+import { flowText } from "../src/yaml/render";
+import { INSERT_ORDER } from "./lib/order";
+import { serviceKeyColumn, serviceLastLine, serviceNamed } from "./lib/service-block";
 import {
-  commentOutLines,
-  insertLinesAfter,
-  isFlow,
-  nodeLines,
-  pairLines,
-} from "../src/block-edits";
-import { holdsReferencedAnchor, ownPair, ServiceModel } from "../src/model";
-import type { ServicePlan } from "../src/plan";
-import { flowText } from "../src/render";
-import { cannotAddKey, serviceKeyColumn, serviceLastLine } from "../src/service-networks";
-import { combineResults, Transform, TransformContext, TransformResult } from "../src/transform";
+  combineResults,
+  inOrder,
+  Transform,
+  TransformContext,
+  TransformResult,
+} from "./lib/transform";
 
 function commentOut(ctx: TransformContext, plan: ServicePlan): TransformResult {
-  const service = ctx.model.services.find((s) => s.name === plan.name) as ServiceModel;
+  const service = serviceNamed(ctx, plan.name);
   const source = ctx.model.file.source;
   const result: TransformResult = { edits: [], warnings: [] };
   const ports = Array.isArray(service.data.ports) ? (service.data.ports as unknown[]) : [];
@@ -86,8 +89,11 @@ function keptText(text: string, value: unknown, drop: Set<number>, kept: unknown
 }
 
 function apply(ctx: TransformContext): TransformResult {
-  return combineResults(
-    ctx.plan.services.filter((s) => s.commentPorts.length).map((s) => commentOut(ctx, s)),
+  return inOrder(
+    combineResults(
+      ctx.plan.services.filter((s) => s.commentPorts.length).map((s) => commentOut(ctx, s)),
+    ),
+    INSERT_ORDER.ports,
   );
 }
 

@@ -1,21 +1,30 @@
-import type { Transform } from "../src/transform";
 import { addInternalNetwork } from "./add-internal-network";
 import { addRouting } from "./add-routing";
 import { attachAppToProxy } from "./attach-app-to-proxy";
 import { attachDatabases } from "./attach-databases";
 import { commentOutPorts } from "./comment-out-ports";
+import type { Transform } from "./lib/transform";
+import { modernizeNetworks } from "./modernize-networks";
 
 /**
- * Every transform. Insertions at one offset land in this order, so the top-level declarations
- * come last: at the end of a file without a final newline they follow the last service's lines.
+ * Every transform. Their order does not matter: each edit says where it goes among insertions
+ * at the same offset (see `lib/order.ts`).
  */
 export const TRANSFORMS: readonly Transform[] = [
   attachDatabases,
-  // before the apps' networks: a new labels block goes above a new networks block
-  addRouting,
   attachAppToProxy,
+  addRouting,
   commentOutPorts,
   addInternalNetwork,
+  modernizeNetworks,
 ];
 
-export { addInternalNetwork, addRouting, attachAppToProxy, attachDatabases, commentOutPorts };
+export type { Transform, TransformContext, TransformResult } from "./lib/transform";
+export {
+  addInternalNetwork,
+  addRouting,
+  attachAppToProxy,
+  attachDatabases,
+  commentOutPorts,
+  modernizeNetworks,
+};

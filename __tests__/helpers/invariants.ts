@@ -203,7 +203,7 @@ export function linesChangedOutsideBlocks(before: string, after: string): string
   return out;
 }
 
-/** The invariants of one `migrateText` result against its input. */
+/** The invariants of one `rewriteText` result against its input. */
 export function invariantsOfResult(
   input: string,
   result: {

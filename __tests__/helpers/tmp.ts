@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { RunIO } from "../../src/run";
+import type { RunIO } from "../../src/cli/io";
 
 const created: string[] = [];
 afterAll(() => {

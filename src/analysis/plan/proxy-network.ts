@@ -1,0 +1,37 @@
+import type { ComposeModel } from "../../compose/model";
+import type { Classification } from "../classify";
+
+const PROXY_LIKE_NAME = /proxy|traefik|caddy|nginx|web|edge|ingress|public|frontend/i;
+
+/**
+ * The external network the project's routed services (else its apps) are already on: the one
+ * most of them share, a proxy-like name breaking a tie. Several candidates are reported, so that
+ * the choice is never silent.
+ */
+export function detectProxyNetwork(
+  model: ComposeModel,
+  roles: Map<string, Classification>,
+): { name: string; others: string[] } | undefined {
+  const rank = (pick: (c: Classification) => boolean) => {
+    const seen = new Map<string, number>();
+    for (const service of model.services) {
+      const c = roles.get(service.name);
+      if (!c || !pick(c) || !service.membership) continue;
+      for (const m of service.membership) {
+        const decl = model.networks.get(m.key);
+        if (decl?.external) seen.set(decl.realName, (seen.get(decl.realName) ?? 0) + 1);
+      }
+    }
+    const score = (name: string) => seen.get(name)! * 2 + (PROXY_LIKE_NAME.test(name) ? 1 : 0);
+    return [...seen.keys()].sort((a, b) => score(b) - score(a) || a.localeCompare(b));
+  };
+  const ranked = rank((c) => c.routing !== undefined);
+  const names = ranked.length ? ranked : rank((c) => c.role === "app");
+  return names.length ? { name: names[0], others: names.slice(1) } : undefined;
+}
+
+/** `wanted`, or `wanted_2`, `wanted_3`, ... when the project already has a network of that name. */
+export function freeKey(model: ComposeModel, wanted: string): string {
+  if (!model.networks.has(wanted)) return wanted;
+  for (let i = 2; ; i++) if (!model.networks.has(`${wanted}_${i}`)) return `${wanted}_${i}`;
+}

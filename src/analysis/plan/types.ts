@@ -1,0 +1,50 @@
+import type { Membership } from "../../compose/model";
+import type { Warning } from "../../report/warning";
+import type { Classification, Role, RuleCode } from "../classify";
+
+/** What one service should look like after the rewrite. */
+export interface ServicePlan {
+  name: string;
+  role: Role;
+  rule: RuleCode;
+  reason: string;
+  routing?: Classification["routing"];
+  before: Membership[] | null;
+  after: Membership[] | null;
+  /** The membership list must be written out (it differs from what the file says now). */
+  networksChanged: boolean;
+  /** The service's published ports, as written. */
+  ports: string[];
+  /** Indices into the service's ports that are commented out. */
+  commentPorts: number[];
+  /** Labels to add, as key -> value. */
+  addLabels: [string, string][];
+  /** Environment variables to add, as key -> value. */
+  addEnvironment: [string, string][];
+}
+
+/** Why a plan changes a project, keeps it, or leaves it alone. */
+export type PlanReason =
+  | "ignored-in-file"
+  | "proxy-stack"
+  | "nothing-to-isolate"
+  | "shared-database-service"
+  | "internal-name-shared"
+  | "undeclared-network"
+  | "already-isolated"
+  | "isolates"
+  | "modernizes";
+
+/** The target state of a project (or, split by file, of one of its files). */
+export interface Plan {
+  /** `skip` leaves the project alone for a stated reason; `keep` finds nothing to do. */
+  action: "change" | "keep" | "skip";
+  reasonCode: PlanReason;
+  reason: string;
+  services: ServicePlan[];
+  proxy: { key: string; realName: string; declare: boolean; used: boolean };
+  /** Top-level networks whose legacy `external: {name: x}` becomes `external: true` + `name: x`. */
+  modernize: string[];
+  internal: { key: string; declare: boolean; used: boolean; driver: string; noEgress: boolean };
+  warnings: Warning[];
+}

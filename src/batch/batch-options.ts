@@ -1,0 +1,15 @@
+import type { RewriteOptions } from "../rewrite/rewrite-project";
+
+/** What a batch run over many files does besides the rewrite itself. */
+export interface BatchOptions extends RewriteOptions {
+  write: boolean;
+  check: boolean;
+  json: boolean;
+  explain: boolean;
+  /** With --write: keep each original as FILE + this suffix. */
+  backup?: string;
+  /** gitignore-style patterns a directory walk leaves out. */
+  ignore: string[];
+  /** Worker processes for large runs. */
+  jobs: number;
+}

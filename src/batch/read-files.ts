@@ -1,0 +1,33 @@
+import { readFileSync } from "node:fs";
+import * as nodePath from "node:path";
+import type { ReadText } from "../compose/load-project";
+import { decodeUtf8 } from "../yaml/decode";
+
+/** A path as the report and the diff show it: relative to the working directory when inside it. */
+export function displayPath(path: string, cwd: string): string {
+  const absolute = nodePath.resolve(cwd, path);
+  const relative = nodePath.relative(cwd, absolute);
+  const shown = relative && !relative.startsWith("..") ? relative : absolute;
+  return shown.split(nodePath.sep).join("/");
+}
+
+/** A file's text as UTF-8, or why it cannot be had: an errno code, or the first byte that is not UTF-8. */
+export type ReadOutcome =
+  { text: string } | { code: string } | { code: "not-utf8"; line: number; col: number };
+
+/** Reads a compose file strictly as UTF-8; synchronous on purpose, many small reads cost less so. */
+export function readUtf8(absolute: string): ReadOutcome {
+  try {
+    const decoded = decodeUtf8(readFileSync(absolute));
+    if (typeof decoded === "string") return { text: decoded };
+    return { code: "not-utf8", ...decoded };
+  } catch (error) {
+    return { code: (error as NodeJS.ErrnoException).code ?? "EIO" };
+  }
+}
+
+/** The reader a project loader uses for `.env`, included and extended files. */
+export const readFromDisk: ReadText = (absolute) => {
+  const read = readUtf8(absolute);
+  return "text" in read ? read.text : { code: read.code };
+};

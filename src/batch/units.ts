@@ -1,0 +1,61 @@
+import * as nodePath from "node:path";
+import { groupProjects } from "../compose/project-files";
+import { parseYaml } from "../yaml/parse-yaml";
+import { readUtf8 } from "./read-files";
+
+/** The paths a file's top-level `include:` names, resolved beside it; none when it has none. */
+function includedBy(file: string): string[] {
+  const read = readUtf8(file);
+  if (!("text" in read) || !/^include\s*:/m.test(read.text)) return [];
+  const parsed = parseYaml(read.text, file);
+  if (parsed.kind !== "ok") return [];
+  const include = (parsed.yaml.data as Record<string, unknown> | null)?.include;
+  if (!Array.isArray(include)) return [];
+  return include
+    .flatMap((entry) =>
+      typeof entry === "string"
+        ? [entry]
+        : [(entry as { path?: unknown } | null)?.path].flat().filter((p) => typeof p === "string"),
+    )
+    .map((p) => nodePath.resolve(nodePath.dirname(file), p as string));
+}
+
+/**
+ * The units of a run, each the files Compose reads together, in discovery order. A file that
+ * another unit of the run includes is part of that unit's project, not a project of its own: it
+ * is read and rewritten with it, once. (Of units that only include each other, the first stays.)
+ */
+export function projectUnits(files: string[]): string[][] {
+  const units = groupProjects(files);
+  const unitOf = new Map<string, number>();
+  units.forEach((unit, i) => unit.forEach((f) => unitOf.set(nodePath.resolve(f), i)));
+  const includes = units.map((unit, i) => {
+    const targets = new Set<number>();
+    for (const path of includedBy(unit[0])) {
+      const target = unitOf.get(path);
+      if (target !== undefined && target !== i) targets.add(target);
+    }
+    return targets;
+  });
+  if (includes.every((t) => t.size === 0)) return units;
+  const included = new Set(includes.flatMap((t) => [...t]));
+  const absorbed = new Set<number>();
+  const visit = (from: number) => {
+    for (const target of includes[from]) {
+      if (absorbed.has(target)) continue;
+      absorbed.add(target);
+      visit(target);
+    }
+  };
+  units.forEach((_u, i) => {
+    if (!included.has(i)) visit(i);
+  });
+  // a cycle that no other unit includes keeps its first unit
+  units.forEach((_u, i) => {
+    if (!absorbed.has(i) && included.has(i)) {
+      visit(i);
+      absorbed.delete(i);
+    }
+  });
+  return units.filter((_u, i) => !absorbed.has(i));
+}

@@ -1,0 +1,155 @@
+import { availableParallelism } from "node:os";
+import * as nodePath from "node:path";
+import type { ExplicitRole, RoleOverride, RoleOverrides } from "../analysis/classify";
+import type { ProxyKind } from "../analysis/evidence";
+import { DEFAULT_PLAN_OPTIONS, Driver, PortsMode } from "../analysis/plan/options";
+import type { BatchOptions } from "../batch/batch-options";
+import type { Config } from "./config";
+
+/** Everything a run is given, checked, with the configuration merged in. */
+export interface RunOptions extends BatchOptions {
+  overrides: RoleOverrides;
+  paths: string[];
+  color: boolean;
+  quiet: boolean;
+  /** Where each setting came from: a flag, the configuration file, or the default. */
+  sources: Record<string, OptionSource>;
+}
+
+export type OptionSource = "flag" | "config" | "default";
+
+/** The flags commander hands over, as typed values. */
+export interface Flags {
+  write?: boolean;
+  check?: boolean;
+  json?: boolean;
+  explain?: boolean;
+  backup?: boolean;
+  backupSuffix?: string;
+  jobs?: number;
+  quiet?: boolean;
+  proxyNetwork?: string;
+  internalNetwork?: string;
+  driver?: Driver;
+  egress?: boolean;
+  virtualHost?: string;
+  proxyKind?: ProxyKind;
+  modernize?: boolean;
+  ports?: PortsMode;
+  app?: string[];
+  database?: string[];
+  backend?: string[];
+  ignoreService?: string[];
+  ignore?: string[];
+  color?: boolean;
+}
+
+/** The role flags: flag name, the role it gives, the words its help uses, and its configuration key. */
+export const ROLE_FLAGS: readonly [
+  flag: string,
+  role: ExplicitRole,
+  what: string,
+  key: "app" | "database" | "backend" | "ignoreService",
+][] = [
+  ["app", "app", "an app", "app"],
+  ["database", "database", "a database", "database"],
+  ["backend", "backend", "a backend", "backend"],
+  ["ignore-service", "ignore", "untouchable", "ignoreService"],
+];
+
+/**
+ * Role overrides from the configuration and then the flags, so that a flag wins over the
+ * configuration for the same name; each keeps where it was given.
+ */
+export function roleOverrides(
+  flags: Flags,
+  config: Config,
+  configPath: string | undefined,
+): RoleOverrides {
+  const out = new Map<string, RoleOverride>();
+  const file = configPath ? nodePath.basename(configPath) : "the configuration";
+  const inPackage = file === "package.json";
+  for (const [, role, , key] of ROLE_FLAGS) {
+    for (const name of config[key] ?? []) {
+      out.set(name, {
+        role,
+        source: { kind: "config", file, key: inPackage ? `composemod.${key}` : key },
+      });
+    }
+  }
+  for (const [flag, role, , key] of ROLE_FLAGS) {
+    for (const name of flags[key] ?? [])
+      out.set(name, { role, source: { kind: "flag", flag: `--${flag}` } });
+  }
+  return out;
+}
+
+/**
+ * Flags over configuration over the defaults, once, for every command; lists (ignore patterns)
+ * from both. Each value records where it came from.
+ */
+export function resolveOptions(
+  flags: Flags,
+  config: Config,
+  configPath: string | undefined,
+  paths: string[],
+  color: boolean,
+): RunOptions {
+  const sources: Record<string, OptionSource> = {};
+  const pick = <T>(
+    name: string,
+    flag: T | undefined,
+    fromConfig: T | undefined,
+    fallback: T,
+  ): T => {
+    if (flag !== undefined) {
+      sources[name] = "flag";
+      return flag;
+    }
+    if (fromConfig !== undefined) {
+      sources[name] = "config";
+      return fromConfig;
+    }
+    sources[name] = "default";
+    return fallback;
+  };
+  const defaults = DEFAULT_PLAN_OPTIONS;
+  return {
+    paths,
+    write: flags.write === true,
+    check: flags.check === true,
+    json: flags.json === true,
+    explain: flags.explain === true,
+    backup: flags.backupSuffix ?? (flags.backup ? ".bak" : undefined),
+    proxyNetwork: pick<string | undefined>(
+      "proxyNetwork",
+      flags.proxyNetwork,
+      config.proxyNetwork,
+      undefined,
+    ),
+    internalNetwork: pick(
+      "internalNetwork",
+      flags.internalNetwork,
+      config.internalNetwork,
+      defaults.internalNetwork,
+    ),
+    driver: pick("driver", flags.driver, config.driver, defaults.driver),
+    noEgress: pick(
+      "noEgress",
+      flags.egress === false ? true : undefined,
+      undefined,
+      defaults.noEgress,
+    ),
+    virtualHost: flags.virtualHost,
+    proxyKind: flags.proxyKind,
+    modernize: pick("modernize", flags.modernize, undefined, defaults.modernize),
+    ports: pick("ports", flags.ports, config.ports, defaults.ports),
+    overrides: roleOverrides(flags, config, configPath),
+    ignore: [...(config.ignore ?? []), ...(flags.ignore ?? [])],
+    // the main process reads, orders and prints: it keeps a core of its own
+    jobs: pick("jobs", flags.jobs, undefined, Math.min(8, Math.max(1, availableParallelism() - 1))),
+    color,
+    quiet: flags.quiet === true,
+    sources,
+  };
+}

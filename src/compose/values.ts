@@ -1,0 +1,169 @@
+/** Variables a project's values are interpolated with: its `.env` file, as Compose reads it. */
+export type Variables = ReadonlyMap<string, string>;
+
+export const NO_VARIABLES: Variables = new Map();
+
+/** A value with its `${...}` read. */
+export interface Interpolated {
+  text: string;
+  /** Variables it uses that have no value and no default: the text keeps them as written. */
+  unknown: string[];
+  /** Variables whose default was used because they have no value here. */
+  defaulted: string[];
+}
+
+/**
+ * Reads `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}`, `${VAR+alt}`,
+ * `${VAR:?err}` and `$$` as Compose does, with `variables` as the environment. A variable with
+ * no value and no default stays as written, and is named in `unknown`: what it will be is up
+ * to the environment of `docker compose up`.
+ */
+export function interpolate(raw: string, variables: Variables = NO_VARIABLES): Interpolated {
+  const unknown: string[] = [];
+  const defaulted: string[] = [];
+  if (!raw.includes("$")) return { text: raw, unknown, defaulted };
+  let text = "";
+  let i = 0;
+  while (i < raw.length) {
+    const ch = raw[i];
+    if (ch !== "$") {
+      text += ch;
+      i++;
+      continue;
+    }
+    const next = raw[i + 1];
+    if (next === "$") {
+      text += "$";
+      i += 2;
+      continue;
+    }
+    if (next === "{") {
+      const end = closingBrace(raw, i + 2);
+      if (end === -1) {
+        text += raw.slice(i);
+        break;
+      }
+      text += substitute(
+        raw.slice(i, end + 1),
+        raw.slice(i + 2, end),
+        variables,
+        unknown,
+        defaulted,
+      );
+      i = end + 1;
+      continue;
+    }
+    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(raw.slice(i + 1))?.[0];
+    if (!name) {
+      text += ch;
+      i++;
+      continue;
+    }
+    const value = variables.get(name);
+    if (value === undefined) {
+      unknown.push(name);
+      text += `$${name}`;
+    } else text += value;
+    i += 1 + name.length;
+  }
+  return { text, unknown, defaulted };
+}
+
+/** The index of the `}` that closes a `${` whose body starts at `from`, nesting counted. */
+function closingBrace(raw: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < raw.length; i++) {
+    if (raw[i] === "$" && raw[i + 1] === "{") {
+      depth++;
+      i++;
+    } else if (raw[i] === "}" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function substitute(
+  whole: string,
+  body: string,
+  variables: Variables,
+  unknown: string[],
+  defaulted: string[],
+): string {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([\s\S]*))?$/.exec(body);
+  if (!match) return whole;
+  const [, name, operator, operand = ""] = match;
+  const value = variables.get(name);
+  const set = value !== undefined;
+  const nonEmpty = set && value !== "";
+  const inner = () => {
+    const read = interpolate(operand, variables);
+    unknown.push(...read.unknown);
+    defaulted.push(...read.defaulted);
+    return read.text;
+  };
+  switch (operator) {
+    case ":-":
+      if (nonEmpty) return value;
+      defaulted.push(name);
+      return inner();
+    case "-":
+      if (set) return value;
+      defaulted.push(name);
+      return inner();
+    case ":+":
+      return nonEmpty ? inner() : "";
+    case "+":
+      return set ? inner() : "";
+    default:
+      // `${VAR}`, `${VAR:?message}` and `${VAR?message}`
+      if (set) return value;
+      unknown.push(name);
+      return whole;
+  }
+}
+
+/** A value with each `${...}` read, variables with no value left as written. */
+export function withDefaults(value: string, variables: Variables = NO_VARIABLES): string {
+  return interpolate(value, variables).text;
+}
+
+/**
+ * The variables of a `.env` file as Compose reads them: `KEY=value` lines, `export` allowed,
+ * quotes removed, `#` comments; later values may use earlier ones.
+ */
+export function parseDotEnv(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    const [, key, rest] = match;
+    let value = rest.trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'") && value.lastIndexOf(quote) > 0) {
+      value = value.slice(1, value.lastIndexOf(quote));
+      if (quote === '"') value = interpolate(value.replace(/\\n/g, "\n"), out).text;
+    } else {
+      value = value.replace(/\s+#.*$/, "");
+      value = interpolate(value, out).text;
+    }
+    out.set(key, value);
+  }
+  return out;
+}
+
+/** `environment` / `labels` in map or list form, as key -> value (null when only a key). */
+export function keyValues(value: unknown): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const text = String(item);
+      const eq = text.indexOf("=");
+      if (eq === -1) out.set(text, null);
+      else out.set(text.slice(0, eq), text.slice(eq + 1));
+    }
+  } else if (value && typeof value === "object") {
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      out.set(key, v == null ? null : String(v));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+import type { SourceText } from "../yaml/source-text";
+
+/** Why a file could not be processed; rendered as `path:line:col: message` plus a code frame. */
+export interface Diagnostic {
+  code: DiagnosticCode;
+  message: string;
+  path: string;
+  /** 1-based */
+  line: number;
+  /** 1-based */
+  col: number;
+  frame?: string;
+}
+
+export type DiagnosticCode =
+  | "read-error"
+  | "yaml-syntax"
+  | "too-deep"
+  | "duplicate-key"
+  | "tab-indent"
+  | "multiple-documents"
+  | "not-a-mapping"
+  | "invalid-services"
+  | "invalid-service"
+  | "verify-failed"
+  | "internal-error"
+  | "write-error";
+
+/** Builds a diagnostic at a source offset, with a two-line code frame and a caret. */
+export function diagnosticAt(
+  source: SourceText | undefined,
+  path: string,
+  offset: number,
+  code: DiagnosticCode,
+  message: string,
+): Diagnostic {
+  if (!source) return { code, message, path, line: 1, col: 1 };
+  const line = source.lineOf(Math.min(offset, source.text.length));
+  const col = source.columnOf(Math.min(offset, source.text.length));
+  return { code, message, path, line: line + 1, col: col + 1, frame: codeFrame(source, line, col) };
+}
+
+export function codeFrame(source: SourceText, line: number, col: number): string {
+  const first = Math.max(0, line - 1);
+  const last = Math.min(source.lineCount - 1, line + 1);
+  const width = String(last + 1).length;
+  const out: string[] = [];
+  for (let l = first; l <= last; l++) {
+    const marker = l === line ? ">" : " ";
+    const text = source
+      .lineText(l)
+      .replace(/^\ufeff/, "")
+      .replace(/\t/g, "→");
+    out.push(`${marker} ${String(l + 1).padStart(width)} | ${text}`);
+    if (l === line) out.push(`  ${" ".repeat(width)} | ${" ".repeat(col)}^`);
+  }
+  return out.join("\n");
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const head = `${d.path}:${d.line}:${d.col}: ${d.message} [${d.code}]`;
+  return d.frame ? `${head}\n${d.frame}` : head;
+}

@@ -1,0 +1,61 @@
+import type { Plan } from "../analysis/plan/types";
+import type { Membership } from "../compose/model";
+import type { FileReport } from "./file-report";
+import { table } from "./table";
+
+/** Network keys, the proxy network's marked as such (`default (proxy)`). */
+function membershipText(list: Membership[] | null, proxyKey?: string): string {
+  if (list === null) return "-";
+  return list.map((m) => (m.key === proxyKey ? `${m.key} (proxy)` : m.key)).join(", ");
+}
+
+/**
+ * A table per file: service, role, reason, networks before -> after, what happens to its ports,
+ * and its warnings; warnings about the whole file follow the table.
+ */
+export function renderExplain(file: FileReport, plan: Plan | undefined): string {
+  const lines = [`${file.path}: ${file.status}${file.reason ? ` (${file.reason})` : ""}`];
+  // a file that is not changed shows what it is, not what a plan it did not carry out said
+  const changed = file.status === "changed";
+  const proxy =
+    plan && (plan.proxy.used || plan.proxy.declare || !changed) ? plan.proxy.key : undefined;
+  const byName = new Map(plan?.services.map((s) => [s.name, s]));
+  const rows = Object.entries(file.services).map(([name, service]) => {
+    const found = byName.get(name);
+    const sp = found && !changed ? { ...found, networksChanged: false, commentPorts: [] } : found;
+    const networks = sp?.networksChanged
+      ? `${membershipText(sp.before, proxy)} -> ${membershipText(sp.after, proxy)}`
+      : membershipText(sp?.before ?? null, proxy);
+    const dropped = sp ? sp.commentPorts.map((i) => sp.ports[i]) : [];
+    const kept = sp ? sp.ports.filter((_p, i) => !sp.commentPorts.includes(i)) : [];
+    const ports = [
+      dropped.length ? `commented out: ${dropped.join(", ")}` : "",
+      kept.length ? `kept: ${kept.join(", ")}` : "",
+    ]
+      .filter(Boolean)
+      .join("; ");
+    const warnings = file.warnings.filter((w) => w.service === name).map((w) => w.message);
+    return [
+      name,
+      service.role,
+      `${service.reason} [${service.rule}]`,
+      networks || "-",
+      ports || "-",
+      warnings.join("; ") || "-",
+    ];
+  });
+  if (rows.length) {
+    lines.push(
+      ...table(["SERVICE", "ROLE", "REASON", "NETWORKS", "PORTS", "WARNINGS"], rows, "  "),
+    );
+  }
+  const names = new Set(Object.keys(file.services));
+  for (const warning of file.warnings) {
+    if (warning.service === undefined || !names.has(warning.service)) {
+      const text =
+        warning.service !== undefined ? `${warning.service}: ${warning.message}` : warning.message;
+      lines.push(`  warning: ${text}`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,28 @@
+import { formatDiagnostic } from "./diagnostic";
+import type { FileReport, Report, Summary } from "./file-report";
+import { warningText } from "./warning";
+
+export function renderJson(report: Report): string {
+  return JSON.stringify(report, null, 2) + "\n";
+}
+
+/** `3 changed, 10 unchanged, 1 skipped, 0 errors in 0.2 s` */
+export function renderSummary(summary: Summary, dryRun: boolean): string {
+  const changed = dryRun ? `${summary.changed} to change` : `${summary.changed} changed`;
+  const errors = `${summary.error} ${summary.error === 1 ? "error" : "errors"}`;
+  return `${changed}, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ${errors} in ${summary.seconds.toFixed(2)} s`;
+}
+
+/** Messages for standard error about one file: its error with a code frame, or its warnings. */
+export function renderFileMessages(file: FileReport): string[] {
+  const out: string[] = [];
+  if (file.status === "error") {
+    out.push(
+      file.error
+        ? formatDiagnostic({ ...file.error, path: file.path })
+        : `${file.path}: ${file.reason}`,
+    );
+  }
+  for (const warning of file.warnings) out.push(`${file.path}: warning: ${warningText(warning)}`);
+  return out;
+}

@@ -1,0 +1,227 @@
+import * as nodePath from "node:path";
+import { classifyServices, Classification, RoleOverrides } from "../analysis/classify";
+import { DEFAULT_PLAN_OPTIONS, PlanOptions } from "../analysis/plan/options";
+import { planProject } from "../analysis/plan/plan-project";
+import type { Plan } from "../analysis/plan/types";
+import { LoadedFile, LoadedProject, loadProject, ProjectLoad } from "../compose/load-project";
+import { mergedModel } from "../compose/merge";
+import { buildModel, ComposeModel } from "../compose/model";
+import { Diagnostic, diagnosticAt } from "../report/diagnostic";
+import type { FileReasonCode, FileStatus, ServiceReport } from "../report/file-report";
+import type { Warning } from "../report/warning";
+import type { Edit } from "../yaml/apply-edits";
+import { Applied, applyPlan, firstEdit } from "./apply-plan";
+import { splitPlan } from "./split-plan";
+
+export interface RewriteOptions extends PlanOptions {
+  overrides?: RoleOverrides;
+}
+
+/** The outcome of rewriting one file of a project. */
+export interface FileResult {
+  path: string;
+  status: FileStatus;
+  reasonCode: FileReasonCode;
+  reason: string;
+  /** The project's name, as Compose computes it. */
+  project: string;
+  services: Record<string, ServiceReport>;
+  warnings: Warning[];
+  /** The original text, and the rewritten one (equal to it unless status is `changed`). */
+  input: string;
+  output: string;
+  diagnostic?: Diagnostic;
+  plan?: Plan;
+  /** The edits that made `output`, when it changed. */
+  edits?: Edit[];
+}
+
+/** What a rewrite of a project found: a result for each of its files, included files too. */
+export interface ProjectRewrite {
+  project: string;
+  files: FileResult[];
+  /** The loaded project, when its files could be read. */
+  loaded?: LoadedProject;
+  plan?: Plan;
+  roles?: Map<string, Classification>;
+}
+
+export function servicesReport(roles: Map<string, Classification>): Record<string, ServiceReport> {
+  const out: Record<string, ServiceReport> = {};
+  for (const [name, c] of roles) out[name] = { role: c.role, rule: c.rule, reason: c.reason };
+  return out;
+}
+
+/** A result that is the error `d`, keeping what `base` already knows of the file. */
+function errorResult(
+  base: Omit<FileResult, "status" | "reason" | "reasonCode">,
+  d: Diagnostic,
+): FileResult {
+  return {
+    ...base,
+    status: "error",
+    reasonCode: "error",
+    reason: `${d.path}:${d.line}:${d.col}: ${d.message}`,
+    diagnostic: d,
+  };
+}
+
+/** Classifies and plans a loaded project: the same decisions for rewrite, audit and graph. */
+export function analyseProject(
+  project: LoadedProject,
+  options: RewriteOptions,
+): { roles: Map<string, Classification>; plan: Plan } {
+  const roles = classifyServices(project.view, project.name, options.overrides);
+  const plan = planProject({ model: project.merged, roles, project: project.name }, options);
+  plan.warnings.unshift(...project.warnings);
+  return { roles, plan };
+}
+
+/**
+ * Rewrites a project: its files as Compose reads them together (a base file, its overrides, the
+ * files they include), classified and planned on their merged view, each edit in the file where
+ * its key lives, every result parsed again and verified, and a second run planned on the result
+ * to be sure it changes nothing. All the files change, or none. Never throws for bad input.
+ */
+export function rewriteProject(load: ProjectLoad, options: RewriteOptions): ProjectRewrite {
+  if (load.kind === "failed") {
+    return {
+      project: load.name,
+      files: load.files.map((f): FileResult => {
+        const base = {
+          path: f.path,
+          project: load.name,
+          services: {},
+          warnings: [],
+          input: f.text,
+          output: f.text,
+        };
+        if (f.diagnostic) return errorResult(base, f.diagnostic);
+        return {
+          ...base,
+          status: f.status,
+          reasonCode: f.cause === "sibling" ? "project-unreadable" : "not-a-compose-file",
+          reason: f.reason,
+        };
+      }),
+    };
+  }
+  const project = load.project;
+  const { roles, plan } = analyseProject(project, options);
+  const report = servicesReport(roles);
+  const results: FileResult[] = project.files.map((f, i) => ({
+    path: f.path,
+    status: plan.action === "skip" ? "skipped" : "unchanged",
+    reasonCode: plan.reasonCode,
+    reason: plan.reason,
+    project: project.name,
+    services: Object.fromEntries(f.model.services.map((s) => [s.name, report[s.name]])),
+    warnings: i === 0 ? [...plan.warnings] : [],
+    input: f.text,
+    output: f.text,
+    plan,
+  }));
+  const done = { project: project.name, files: results, loaded: project, plan, roles };
+  if (plan.action !== "change") return done;
+  const models = project.files.map((f) => f.model);
+  const plans = splitPlan(plan, models);
+  const applied: Applied[] = project.files.map((f, i) =>
+    f.editable || !touches(plans[i])
+      ? applyPlan(f.model, plans[i], f.path)
+      : {
+          kind: "skipped",
+          reason: `a change falls to ${f.path}, which is included from outside the project; composemod edits only the project's own files`,
+          warnings: [],
+        },
+  );
+  applied.forEach((a, i) => results[i].warnings.push(...a.warnings));
+  const failed = applied.findIndex((a) => a.kind === "error" || a.kind === "skipped");
+  if (failed !== -1) {
+    const a = applied[failed];
+    const why = a.kind === "skipped" ? a.reason : a.kind === "error" ? a.diagnostic.message : "";
+    const single = project.files.length === 1;
+    done.files = results.map((r, i) => {
+      if (i === failed && a.kind === "error") return errorResult(r, a.diagnostic);
+      return {
+        ...r,
+        status: "skipped",
+        reasonCode: "cannot-edit",
+        reason: single
+          ? why
+          : `${project.files[failed].path} of this project cannot be rewritten: ${why}`,
+      };
+    });
+    return done;
+  }
+  const again = rerun(project, applied, plan, options);
+  done.files = results.map((r, i) => {
+    const a = applied[i];
+    if (a.kind !== "changed") return r;
+    if (again.action === "change") {
+      const what = project.files.length === 1 ? "the file" : "the project";
+      const d = diagnosticAt(
+        project.files[i].file.source,
+        r.path,
+        firstEdit(a.edits),
+        "verify-failed",
+        `the rewrite did not verify: a second run would change ${what} again; left unchanged`,
+      );
+      return errorResult(r, d);
+    }
+    return { ...r, status: "changed", output: a.output, edits: a.edits };
+  });
+  return done;
+}
+
+/** True when a file's share of the plan would change it. */
+function touches(plan: Plan): boolean {
+  return (
+    plan.internal.declare ||
+    plan.proxy.declare ||
+    plan.modernize.length > 0 ||
+    plan.services.some(
+      (s) =>
+        s.networksChanged || s.commentPorts.length || s.addLabels.length || s.addEnvironment.length,
+    )
+  );
+}
+
+/** The plan for the rewritten project, classified afresh: a role that held only before would undo the rewrite on the next run. */
+function rerun(
+  project: LoadedProject,
+  applied: Applied[],
+  plan: Plan,
+  options: RewriteOptions,
+): Plan {
+  const models: ComposeModel[] = project.files.map((f: LoadedFile, i) => {
+    const a = applied[i];
+    return a.kind === "changed" ? buildModel(a.parsed, project.variables, f.absolute) : f.model;
+  });
+  const view = mergedModel(models, true, project.readExtended);
+  const roles = classifyServices(view, project.name, options.overrides);
+  return planProject(
+    { model: mergedModel(models, false), roles, project: project.name },
+    { ...options, proxyNetwork: plan.proxy.realName },
+  );
+}
+
+/**
+ * Rewrites one compose file's text as a project of its own, reading nothing from disk: no
+ * `.env`, no included or extended files. What the command line does for one file, for a
+ * library user who holds the text.
+ */
+export function rewriteText(
+  text: string,
+  path: string,
+  options: Partial<RewriteOptions> = {},
+): FileResult {
+  const absolute = nodePath.resolve(path);
+  const load = loadProject({
+    dir: nodePath.dirname(absolute),
+    files: [{ path, absolute, text }],
+    readText: () => ({ code: "ENOENT" }),
+    show: (p) => p,
+  });
+  const result = rewriteProject(load, { ...DEFAULT_PLAN_OPTIONS, ...options });
+  return result.files[0];
+}

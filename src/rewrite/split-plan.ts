@@ -1,0 +1,69 @@
+import type { Plan, ServicePlan } from "../analysis/plan/types";
+import { ComposeModel, Membership, sameMembership, ServiceModel } from "../compose/model";
+
+/**
+ * The part of a project's plan that falls to each of its files: each change goes to the file
+ * where the key it changes lives. New networks go to the first file that lists the service's
+ * networks (else its first file), new labels and environment to the first file that defines
+ * the service, and the top-level declarations to the project's first file.
+ */
+export function splitPlan(plan: Plan, models: ComposeModel[]): Plan[] {
+  const byName = models.map((m) => new Map(m.services.map((s) => [s.name, s])));
+  return models.map((_model, index) => {
+    const services = plan.services.flatMap((sp) =>
+      byName[index].has(sp.name) ? [serviceForFile(sp, byName, index)] : [],
+    );
+    return {
+      ...plan,
+      services,
+      internal: { ...plan.internal, declare: plan.internal.declare && index === 0 },
+      proxy: { ...plan.proxy, declare: plan.proxy.declare && index === 0 },
+      modernize: index === 0 ? plan.modernize : [],
+    };
+  });
+}
+
+function serviceForFile(
+  sp: ServicePlan,
+  files: Map<string, ServiceModel>[],
+  index: number,
+): ServicePlan {
+  const inFile = (i: number) => files[i].get(sp.name);
+  const own = inFile(index)!;
+  const listing = (i: number) => {
+    const s = inFile(i);
+    return s && !s.implicitNetworks ? s.membership : null;
+  };
+  const indices = files.map((_f, i) => i);
+  // where new entries go: the first file that lists the service's networks, else its first file
+  const listed = indices.find((i) => listing(i) !== null);
+  const home = listed ?? indices.find((i) => inFile(i)?.node);
+  const mine = listing(index);
+  let after: Membership[] | null = own.membership;
+  if (sp.networksChanged && sp.after && sp.before) {
+    const target = new Map(sp.after.map((m) => [m.key, m]));
+    const beforeKeys = new Set(sp.before.map((m) => m.key));
+    const added = sp.after.filter((m) => !beforeKeys.has(m.key));
+    if (mine !== null) {
+      const kept = mine.filter((m) => target.has(m.key)).map((m) => target.get(m.key)!);
+      const extra = index === home || kept.length === 0 ? added : [];
+      after = [...kept, ...extra];
+      if (after.length === 0) after = [sp.after[0]];
+    } else if (index === home) after = sp.after;
+  }
+  const offset = indices.slice(0, index).reduce((n, i) => n + (inFile(i)?.ports.length ?? 0), 0);
+  const commentPorts = sp.commentPorts
+    .filter((i) => i >= offset && i < offset + own.ports.length)
+    .map((i) => i - offset);
+  const entryHome = indices.find((i) => inFile(i)?.pair);
+  return {
+    ...sp,
+    before: own.membership,
+    after,
+    networksChanged: !sameMembership(after, own.membership),
+    ports: own.ports.map((p) => p.text),
+    commentPorts,
+    addLabels: index === entryHome ? sp.addLabels : [],
+    addEnvironment: index === entryHome ? sp.addEnvironment : [],
+  };
+}

@@ -1,0 +1,99 @@
+import type { Plan } from "../analysis/plan/types";
+import type { ComposeFile } from "../compose/compose-file";
+import { buildModel, ComposeModel, sameMembership } from "../compose/model";
+
+/** Keys of a service that the rewrite may change. */
+const EDITABLE_SERVICE_KEYS = new Set(["networks", "ports", "labels", "environment"]);
+
+function withoutEditable(data: Record<string, unknown>): string {
+  const services: Record<string, unknown> = {};
+  for (const [name, svc] of Object.entries((data.services ?? {}) as Record<string, unknown>)) {
+    if (svc && typeof svc === "object") {
+      services[name] = Object.fromEntries(
+        Object.entries(svc as Record<string, unknown>).filter(
+          ([k]) => !EDITABLE_SERVICE_KEYS.has(k),
+        ),
+      );
+    } else services[name] = svc;
+  }
+  const { networks: _networks, ...rest } = data;
+  return JSON.stringify({ ...rest, services });
+}
+
+/**
+ * Checks that the rewritten file means exactly what the plan said: nothing but networks, ports
+ * and the planned labels changed, and every service has its planned networks and ports.
+ * Returns the problems found (none: the result may be written).
+ */
+export function verifyAgainstPlan(before: ComposeModel, plan: Plan, after: ComposeFile): string[] {
+  const problems: string[] = [];
+  if (withoutEditable(before.file.data) !== withoutEditable(after.data)) {
+    problems.push("a key other than networks, ports, labels or environment changed");
+  }
+  const beforeNets = (before.file.data.networks ?? {}) as Record<string, unknown>;
+  const afterNets = (after.data.networks ?? {}) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(beforeNets)) {
+    let want = value;
+    if (plan.modernize.includes(key)) {
+      // `external: {name: x}` becomes `external: true` + `name: x`, and means the same
+      const { external, ...rest } = value as Record<string, { name: unknown }>;
+      want = { ...rest, external: true, name: external.name };
+    }
+    if (!sameData(afterNets[key], want)) problems.push(`top-level network \`${key}\` changed`);
+  }
+  const model = buildModel(after, before.variables);
+  const was = new Map(before.services.map((s) => [s.name, s]));
+  const now = new Map(model.services.map((s) => [s.name, s]));
+  for (const sp of plan.services) {
+    const before = was.get(sp.name)!;
+    const after = now.get(sp.name);
+    if (!after) {
+      problems.push(`service \`${sp.name}\` disappeared`);
+      continue;
+    }
+    if (!sameMembership(after.membership, sp.after)) {
+      problems.push(
+        `service \`${sp.name}\`: networks are ${describe(after.membership)}, planned ${describe(sp.after)}`,
+      );
+    }
+    const drop = new Set(sp.commentPorts);
+    const wantPorts = before.ports.filter((_p, i) => !drop.has(i)).map((p) => p.text);
+    if (JSON.stringify(after.ports.map((p) => p.text)) !== JSON.stringify(wantPorts)) {
+      problems.push(`service \`${sp.name}\`: ports are not the planned ones`);
+    }
+    // labels and environment keep every entry, and gain only the planned ones
+    const blocks = [
+      ["label", before.labels, after.labels, sp.addLabels],
+      ["environment variable", before.environment, after.environment, sp.addEnvironment],
+    ] as const;
+    for (const [what, had, has, planned] of blocks) {
+      for (const [key, value] of had) {
+        if (has.get(key) !== value) problems.push(`service \`${sp.name}\`: ${what} ${key} changed`);
+      }
+      for (const [key, value] of has) {
+        if (had.has(key)) continue;
+        if (!planned.some(([k, v]) => k === key && v === value)) {
+          problems.push(`service \`${sp.name}\`: unplanned ${what} ${key}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+function describe(list: { key: string }[] | null): string {
+  return list === null ? "(network_mode)" : `[${list.map((m) => m.key).join(", ")}]`;
+}
+
+/** Equal as data, whatever the order of mapping keys. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}

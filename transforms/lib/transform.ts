@@ -1,0 +1,42 @@
+import type { Plan } from "../../src/analysis/plan/types";
+import type { ComposeModel } from "../../src/compose/model";
+import type { Warning } from "../../src/report/warning";
+import type { Edit } from "../../src/yaml/apply-edits";
+
+/** What a transform reads: one parsed file and the part of the plan that falls to it. */
+export interface TransformContext {
+  model: ComposeModel;
+  plan: Plan;
+}
+
+export interface TransformResult {
+  edits: Edit[];
+  warnings: Warning[];
+  /** Set when the file cannot be edited safely (a flow collection, a shared anchor): the file is left alone. */
+  skip?: string;
+}
+
+/** A pure step of the rewrite: reads the parsed file and the plan, returns text edits. */
+export interface Transform {
+  name: string;
+  description: string;
+  apply(ctx: TransformContext): TransformResult;
+}
+
+export function noEdits(): TransformResult {
+  return { edits: [], warnings: [] };
+}
+
+/** Concatenates results; the first reason to skip wins. */
+export function combineResults(results: TransformResult[]): TransformResult {
+  return {
+    edits: results.flatMap((r) => r.edits),
+    warnings: results.flatMap((r) => r.warnings),
+    skip: results.find((r) => r.skip)?.skip,
+  };
+}
+
+/** Gives every edit of a result the same place among insertions at one offset. */
+export function inOrder(result: TransformResult, order: number): TransformResult {
+  return { ...result, edits: result.edits.map((e) => ({ ...e, order })) };
+}
