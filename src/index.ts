@@ -70,5 +70,5 @@ export type { Edit } from "./yaml/apply-edits";
 export { unifiedDiff } from "./yaml/diff";
 export { parseYaml } from "./yaml/parse-yaml";
 export type { ParsedYaml, YamlOutcome } from "./yaml/parse-yaml";
-export { TRANSFORMS } from "../transforms";
-export type { Transform, TransformContext, TransformResult } from "../transforms";
+export { TRANSFORMS } from "./rewrite/transforms";
+export type { Transform, TransformContext, TransformResult } from "./rewrite/transforms";

@@ -22,6 +22,23 @@ export interface Discovered {
   missing: { path: string; message: string }[];
 }
 
+/** What a path's read error means, in words. */
+const READ_PROBLEMS: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ENOTDIR: "not a directory",
+  ELOOP: "too many symbolic links",
+  "not a regular file": "not a regular file (a compose file is one)",
+};
+
+/** A path that could not be taken, in words: an errno code explained, or the walk's own words. */
+export function describeMissing(message: string): string {
+  return (
+    READ_PROBLEMS[message] ?? (message.includes(" ") ? message : `cannot be read (${message})`)
+  );
+}
+
 interface Matcher {
   base: string;
   rules: Ignore;
@@ -119,11 +136,18 @@ function walk(
   }
   let matchers = inherited;
   if (entries.some((e) => e.name === IGNORE_FILE && !e.isDirectory())) {
-    let text = "";
+    const file = nodePath.join(dir, IGNORE_FILE);
+    let text: string;
     try {
-      text = readFileSync(nodePath.join(dir, IGNORE_FILE), "utf8");
-    } catch {
-      // an unreadable ignore file ignores nothing
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      // what it leaves out is unknown: nothing under it is taken, and the user is told
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      unreadable.push({
+        path: file,
+        message: `cannot read this ignore file (${code}); nothing under its directory is taken`,
+      });
+      return out;
     }
     matchers = [...inherited, { base: dir, rules: ignore().add(text) }];
   }

@@ -3,13 +3,9 @@ import type { Host, HostProject } from "../analysis/host";
 import { LoadedProject, loadProject, ReadText, SourceFile } from "../compose/load-project";
 import { Diagnostic, diagnosticAt } from "../report/diagnostic";
 import { analyseProject, RewriteOptions, rewriteProject } from "../rewrite/rewrite-project";
-import { discover } from "./discover";
+import { describeMissing, discover } from "./discover";
 import { displayPath, readFromDisk, readUtf8 } from "./read-files";
 import { projectUnits } from "./units";
-
-const READ_PROBLEMS: Record<string, string> = {
-  ENOENT: "no such file or directory",
-};
 
 function hostProject(loaded: LoadedProject, options: RewriteOptions): HostProject {
   const { roles, plan } = analyseProject(loaded, options);
@@ -49,13 +45,7 @@ export async function loadHost(
   );
   const show = (p: string) => displayPath(p, cwd);
   const errors: Diagnostic[] = missing.map((m) =>
-    diagnosticAt(
-      undefined,
-      show(m.path),
-      0,
-      "read-error",
-      READ_PROBLEMS[m.message] ?? `cannot be read (${m.message})`,
-    ),
+    diagnosticAt(undefined, show(m.path), 0, "read-error", describeMissing(m.message)),
   );
   const projects: HostProject[] = [];
   for (const unit of projectUnits(files)) {

@@ -1,5 +1,5 @@
 import * as nodePath from "node:path";
-import { discover } from "../batch/discover";
+import { describeMissing, discover } from "../batch/discover";
 import { processUnits } from "../batch/pool";
 import { errorReport, FileOutcome } from "../batch/process-unit";
 import { displayPath } from "../batch/read-files";
@@ -11,16 +11,6 @@ import { renderFileMessages, renderJson, renderSummary } from "../report/render-
 import { colorDiff } from "../yaml/diff";
 import type { RunIO } from "./io";
 import type { RunOptions } from "./options";
-
-/** What a path's read error means, in words. */
-const READ_PROBLEMS: Record<string, string> = {
-  ENOENT: "no such file or directory",
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-  ENOTDIR: "not a directory",
-  ELOOP: "too many symbolic links",
-  "not a regular file": "not a regular file (a compose file is one)",
-};
 
 /** Redraws one line on a terminal, at most every 100 ms. */
 function progressLine(io: RunIO, total: number) {
@@ -90,7 +80,7 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
   };
   for (const m of missing) {
     const shown = displayPath(m.path, io.cwd);
-    const message = READ_PROBLEMS[m.message] ?? `cannot be read (${m.message})`;
+    const message = describeMissing(m.message);
     emit({
       report: errorReport(shown, "", diagnosticAt(undefined, shown, 0, "read-error", message)),
     });

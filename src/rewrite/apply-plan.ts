@@ -1,12 +1,11 @@
 import { visit } from "yaml";
-import { TRANSFORMS } from "../../transforms";
-import { combineResults } from "../../transforms/lib/transform";
 import type { Plan } from "../analysis/plan/types";
 import { ComposeFile, parseComposeFile } from "../compose/compose-file";
 import type { ComposeModel } from "../compose/model";
 import { Diagnostic, diagnosticAt } from "../report/diagnostic";
 import type { Warning } from "../report/warning";
 import { applyEdits, Edit, OverlappingEditsError } from "../yaml/apply-edits";
+import { combineResults, TRANSFORMS } from "./transforms";
 import { verifyAgainstPlan } from "./verify";
 
 /** The outcome of carrying out a plan on one parsed file. */
