@@ -60,7 +60,7 @@ test("the article's first snippet (ports, no proxy yet) is already isolated and 
   );
   const result = rewriteText(first, "docker-compose.yml", DEFAULT_PLAN_OPTIONS);
   expect(result.status).toBe("unchanged");
-  expect(result.reason).toMatch(/already isolated/);
+  expect(result.reason).toMatch(/^not behind a shared proxy/);
   expect(result.services["martin-wiki-db"].role).toBe("database");
   expect(result.services["martin-mediawiki"].role).toBe("app");
 });

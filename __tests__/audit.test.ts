@@ -181,14 +181,18 @@ describe("audit on a copy of the shared corpus", () => {
       const before = captureIO(dir);
       await run(["audit", "--json", "corpus"], before);
       const was = JSON.parse(before.out());
-      expect(was.summary.findings).toBeGreaterThan(0);
-      expect(was.summary.after).toEqual({ findings: 0, databasesReachable: 0 });
+      expect(was.summary.databasesReachable).toBeGreaterThan(0);
+      expect(was.summary.after.databasesReachable).toBe(0);
       expect(await run(["--write", "-q", "corpus"], captureIO(dir))).toBe(0);
       const after = captureIO(dir);
       expect(await run(["audit", "--json", "corpus"], after)).toBe(0);
       const now = JSON.parse(after.out());
-      expect(now.summary).toMatchObject({ findings: 0, databasesReachable: 0, errors: 0 });
-      expect(now.findings.every((f: Dict) => f.level === "note")).toBe(true);
+      // what the audit said --write would leave is what it left
+      expect(now.summary).toMatchObject({ ...was.summary.after, errors: 0 });
+      // what stays is a backend kept on a shared network on purpose (it reaches another
+      // project there), or a note about a project composemod leaves alone
+      const kept = now.findings.filter((f: Dict) => f.level !== "note");
+      expect(kept.every((f: Dict) => f.rule === "backend-shared-with-other-project")).toBe(true);
     },
   );
 });

@@ -27,7 +27,18 @@ describe("classifyServices", () => {
     ["nginxproxy/nginx-proxy:1.6", "proxy"],
     ["jc21/nginx-proxy-manager:latest", "proxy"],
     ["lscr.io/linuxserver/swag", "proxy"],
-    ["nginx:alpine", "backend"],
+    // a lone web server is its project's entry, not the host's proxy
+    ["nginx:alpine", "app"],
+    ["mcr.microsoft.com/azure-sql-edge:1.0.4", "database"],
+    ["docker.redpanda.com/vectorized/redpanda:v22.2.2", "database"],
+    ["redislabs/redismod", "database"],
+    ["valeriansaliou/sonic:latest", "database"],
+    ["prom/prometheus:v2.53.0", "database"],
+    ["grafana/loki:3.1.0", "database"],
+    ["edoburu/pgbouncer:latest", "database"],
+    ["supabase/supavisor:1.1.56", "database"],
+    ["bitnami/kafka:3.7", "database"],
+    ["caddy:2-alpine", "app"],
   ])("image %s is a %s", (image, role) => {
     expect(roles(`services:\n  s:\n    image: ${image}\n`).s).toBe(role);
   });
@@ -38,12 +49,18 @@ describe("classifyServices", () => {
     build: ./db
     volumes:
       - ./data:/var/lib/postgresql/data
-  b:
+  mongo:
     build: ./mongo
     environment:
       MONGO_INITDB_ROOT_USERNAME: root
+  ui:
+    image: ghcr.io/x/admin-ui
+    environment:
+      POSTGRES_PASSWORD: secret
 `;
-    expect(roles(text)).toEqual({ a: "database", b: "database" });
+    // set-up variables count only with other evidence: a client carries them too (the admin UI
+    // is the project's entry by its name)
+    expect(roles(text)).toEqual({ a: "database", mongo: "database", ui: "app" });
   });
 
   test("an app that only connects to a database is not one", () => {

@@ -113,7 +113,7 @@ describe("run() in-process", () => {
       /  app +app +routed by the proxy: VIRTUAL_HOST environment \(nginx-proxy\) \[routed\] +default \(proxy\) -> internal, default \(proxy\) +commented out: 8080:80 +-\n/,
     );
     expect(io.out()).toMatch(
-      /  db +database +data store image postgres:16 \[database-image\] +default \(proxy\) -> internal +- +-\n/,
+      /  db +database +data store image postgres:16 \[database\] +default \(proxy\) -> internal +- +-\n/,
     );
   });
 

@@ -84,16 +84,22 @@ networks:
   web:
     image: nginx
     ports: ["8080:80"]
+    networks: [proxy]
   worker:
     image: myworker
+    networks: [proxy]
   db:
     image: postgres
     ports: ["5432:5432"]
+    networks: [proxy]
+networks:
+  proxy: {external: true}
 `,
     options: { ports: "comment" },
     check: (r, data) => {
       expect(r.status).toBe("changed");
-      expect(data.services.web.networks).toEqual(["internal", "proxy"]);
+      expect(data.services.web.networks).toEqual(["proxy", "internal"]);
+      expect(data.services.web.ports).toBeUndefined();
     },
   },
   {
@@ -123,6 +129,7 @@ services:
     image: mariadb:10
 ...
 `,
+    options: { proxyNetwork: "proxy" },
     check: (r) => {
       expect(r.status).toBe("changed");
       expect(r.output).toMatch(/    external: true\n\.\.\.\n$/);
@@ -159,6 +166,7 @@ services:
     image: mariadb
     environment: *env
 `,
+    options: { proxyNetwork: "proxy" },
     check: (r) => expect(r.status).toBe("changed"),
   },
   {
@@ -187,6 +195,7 @@ services:
     ports: ["5432:5432"]
     networks: []
 `,
+    options: { proxyNetwork: "proxy" },
     check: (_r, data) => {
       expect(data.services.app.networks).toEqual(["internal", "proxy"]);
       expect(data.services.db.networks).toEqual(["internal"]);
@@ -212,6 +221,7 @@ services:
 # old port
       - "80:80"
 `,
+    options: { proxyNetwork: "proxy" },
     check: (r) => expect(r.output).toContain('    # ports:\n# # old port\n    #   - "80:80"\n'),
   },
   {
@@ -303,7 +313,8 @@ describe.each(cases)("$name", ({ input, options, check }) => {
       return;
     }
     expect(parse(result.output, { version: "1.1", merge: true })).toEqual(data);
-    expect(invariantsOfResult(input, result)).toEqual([]);
+    const putBehind = opts.proxyNetwork !== undefined || opts.virtualHost !== undefined;
+    expect(invariantsOfResult(input, result, putBehind)).toEqual([]);
     const again = rewriteText(result.output, "compose.yaml", opts);
     expect(again.status).not.toBe("changed");
   });

@@ -48,6 +48,7 @@ describe.each(cases)("example %s", (name) => {
 
   test("the invariants hold", () => {
     if (result.status !== "changed") return;
-    expect(invariantsOfResult(input, result)).toEqual([]);
+    const putBehind = options.proxyNetwork !== undefined;
+    expect(invariantsOfResult(input, result, putBehind)).toEqual([]);
   });
 });

@@ -54,12 +54,15 @@ networks:
   });
 
   test("a single app gets no internal network", () => {
-    const { status, data } = migrate(`services:
+    const { status, data } = migrate(
+      `services:
   app:
     image: x/app
     environment: [VIRTUAL_HOST=a.example.org]
     ports: ["80:80"]
-`);
+`,
+      { proxyNetwork: "proxy" },
+    );
     expect(status).toBe("changed");
     expect(data.services.app.networks).toEqual(["proxy"]);
     expect(data.networks).toEqual({ proxy: { external: true } });
@@ -76,7 +79,8 @@ networks:
   });
 
   test("a proxy key that is taken by a project network gets its own name", () => {
-    const { data } = migrate(`services:
+    const { data } = migrate(
+      `services:
   app:
     image: x
     environment: {VIRTUAL_HOST: a}
@@ -86,7 +90,9 @@ networks:
     networks: [proxy]
 networks:
   proxy: {}
-`);
+`,
+      { proxyNetwork: "proxy" },
+    );
     expect(data.networks.proxy_2).toEqual({ external: true, name: "proxy" });
     expect(data.services.app.networks).toEqual(["proxy", "proxy_2"]);
   });
@@ -94,7 +100,7 @@ networks:
   test("--driver overlay and --no-egress shape the internal network, with a warning", () => {
     const { data, warnings } = migrate(
       `services:\n  app:\n    image: x\n    environment: {VIRTUAL_HOST: a}\n  db:\n    image: mariadb\n`,
-      { driver: "overlay", noEgress: true },
+      { driver: "overlay", noEgress: true, proxyNetwork: "proxy" },
     );
     expect(data.networks.internal).toEqual({ driver: "overlay", internal: true });
     expect(warnings.join("\n")).toMatch(/lose outbound traffic/);
@@ -127,7 +133,7 @@ networks:
   legacy:
     image: x/legacy
 `,
-      { overrides: flagRoles({ legacy: "ignore" }) },
+      { overrides: flagRoles({ legacy: "ignore" }), proxyNetwork: "proxy" },
     );
     expect(data.services.legacy.networks).toBeUndefined();
     expect(data.services.db.networks).toContain("default");

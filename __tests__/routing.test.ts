@@ -16,7 +16,8 @@ const first = readFileSync(
 function migrate(text: string, options: Partial<RewriteOptions>) {
   const opts = { ...DEFAULT_PLAN_OPTIONS, project: "wiki", ...options };
   const result = rewriteText(text, "wiki/docker-compose.yml", opts);
-  expect(invariantsOfResult(text, result)).toEqual([]);
+  const putBehind = options.virtualHost !== undefined || options.proxyNetwork !== undefined;
+  expect(invariantsOfResult(text, result, putBehind)).toEqual([]);
   const again = rewriteText(result.output, "wiki/docker-compose.yml", opts);
   expect(again.status).toBe("unchanged");
   return { ...result, data: parse(result.output) as Dict };

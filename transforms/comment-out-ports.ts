@@ -16,13 +16,22 @@ import {
   TransformResult,
 } from "./lib/transform";
 
+/** `127.0.0.1:` in front of a port's text, inside its quotes. */
+function rebound(text: string): string {
+  const quote = /^["']/.test(text) ? text[0] : "";
+  return `${quote}127.0.0.1:${text.slice(quote.length)}`;
+}
+
 function commentOut(ctx: TransformContext, plan: ServicePlan): TransformResult {
   const service = serviceNamed(ctx, plan.name);
   const source = ctx.model.file.source;
   const result: TransformResult = { edits: [], warnings: [] };
   const ports = Array.isArray(service.data.ports) ? (service.data.ports as unknown[]) : [];
   const drop = new Set(plan.commentPorts);
-  const kept = ports.filter((_p, i) => !drop.has(i));
+  const rebind = new Set(plan.rebindPorts);
+  const kept = ports.flatMap((p, i) =>
+    drop.has(i) ? [] : [rebind.has(i) ? `127.0.0.1:${String(p)}` : p],
+  );
   if (ctx.model.file.root.flow) {
     return { ...result, skip: "a JSON-style file has no comments to keep the removed ports in" };
   }
@@ -47,13 +56,15 @@ function commentOut(ctx: TransformContext, plan: ServicePlan): TransformResult {
     return { ...result, skip: `${plan.name}: its ports are shared through an anchor` };
   }
   const span = pairLines(source, pair);
+  if (isFlow(value) && drop.size === 0)
+    return rebindInPlace(source.text, plan, value as YAMLSeq, rebind, result);
   if (isAlias(value) || isFlow(value)) {
     const edits: Edit[] = commentOutLines(source, span);
     if (kept.length || service.node!.items.length === 1) {
       const column = " ".repeat(source.columnOf((pair.key as Scalar).range![0]));
       edits.push(
         insertLinesAfter(source, span.last, [
-          `${column}ports: ${keptText(source.text, value, drop, kept)}`,
+          `${column}ports: ${keptText(source.text, value, drop, rebind, kept)}`,
         ]),
       );
     }
@@ -75,23 +86,52 @@ function commentOut(ctx: TransformContext, plan: ServicePlan): TransformResult {
     const itemSpan = nodeLines(source, items[index]);
     if (itemSpan) result.edits.push(...commentOutLines(source, itemSpan));
   }
+  return rebindInPlace(source.text, plan, value as YAMLSeq, rebind, result);
+}
+
+/** Each port to rebind gets `127.0.0.1:` in front, where it stands in the list. */
+function rebindInPlace(
+  text: string,
+  plan: ServicePlan,
+  value: YAMLSeq,
+  rebind: Set<number>,
+  result: TransformResult,
+): TransformResult {
+  for (const index of rebind) {
+    const item = value.items[index] as { range?: number[] } | undefined;
+    if (!item?.range) {
+      return { ...result, skip: `${plan.name}: a port to rebind is not a plain entry` };
+    }
+    const own = text.slice(item.range[0], item.range[1]);
+    result.edits.push({ start: item.range[0], end: item.range[1], text: rebound(own) });
+  }
   return result;
 }
 
 /** The kept ports in flow style, each in its original text when the ports were a flow list. */
-function keptText(text: string, value: unknown, drop: Set<number>, kept: unknown[]): string {
+function keptText(
+  text: string,
+  value: unknown,
+  drop: Set<number>,
+  rebind: Set<number>,
+  kept: unknown[],
+): string {
   if (!isSeq(value)) return flowText(kept);
   const items = (value as YAMLSeq).items as { range?: number[] }[];
-  const parts = items.flatMap((item, i) =>
-    drop.has(i) || !item.range ? [] : [text.slice(item.range[0], item.range[1])],
-  );
+  const parts = items.flatMap((item, i) => {
+    if (drop.has(i) || !item.range) return [];
+    const own = text.slice(item.range[0], item.range[1]);
+    return [rebind.has(i) ? rebound(own) : own];
+  });
   return `[${parts.join(", ")}]`;
 }
 
 function apply(ctx: TransformContext): TransformResult {
   return inOrder(
     combineResults(
-      ctx.plan.services.filter((s) => s.commentPorts.length).map((s) => commentOut(ctx, s)),
+      ctx.plan.services
+        .filter((s) => s.commentPorts.length || s.rebindPorts.length)
+        .map((s) => commentOut(ctx, s)),
     ),
     INSERT_ORDER.ports,
   );
@@ -100,6 +140,6 @@ function apply(ctx: TransformContext): TransformResult {
 export const commentOutPorts: Transform = {
   name: "comment-out-ports",
   description:
-    "comments out an app's ports (the proxy carries its traffic) and a database's ports published on all interfaces",
+    "comments out the app ports the proxy carries, and ends a database's ports beyond the host (commented out, or bound to 127.0.0.1)",
   apply,
 };

@@ -12,6 +12,8 @@ export interface InvariantInput {
   roles: Record<string, string>;
   /** Real name of the proxy network. */
   proxy: string;
+  /** The run was asked to put the project behind a proxy (--virtual-host, --proxy-network). */
+  putBehind?: boolean;
 }
 
 type Dict = Record<string, unknown>;
@@ -78,7 +80,13 @@ const ADDABLE =
   /^(traefik\.enable|traefik\.docker\.network|traefik\.http\.(routers|services)\..+|caddy(\..+)?|VIRTUAL_HOST|VIRTUAL_PORT|LETSENCRYPT_HOST|LETSENCRYPT_EMAIL)$/;
 
 /** Returns the broken invariants, in words; empty when the rewrite holds them all. */
-export function checkInvariants({ before, after, roles, proxy }: InvariantInput): string[] {
+export function checkInvariants({
+  before,
+  after,
+  roles,
+  proxy,
+  putBehind = false,
+}: InvariantInput): string[] {
   const problems: string[] = [];
   const b = parse(before, { merge: true, maxAliasCount: 1000 }) as Dict;
   const a = parse(after, { merge: true, maxAliasCount: 1000 }) as Dict;
@@ -87,6 +95,12 @@ export function checkInvariants({ before, after, roles, proxy }: InvariantInput)
   const bs = (b.services ?? {}) as Dict;
   const as = (a.services ?? {}) as Dict;
   if (strip(b) !== strip(a)) problems.push("something other than networks/ports changed");
+  // behind a shared proxy: some service is on an external network
+  const external = (nets: Dict) => Object.keys(nets).filter((k) => realName(nets, k).external);
+  const behind = external(bn).length > 0;
+  if (!behind && !putBehind && external(an).length > 0) {
+    problems.push(`gained an external network (${external(an).join(", ")}) though it had none`);
+  }
   for (const [key, value] of Object.entries(bn)) {
     const same = JSON.stringify(an[key]) === JSON.stringify(value);
     // --modernize: `external: {name: x}` may become `external: true` + `name: x`
@@ -108,7 +122,7 @@ export function checkInvariants({ before, after, roles, proxy }: InvariantInput)
     if (role === "backend" && real.some((r) => r.external && r.name === proxy)) {
       problems.push(`backend ${name} on the proxy network`);
     }
-    if (role === "app" && !real.some((r) => r.external && r.name === proxy)) {
+    if ((behind || putBehind) && role === "app" && !real.some((r) => r.external)) {
       problems.push(`app ${name} not on the proxy network ${proxy}`);
     }
     const old = (bs[name] ?? {}) as Dict;
@@ -123,7 +137,13 @@ export function checkInvariants({ before, after, roles, proxy }: InvariantInput)
     }
     const portsBefore = (Array.isArray(old.ports) ? old.ports : []).map((p) => JSON.stringify(p));
     for (const p of Array.isArray(svc?.ports) ? svc!.ports : []) {
-      if (!portsBefore.includes(JSON.stringify(p)))
+      // a database's port may be bound to loopback: 5432:5432 -> 127.0.0.1:5432:5432
+      const rebound =
+        role === "database" &&
+        typeof p === "string" &&
+        p.startsWith("127.0.0.1:") &&
+        portsBefore.includes(JSON.stringify(p.slice("127.0.0.1:".length)));
+      if (!portsBefore.includes(JSON.stringify(p)) && !rebound)
         problems.push(`${name}: port ${JSON.stringify(p)} added`);
     }
   }
@@ -211,6 +231,7 @@ export function invariantsOfResult(
     services: Record<string, { role: string }>;
     plan?: { proxy: { realName: string } };
   },
+  putBehind = false,
 ): string[] {
   const roles = Object.fromEntries(Object.entries(result.services).map(([n, s]) => [n, s.role]));
   return checkInvariants({
@@ -218,5 +239,6 @@ export function invariantsOfResult(
     after: result.output,
     roles,
     proxy: result.plan!.proxy.realName,
+    putBehind,
   });
 }

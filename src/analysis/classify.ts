@@ -1,14 +1,26 @@
 import type { ComposeModel, ServiceModel } from "../compose/model";
-import { webPort } from "../compose/ports";
+import { parsePort } from "../compose/ports";
 import { normalizeProjectName } from "../compose/project-name";
+import type { Warning } from "../report/warning";
 import {
-  dataVolume,
-  DATA_ENV,
-  DATABASE_IMAGE,
+  commentedPorts,
+  commentedRouting,
+  dataStoreByName,
+  dataStoreEvidence,
   imageOf,
-  PROXY_IMAGE,
+  isCron,
+  isEntryName,
+  isInnerName,
+  isWebServer,
+  nonHttpServer,
+  possibleWebPort,
+  proxyByName,
+  proxyEvidence,
   ProxyKind,
-  routingEvidence,
+  Routing,
+  routingOf,
+  setupVariable,
+  typicalWebPort,
 } from "./evidence";
 
 /** The part a service plays in its project; decides where it ends up. */
@@ -38,14 +50,23 @@ export type RuleCode =
   | "config"
   | "x-composemod"
   | "network-mode"
-  | "proxy-image"
+  | "proxy"
+  | "proxy-companion"
   | "proxy-name"
-  | "database-image"
-  | "database-volume"
-  | "database-setup-variables"
+  | "database"
+  | "database-setup"
+  | "database-name"
   | "routed"
+  | "routing-shared"
+  | "commented-routing"
   | "web-port"
-  | "external-network"
+  | "web-server"
+  | "only-port"
+  | "entry-name"
+  | "behind-front"
+  | "not-http"
+  | "scheduled"
+  | "unreachable"
   | "backend";
 
 export interface Classification {
@@ -56,25 +77,31 @@ export interface Classification {
   reason: string;
   /** How a reverse proxy finds this service, when it says so itself. */
   routing?: ProxyKind;
+  /** The routing depends on variables with no value here: it may route nothing. */
+  routingUncertain?: boolean;
 }
+
+type Decision = Omit<Classification, "rule">;
 
 /** What the project as a whole says, which some rules weigh a service against. */
 export interface ProjectEvidence {
   project: string;
   overrides: RoleOverrides;
-  /** Some service has routing labels or variables. */
-  anyRouted: boolean;
-  /** Some service that is not a data store publishes a web port. */
-  anyWebPort: boolean;
-  /** External network keys of the project. */
-  externalNetworks: ReadonlySet<string>;
+  model: ComposeModel;
+  /** Services the proxy routes to, with what asks for it. */
+  routed: ReadonlyMap<string, Routing>;
+  /** Routed services that give way to another service answering the same host, with that service. */
+  sharedHost: ReadonlyMap<string, { host: string; winner: string }>;
+  /** Without routing in the project: the services elected as its entry, each with the rule and reason. */
+  elected: ReadonlyMap<string, { rule: RuleCode; reason: string }>;
+  /** Services another candidate for the entry depends on: they sit behind it. */
+  behind: ReadonlyMap<string, string>;
 }
-
-type Decision = Omit<Classification, "rule">;
 
 /** One row of the decision table: the first row that matches a service decides its role. */
 export interface RoleRule {
   code: RuleCode;
+  role: Role | "given";
   /** The rule in a sentence, as the README's decision table shows it. */
   summary: string;
   match(service: ServiceModel, project: ProjectEvidence): Decision | undefined;
@@ -106,13 +133,45 @@ function sourceText(source: RoleSource): string {
     : `set in ${source.file} (${source.key})`;
 }
 
+/** Data-store ports a server publishes or exposes: with set-up variables, evidence of a server. */
+const DATA_STORE_PORTS = new Set([1433, 3306, 5432, 6379, 9042, 11211, 27017]);
+
+/**
+ * A data store's own health check run against itself (`pg_isready -h 127.0.0.1`, `mysqladmin
+ * ping`, `redis-cli ping`): a client checks the host it connects to, a server checks itself.
+ */
+function selfCheck(service: ServiceModel): string | undefined {
+  const test = (service.data.healthcheck as { test?: unknown } | undefined)?.test;
+  const words = [test]
+    .flat()
+    .map((w) => String(w ?? ""))
+    .join(" ");
+  const tool =
+    /\b(pg_isready|mysqladmin|mariadb-admin|redis-cli|valkey-cli|mongosh|mongo|cqlsh)\b/.exec(
+      words,
+    )?.[1];
+  if (!tool) return undefined;
+  const host = /(?:-h|--host)[ =](\S+)/.exec(words)?.[1];
+  return host === undefined || /^(127\.0\.0\.1|localhost|::1)$/.test(host) ? tool : undefined;
+}
+
+function listensOnDataStorePort(service: ServiceModel): number | undefined {
+  const exposed = Array.isArray(service.data.expose) ? service.data.expose : [];
+  const ports = [
+    ...service.ports.map((p) => p.containerPort),
+    ...exposed.map((e) => Number(/^\s*(\d+)/.exec(String(e))?.[1])),
+  ];
+  return ports.find((p) => p !== undefined && DATA_STORE_PORTS.has(p));
+}
+
 /**
  * The decision table, in order. The first rule that matches a service gives it its role and its
- * reason; `--explain` shows the rule's code with the reason.
+ * reason; `--explain` and the JSON report show the rule's code with the reason.
  */
 export const ROLE_RULES: readonly RoleRule[] = [
   {
     code: "flag",
+    role: "given",
     summary: "a role flag (--app, --database, --backend, --ignore-service) names the service",
     match(service, project) {
       const given = override(service, project);
@@ -122,6 +181,7 @@ export const ROLE_RULES: readonly RoleRule[] = [
   },
   {
     code: "config",
+    role: "given",
     summary: "the configuration file gives the service a role",
     match(service, project) {
       const given = override(service, project);
@@ -131,6 +191,7 @@ export const ROLE_RULES: readonly RoleRule[] = [
   },
   {
     code: "x-composemod",
+    role: "given",
     summary: "the service says `x-composemod: {role: ...}`",
     match(service) {
       const ext = service.data["x-composemod"];
@@ -144,6 +205,7 @@ export const ROLE_RULES: readonly RoleRule[] = [
   },
   {
     code: "network-mode",
+    role: "skipped",
     summary: "`network_mode` is set: the service cannot join networks",
     match(service) {
       if (service.data.network_mode == null) return undefined;
@@ -154,111 +216,453 @@ export const ROLE_RULES: readonly RoleRule[] = [
     },
   },
   {
-    code: "proxy-image",
-    summary: "a reverse proxy's image (nginx-proxy, docker-gen, acme-companion, Traefik, ...)",
+    code: "proxy",
+    role: "proxy",
+    summary:
+      "the host's reverse proxy or a companion by image: nginx-proxy, docker-gen, acme-companion, Traefik, caddy-docker-proxy, Nginx Proxy Manager, SWAG",
     match(service) {
-      const image = imageOf(service);
-      if (!image || !PROXY_IMAGE.test(image)) return undefined;
-      return { role: "proxy", reason: `reverse proxy image ${image}` };
+      const why = proxyEvidence(service);
+      return why ? { role: "proxy", reason: why } : undefined;
+    },
+  },
+  {
+    code: "proxy-companion",
+    role: "proxy",
+    summary: "the nginx that a docker-gen or acme-companion of the stack configures",
+    match(service, project) {
+      const companion = configuringCompanion(service, project.model);
+      if (!companion) return undefined;
+      return {
+        role: "proxy",
+        reason: `the nginx that \`${companion}\` configures (it discovers other projects' containers)`,
+      };
     },
   },
   {
     code: "proxy-name",
-    summary: "named like a reverse proxy, with no image to tell otherwise",
+    role: "proxy",
+    summary:
+      "named like the host's proxy, with no image or build of its own (it comes from another file)",
     match(service) {
-      if (imageOf(service) || !PROXY_IMAGE.test(service.name)) return undefined;
+      if (!proxyByName(service)) return undefined;
       return {
         role: "proxy",
-        reason: "named like a reverse proxy and has no image to tell otherwise",
+        reason: "named like a reverse proxy, with no image or build to tell otherwise",
       };
     },
   },
   {
-    code: "database-image",
-    summary: "a data store's image",
+    code: "database",
+    role: "database",
+    summary:
+      "a data store by its image or its data directory: SQL and NoSQL servers, caches, search, time-series and log stores, object stores, brokers, connection poolers",
     match(service) {
+      const why = dataStoreEvidence(service);
+      return why ? { role: "database", reason: why } : undefined;
+    },
+  },
+  {
+    code: "database-setup",
+    role: "database",
+    summary:
+      "a data store's set-up variables together with other evidence: a data-store name or port (clients carry such variables too)",
+    match(service) {
+      const port = listensOnDataStorePort(service);
+      const check = selfCheck(service);
+      if (port !== undefined && check) {
+        return { role: "database", reason: `listens on ${port} and checks itself with ${check}` };
+      }
+      const variable = setupVariable(service);
+      if (!variable) return undefined;
+      if (port === undefined && !dataStoreByName(service)) return undefined;
+      const also = port !== undefined ? `listens on ${port}` : `is named \`${service.name}\``;
+      return { role: "database", reason: `sets ${variable} and ${also}` };
+    },
+  },
+  {
+    code: "database-name",
+    role: "database",
+    summary: "named like a data store, with an image that says nothing else (the weakest evidence)",
+    match(service) {
+      if (!dataStoreByName(service)) return undefined;
       const image = imageOf(service);
-      if (!image || !DATABASE_IMAGE.test(image)) return undefined;
-      return { role: "database", reason: `data store image ${image}` };
-    },
-  },
-  {
-    code: "database-volume",
-    summary: "keeps a data store's data directory in a volume",
-    match(service) {
-      const volume = dataVolume(service);
-      return volume ? { role: "database", reason: `keeps its data in ${volume}` } : undefined;
-    },
-  },
-  {
-    code: "database-setup-variables",
-    summary: "sets a data store's set-up variables, is not routed and publishes no web port",
-    match(service) {
-      if (routingEvidence(service) || webPort(service.ports) !== undefined) return undefined;
-      const env = [...service.environment.keys()].find((k) => DATA_ENV.test(k));
-      if (!env) return undefined;
-      return { role: "database", reason: `sets ${env} (a data store's set-up variable)` };
+      return {
+        role: "database",
+        reason: `named like a data store; its ${image ? `image ${image}` : "build"} says nothing else (name only)`,
+      };
     },
   },
   {
     code: "routed",
-    summary: "the proxy routes to it (VIRTUAL_HOST, traefik.* or caddy labels)",
-    match(service) {
-      const routing = routingEvidence(service);
-      if (!routing) return undefined;
-      return { role: "app", reason: `routed by the proxy: ${routing.why}`, routing: routing.kind };
-    },
-  },
-  {
-    code: "web-port",
-    summary: "with no routing in the project, the service that publishes a web port",
+    role: "app",
+    summary:
+      "the proxy routes to it: a VIRTUAL_HOST with a value, Traefik labels that enable a router, caddy labels (after ${VAR:-default} is read)",
     match(service, project) {
-      const published = webPort(service.ports);
-      if (project.anyRouted || published === undefined) return undefined;
+      const routing = project.routed.get(service.name);
+      if (!routing || project.sharedHost.has(service.name)) return undefined;
       return {
         role: "app",
-        reason: `publishes container port ${published} and no service in the file has proxy routing`,
+        reason: `routed by the proxy: ${routing.why}`,
+        routing: routing.kind,
+        routingUncertain: routing.uncertain,
       };
     },
   },
   {
-    code: "external-network",
-    summary: "with no routing and no web port in the project, the service on an external network",
+    code: "routing-shared",
+    role: "backend",
+    summary: "answers a host name another service of the project answers too: that one is the app",
     match(service, project) {
-      if (project.anyRouted || project.anyWebPort) return undefined;
-      const external = (service.membership ?? []).find((m) => project.externalNetworks.has(m.key));
-      if (!external) return undefined;
+      const shared = project.sharedHost.get(service.name);
+      if (!shared) return undefined;
       return {
-        role: "app",
-        reason: `on external network \`${external.key}\` and nothing in the file says which service the proxy routes to`,
+        role: "backend",
+        reason: `its routing to ${shared.host} is shared with \`${shared.winner}\`, the app; a backend here`,
+      };
+    },
+  },
+  {
+    code: "commented-routing",
+    role: "app",
+    summary:
+      "with no routing in the project: routing left commented out in its block says it is the entry",
+    match: (service, project) => elected(service, project, "commented-routing"),
+  },
+  {
+    code: "web-port",
+    role: "app",
+    summary:
+      "with no routing in the project: it publishes a typical web port (80, 443, 8080, 3000, ...)",
+    match: (service, project) => elected(service, project, "web-port"),
+  },
+  {
+    code: "web-server",
+    role: "app",
+    summary:
+      "with no published web port in the project: a bundled web server, or it exposes a web port",
+    match: (service, project) => elected(service, project, "web-server"),
+  },
+  {
+    code: "only-port",
+    role: "app",
+    summary: "with no web port in the project: the one service that publishes a TCP port",
+    match: (service, project) => elected(service, project, "only-port"),
+  },
+  {
+    code: "entry-name",
+    role: "app",
+    summary: "with no port in the project: the one service named like an entry (web, frontend, ui)",
+    match: (service, project) => elected(service, project, "entry-name"),
+  },
+  {
+    code: "behind-front",
+    role: "backend",
+    summary: "a service the entry depends on: it sits behind it",
+    match(service, project) {
+      const front = project.behind.get(service.name);
+      return front
+        ? { role: "backend", reason: `\`${front}\` depends on it: it sits behind it` }
+        : undefined;
+    },
+  },
+  {
+    code: "not-http",
+    role: "backend",
+    summary:
+      "a server of another protocol: mail, DNS, syslog, SNMP, TURN, RTMP, log shippers, VPN, game servers",
+    match(service) {
+      const what = nonHttpServer(service);
+      return what
+        ? { role: "backend", reason: `${what}: no proxy carries its traffic` }
+        : undefined;
+    },
+  },
+  {
+    code: "scheduled",
+    role: "backend",
+    summary: "runs scheduled jobs (cron)",
+    match(service) {
+      return isCron(service)
+        ? { role: "backend", reason: "runs scheduled jobs (cron)" }
+        : undefined;
+    },
+  },
+  {
+    code: "unreachable",
+    role: "backend",
+    summary:
+      "publishes ports but is only on `internal: true` networks, where nothing outside reaches it",
+    match(service, project) {
+      if (service.ports.length === 0 || !unreachable(project.model, service)) return undefined;
+      return {
+        role: "backend",
+        reason: "only on internal: true networks: its published ports cannot be reached",
       };
     },
   },
   {
     code: "backend",
-    summary: "everything else",
+    role: "backend",
+    summary: "everything else: workers, schedulers, converters, sidecars, init jobs",
     match() {
-      return { role: "backend", reason: "not a data store and not routed by the proxy" };
+      return { role: "backend", reason: "not a data store and not the entry the proxy routes to" };
     },
   },
 ];
 
-function projectEvidence(
+function elected(
+  service: ServiceModel,
+  project: ProjectEvidence,
+  rule: RuleCode,
+): Decision | undefined {
+  const choice = project.elected.get(service.name);
+  if (!choice || choice.rule !== rule) return undefined;
+  return { role: "app", reason: choice.reason };
+}
+
+/**
+ * The docker-gen or acme-companion that configures this nginx: it names it with `-notify-sighup`,
+ * `NGINX_PROXY_CONTAINER`, `links` or `volumes_from`.
+ */
+function configuringCompanion(service: ServiceModel, model: ComposeModel): string | undefined {
+  if (!isWebServer(service)) return undefined;
+  const names = new Set([service.name]);
+  if (typeof service.data.container_name === "string") names.add(service.data.container_name);
+  for (const other of model.services) {
+    if (other === service || !proxyEvidence(other)) continue;
+    const words = [other.data.command]
+      .flat()
+      .map((w) => String(w ?? ""))
+      .join(" ");
+    const sighup = /-notify-sighup\s+(\S+)/.exec(words)?.[1];
+    const env = other.environment.get("NGINX_PROXY_CONTAINER");
+    const label = other.environment.get("NGINX_CONTAINER_LABEL");
+    if (label && service.labels.has(label.split("=")[0])) return other.name;
+    const listed = [other.data.links, other.data.volumes_from]
+      .flatMap((v) => (Array.isArray(v) ? v : []))
+      .map((v) =>
+        String(v)
+          .split(":")[0]
+          .replace(/^container:/, ""),
+      );
+    if ([sighup, env, ...listed].some((n) => n !== undefined && n !== null && names.has(n))) {
+      return other.name;
+    }
+  }
+  return undefined;
+}
+
+/** The services of the project that no rule before routing decides (explicit, network_mode, proxy, data store). */
+function undecided(
+  model: ComposeModel,
+  project: Omit<ProjectEvidence, "routed" | "sharedHost" | "elected" | "behind">,
+): ServiceModel[] {
+  const early = ROLE_RULES.slice(
+    0,
+    ROLE_RULES.findIndex((r) => r.code === "routed"),
+  );
+  const stub: ProjectEvidence = {
+    ...project,
+    routed: new Map(),
+    sharedHost: new Map(),
+    elected: new Map(),
+    behind: new Map(),
+  };
+  return model.services.filter((s) => !early.some((rule) => rule.match(s, stub)));
+}
+
+/** The services a service depends on or links to, by name. */
+function dependencies(service: ServiceModel): string[] {
+  const out: string[] = [];
+  const deps = service.data.depends_on;
+  if (Array.isArray(deps)) out.push(...deps.map(String));
+  else if (deps && typeof deps === "object") out.push(...Object.keys(deps));
+  if (Array.isArray(service.data.links))
+    out.push(...service.data.links.map((l) => String(l).split(":")[0]));
+  return out;
+}
+
+/** True when every network the service is on is `internal: true`: nothing outside reaches it. */
+function unreachable(model: ComposeModel, service: ServiceModel): boolean {
+  const list = service.membership ?? [];
+  if (list.length === 0) return false;
+  return list.every((m) => {
+    const cfg = (model.file.data.networks as Record<string, unknown> | undefined)?.[m.key];
+    return !!cfg && typeof cfg === "object" && (cfg as Record<string, unknown>).internal === true;
+  });
+}
+
+/** Admin tools for a data store: the entry only where nothing else is. */
+const ADMIN_TOOL =
+  /(^|[/-])(phpmyadmin|adminer|pgadmin4?|mongo-express|redis-commander|redisinsight|dbgate|cloudbeaver)$/i;
+
+/**
+ * With no routing anywhere in the project, the services a proxy would route to: the strongest
+ * tier of evidence that some service has (routing left in comments, a published web port, a
+ * bundled web server or an exposed web port, the one published port, the one entry-like name),
+ * minus the services another candidate depends on (they sit behind it), minus inner tiers
+ * (APIs, workers) where an entry-like service stands beside them, minus admin tools where
+ * something else remains.
+ */
+function elect(
+  model: ComposeModel,
+  pool: ServiceModel[],
+): { elected: Map<string, { rule: RuleCode; reason: string }>; behind: Map<string, string> } {
+  const elected = new Map<string, { rule: RuleCode; reason: string }>();
+  const behind = new Map<string, string>();
+  const candidates = pool.filter((s) => !nonHttpServer(s) && !isCron(s) && !unreachable(model, s));
+  const published = (s: ServiceModel) => s.ports.filter((p) => !p.loopback);
+  const exposed = (s: ServiceModel) =>
+    (Array.isArray(s.data.expose) ? s.data.expose : []).map((e) => parsePort(e, s.variables));
+  const tiers: {
+    rule: RuleCode;
+    pick: (s: ServiceModel) => string | undefined;
+    alone?: boolean;
+  }[] = [
+    {
+      rule: "commented-routing",
+      pick: (s) =>
+        commentedRouting(model, s)
+          ? "its block holds routing left commented out for it"
+          : undefined,
+    },
+    {
+      rule: "web-port",
+      pick: (s) => {
+        const port = typicalWebPort(published(s));
+        if (port !== undefined) {
+          return `publishes web port ${port} and nothing in the project has proxy routing`;
+        }
+        // what composemod (or its user) commented out still says which service it was
+        const was = typicalWebPort(commentedPorts(model, s));
+        return was !== undefined
+          ? `published web port ${was} (commented out now) and nothing in the project has proxy routing`
+          : undefined;
+      },
+    },
+    {
+      rule: "web-server",
+      pick: (s) => {
+        if (isWebServer(s)) return `a bundled web server (${imageOf(s)})`;
+        const port = typicalWebPort(exposed(s));
+        return port !== undefined ? `exposes web port ${port}` : undefined;
+      },
+    },
+    {
+      rule: "only-port",
+      alone: true,
+      pick: (s) => {
+        const port = possibleWebPort(s.ports);
+        return port !== undefined ? `the one service that publishes a port (${port})` : undefined;
+      },
+    },
+    {
+      rule: "entry-name",
+      alone: true,
+      pick: (s) => (isEntryName(s.name) ? "named like the project's entry (name only)" : undefined),
+    },
+  ];
+  for (const tier of tiers) {
+    let chosen = candidates.flatMap((s) => {
+      const why = tier.pick(s);
+      return why ? [{ service: s, why }] : [];
+    });
+    if (chosen.length === 0) continue;
+    if (tier.alone && chosen.length > 1) continue;
+    // a candidate that another depends on sits behind it (routing the author wrote, even
+    // commented out, says otherwise)
+    const names = new Set(
+      tier.rule === "commented-routing" ? [] : chosen.map((c) => c.service.name),
+    );
+    for (const c of chosen) {
+      for (const dep of dependencies(c.service)) {
+        if (names.has(dep) && dep !== c.service.name && !behind.has(dep))
+          behind.set(dep, c.service.name);
+      }
+    }
+    chosen = chosen.filter((c) => !behind.has(c.service.name));
+    const stated = tier.rule === "commented-routing";
+    if (!stated && chosen.length > 1 && chosen.some((c) => isEntryName(c.service.name))) {
+      chosen = chosen.filter((c) => isEntryName(c.service.name) || !isInnerName(c.service));
+    }
+    if (
+      !stated &&
+      chosen.length > 1 &&
+      chosen.some((c) => !ADMIN_TOOL.test(imageOf(c.service) ?? ""))
+    ) {
+      chosen = chosen.filter((c) => !ADMIN_TOOL.test(imageOf(c.service) ?? ""));
+    }
+    for (const c of chosen) elected.set(c.service.name, { rule: tier.rule, reason: c.why });
+    break;
+  }
+  for (const [name] of elected) behind.delete(name);
+  return { elected, behind };
+}
+
+/**
+ * Routed services, and among several that answer one host name, the one that is the app: the
+ * same image several times is replicas the proxy balances over, all apps; otherwise the one the
+ * others depend on less, that publishes a web port, or that is named like an entry.
+ */
+function routedServices(
+  candidates: ServiceModel[],
+  warnings: Warning[],
+): { routed: Map<string, Routing>; sharedHost: Map<string, { host: string; winner: string }> } {
+  const routed = new Map<string, Routing>();
+  for (const s of candidates) {
+    const r = routingOf(s);
+    if (r) routed.set(s.name, r);
+  }
+  const sharedHost = new Map<string, { host: string; winner: string }>();
+  const byHost = new Map<string, ServiceModel[]>();
+  for (const s of candidates) {
+    for (const host of routed.get(s.name)?.hosts ?? []) {
+      const list = byHost.get(host) ?? [];
+      if (!list.includes(s)) list.push(s);
+      byHost.set(host, list);
+    }
+  }
+  for (const [host, services] of byHost) {
+    if (services.length < 2) continue;
+    const images = new Set(services.map((s) => imageOf(s) ?? `build:${s.name}`));
+    if (images.size === 1) continue;
+    const score = (s: ServiceModel) =>
+      (isCron(s) ? -8 : 0) +
+      (isInnerName(s) ? -4 : 0) +
+      (isEntryName(s.name) || s.name === "app" ? 2 : 0) +
+      (typicalWebPort(s.ports) !== undefined ? 2 : 0) +
+      (services.some((o) => o !== s && dependencies(o).includes(s.name)) ? -1 : 0);
+    const ranked = [...services].sort((a, b) => score(b) - score(a));
+    const winner = ranked[0];
+    for (const loser of ranked.slice(1)) {
+      if (sharedHost.has(loser.name)) continue;
+      sharedHost.set(loser.name, { host, winner: winner.name });
+    }
+    warnings.push({
+      code: "routing-conflict",
+      message: `${services.map((s) => `\`${s.name}\``).join(", ")} all answer ${host}; \`${winner.name}\` is taken for the app and the others for backends (give one --app NAME to choose)`,
+    });
+  }
+  return { routed, sharedHost };
+}
+
+/** Classifies a project: every service's role and reason, and the warnings about them. */
+export function classifyProject(
   model: ComposeModel,
   project: string,
-  overrides: RoleOverrides,
-): ProjectEvidence {
-  return {
-    project,
-    overrides,
-    anyRouted: model.services.some((s) => routingEvidence(s) !== undefined),
-    anyWebPort: model.services.some(
-      (s) => !DATABASE_IMAGE.test(imageOf(s) ?? "") && webPort(s.ports) !== undefined,
-    ),
-    externalNetworks: new Set(
-      [...model.networks.values()].filter((d) => d.external).map((d) => d.key),
-    ),
-  };
+  overrides: RoleOverrides = new Map(),
+): { roles: Map<string, Classification>; warnings: Warning[] } {
+  const warnings: Warning[] = [];
+  const base = { project, overrides, model };
+  const pool = undecided(model, base);
+  const { routed, sharedHost } = routedServices(pool, warnings);
+  const { elected, behind } = routed.size
+    ? { elected: new Map(), behind: new Map() }
+    : elect(model, pool);
+  const evidence: ProjectEvidence = { ...base, routed, sharedHost, elected, behind };
+  const roles = new Map<string, Classification>();
+  for (const service of model.services) roles.set(service.name, classifyService(service, evidence));
+  return { roles, warnings };
 }
 
 /** Gives every service of a project a role and a reason a person can read; first rule that matches wins. */
@@ -267,12 +671,7 @@ export function classifyServices(
   project: string,
   overrides: RoleOverrides = new Map(),
 ): Map<string, Classification> {
-  const out = new Map<string, Classification>();
-  const evidence = projectEvidence(model, project, overrides);
-  for (const service of model.services) {
-    out.set(service.name, classifyService(service, evidence));
-  }
-  return out;
+  return classifyProject(model, project, overrides).roles;
 }
 
 /** The role of one service: the first rule of {@link ROLE_RULES} that matches. */
@@ -281,12 +680,16 @@ export function classifyService(service: ServiceModel, project: ProjectEvidence)
     const decision = rule.match(service, project);
     if (!decision) continue;
     // a role the user gives keeps what the service says about its routing
-    const routing = isExplicit(rule.code) ? routingEvidence(service)?.kind : decision.routing;
-    return { ...decision, rule: rule.code, routing };
+    if (rule.role === "given") {
+      const routing = routingOf(service);
+      return {
+        ...decision,
+        rule: rule.code,
+        routing: routing?.kind,
+        routingUncertain: routing?.uncertain,
+      };
+    }
+    return { ...decision, rule: rule.code };
   }
   throw new Error("the decision table has no last rule");
-}
-
-function isExplicit(code: RuleCode): boolean {
-  return code === "flag" || code === "config" || code === "x-composemod";
 }

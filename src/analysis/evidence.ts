@@ -1,41 +1,284 @@
-import type { ServiceModel } from "../compose/model";
-import { withDefaults } from "../compose/values";
+import type { ComposeModel, ServiceModel } from "../compose/model";
+import { parsePort, PortSpec } from "../compose/ports";
+import { interpolate } from "../compose/values";
+import { commentsIn } from "../yaml/comments";
 
 export type ProxyKind = "nginx-proxy" | "traefik" | "caddy";
 
 export const PROXY_KINDS: readonly ProxyKind[] = ["nginx-proxy", "traefik", "caddy"];
 
-export const PROXY_IMAGE =
-  /(^|\/)(nginx-proxy|nginxproxy|acme-companion|letsencrypt-nginx-proxy-companion|docker-letsencrypt-nginx-proxy-companion|traefik|caddy|caddy-docker-proxy|nginx-proxy-manager|swag|docker-gen)(:|@|$)/i;
+/** The host's reverse proxies and their companions, which discover other projects' containers. */
+const PROXY_IMAGES =
+  /^(nginx-proxy|nginxproxy\/nginx-proxy|jwilder\/nginx-proxy|acme-companion|nginxproxy\/acme-companion|letsencrypt-nginx-proxy-companion|jrcs\/letsencrypt-nginx-proxy-companion|docker-letsencrypt-nginx-proxy-companion|docker-gen|jwilder\/docker-gen|nginxproxy\/docker-gen|traefik|caddy-docker-proxy|lucaslorentz\/caddy-docker-proxy|nginx-proxy-manager|jc21\/nginx-proxy-manager|swag|linuxserver\/swag|letsencrypt)$/i;
 
-export const DATABASE_IMAGE =
-  /(^|\/)(mariadb|mysql|mysql-server|percona|percona-server|postgres|postgresql|postgis|timescaledb|timescaledb-ha|pgvector|pgvecto-rs|mongo|mongodb|mongodb-community-server|redis|redis-stack|redis-stack-server|valkey|keydb|dragonfly|memcached|couchdb|cassandra|scylla|clickhouse|clickhouse-server|influxdb|neo4j|rethinkdb|cockroach|arangodb|elasticsearch|opensearch|mssql\/server|oracle\/database|cratedb|crate|questdb|surrealdb|ferretdb)(:|@|$)/i;
+/** Labels by which nginx-proxy's companions find the nginx they configure. */
+const COMPANION_LABELS = [
+  "com.github.nginx-proxy.nginx-proxy.nginx",
+  "com.github.jrcs.letsencrypt_nginx_proxy_companion.nginx_proxy",
+  "com.github.nginx-proxy.docker-gen",
+];
 
-const DATA_DIRS = ["/var/lib/mysql", "/var/lib/postgresql/data", "/var/lib/postgresql", "/data/db"];
-export const DATA_ENV =
-  /^(MYSQL_ROOT_PASSWORD|MARIADB_ROOT_PASSWORD|POSTGRES_PASSWORD|MONGO_INITDB_\w+)$/;
+/** Images of data stores: SQL and NoSQL servers, caches, search and time-series stores, brokers, poolers. */
+const DATA_STORE_IMAGES =
+  /^(mariadb|mysql|mysql-server|percona|percona-server|postgres|postgresql|postgis|timescaledb|timescaledb-ha|pgvector|pgvecto-rs|vectorchord|mongo|mongodb|mongodb-community-server|redis|redis-stack|redis-stack-server|redismod|rejson|redisearch|valkey|keydb|dragonfly|dragonflydb|garnet|memcached|couchdb|couchbase|cassandra|scylla|clickhouse|clickhouse-server|influxdb|prometheus|victoria-metrics|victoriametrics|vmstorage|loki|mimir|tempo|questdb|neo4j|rethinkdb|cockroach|arangodb|elasticsearch|opensearch|solr|meilisearch|typesense|sonic|manticoresearch|qdrant|weaviate|milvus|chroma|minio|seaweedfs|garage|rabbitmq|kafka|cp-kafka|redpanda|nats|mosquitto|eclipse-mosquitto|activemq|pgbouncer|pgcat|odyssey|supavisor|pgpool|pgpool2|mssql-server|mssql\/server|azure-sql-edge|oracle\/database|cratedb|crate|surrealdb|ferretdb|etcd|zookeeper|cp-zookeeper|orientdb|dgraph|tidb|yugabyte)$/i;
+
+/** Container paths where data stores keep their data. */
+const DATA_DIRS = [
+  "/var/lib/mysql",
+  "/var/lib/postgresql/data",
+  "/var/lib/postgresql",
+  "/data/db",
+  "/var/lib/mongodb",
+  "/bitnami/postgresql",
+  "/bitnami/mariadb",
+  "/bitnami/mysql",
+  "/bitnami/mongodb",
+  "/bitnami/redis/data",
+  "/var/lib/redis",
+  "/var/lib/clickhouse",
+  "/var/lib/influxdb",
+  "/var/lib/influxdb2",
+  "/usr/share/elasticsearch/data",
+  "/usr/share/opensearch/data",
+  "/var/lib/rabbitmq",
+  "/var/lib/neo4j/data",
+  "/var/opt/mssql",
+  "/meili_data",
+];
+
+/** Variables that set a data store up; clients carry them too, so they count only with other evidence. */
+const DATA_ENV =
+  /^(MYSQL_ROOT_PASSWORD|MARIADB_ROOT_PASSWORD|MYSQL_DATABASE|MARIADB_DATABASE|POSTGRES_PASSWORD|POSTGRES_DB|PGDATA|MONGO_INITDB_\w+|SA_PASSWORD|MSSQL_SA_PASSWORD|REDIS_PASSWORD)$/;
+
+/** Service names that say a data store when nothing else says anything. */
+const DATA_STORE_NAME =
+  /^(db|database|postgres|postgresql|pg|mysql|mariadb|mongo|mongodb|redis|valkey|cache|memcached|elasticsearch|es|search)([-_]?\d+)?$/i;
+
+/** Servers that speak something other than HTTP: what a web proxy cannot carry. */
+const NON_HTTP_IMAGES: [RegExp, string][] = [
+  [
+    /(^|[/-])(dovecot|postfix|mailserver|docker-mailserver|stalwart[\w-]*|exim\d*|opendkim|rspamd|clamd|clamav|maddy|haraka)$/i,
+    "a mail server",
+  ],
+  [
+    /(^|[/-])(bind9?|unbound|coredns|dnsmasq|cloudflared|powerdns|pdns[\w-]*|knot-resolver|dnscrypt-proxy)$/i,
+    "a DNS server",
+  ],
+  [/(^|[/-])(syslog-ng|rsyslog|syslog)$/i, "a syslog receiver"],
+  [/(^|[/-])(snmpd|snmptrapd|net-snmp|snmp[\w-]*)$/i, "an SNMP agent"],
+  [/(^|[/-])(coturn|turnserver|eturnal)$/i, "a TURN server"],
+  [
+    /(^|[/-])(nginx-rtmp|rtmp[\w-]*|srs|mediamtx|rtsp-simple-server)$/i,
+    "a streaming (RTMP/RTSP) server",
+  ],
+  [
+    /(^|[/-])(logstash|fluentd|fluent-bit|vector|filebeat|promtail|telegraf|otel-collector|opentelemetry-collector[\w-]*|alloy)$/i,
+    "a log or metrics shipper",
+  ],
+  [/(^|[/-])(wireguard|wg-easy|openvpn[\w-]*|tailscale|headscale-relay)$/i, "a VPN"],
+  [/(^|[/-])(vsftpd|pure-ftpd|proftpd|samba|openssh-server|sftp)$/i, "a file transfer server"],
+  [
+    /(^|[/-])(minecraft-server|valheim-server|fivem|factorio|terraria[\w-]*|steamcmd|csgo|teamspeak|mumble-server|murmur)$/i,
+    "a game or voice server",
+  ],
+  [/(^|[/-])(pebble|pebble-challtestsrv)$/i, "an ACME test server"],
+];
+
+/** Web servers a stack bundles in front of its own services. */
+const WEB_SERVER_IMAGES =
+  /^(nginx|nginxinc\/nginx-unprivileged|httpd|caddy|openresty\/openresty|openresty|haproxy|envoyproxy\/envoy|lighttpd)$/i;
+
+/** Images that only hold a place: their name says nothing of what runs. */
+const PLACEHOLDER_IMAGES =
+  /^(alpine|busybox|ubuntu|debian|centos|fedora|scratch|hello-world|bash)$/i;
+
+/** Names of a stack's public entry. */
+const ENTRY_NAME = /^(web|www|front|frontend|ui|webui|site|client|gateway)([-_]?\d+)?$/i;
+
+/** Names and images of a stack's API or worker tier. */
+const INNER_NAME =
+  /(^|[-_/])(api|backend|worker|workers|queue|scheduler|cron|jobs?|sidekiq|celery|beat)([-_]?\d+)?$/i;
 
 /** The image, with `${VAR:-default}` read. */
 export function imageOf(service: ServiceModel): string | undefined {
   if (typeof service.data.image !== "string") return undefined;
-  return withDefaults(service.data.image);
+  return interpolate(service.data.image, service.variables).text;
 }
 
-/** How the service asks a reverse proxy to route to it, if it does. */
-export function routingEvidence(
-  service: ServiceModel,
-): { kind: ProxyKind; why: string } | undefined {
-  if (service.environment.has("VIRTUAL_HOST")) {
-    return { kind: "nginx-proxy", why: "VIRTUAL_HOST environment (nginx-proxy)" };
+/**
+ * The image's repository path without registry, tag or digest: `ghcr.io/immich-app/postgres:14`
+ * is `immich-app/postgres`, `docker.io/library/redis:7` is `redis`.
+ */
+export function imageRepository(image: string): string {
+  let name = image.split("@")[0];
+  const lastSlash = name.lastIndexOf("/");
+  const colon = name.indexOf(":", lastSlash + 1);
+  if (colon !== -1) name = name.slice(0, colon);
+  const parts = name.split("/");
+  // a first part with a dot, a colon or `localhost` is a registry
+  if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === "localhost")) parts.shift();
+  if (parts[0] === "library") parts.shift();
+  return parts.join("/").toLowerCase();
+}
+
+/** The repository's last segment: `bitnami/postgresql` is `postgresql`. */
+export function imageBase(image: string): string {
+  const repo = imageRepository(image);
+  return repo.slice(repo.lastIndexOf("/") + 1);
+}
+
+function imageMatches(service: ServiceModel, pattern: RegExp): string | undefined {
+  const image = imageOf(service);
+  if (!image) return undefined;
+  const repo = imageRepository(image);
+  return pattern.test(repo) || pattern.test(imageBase(image)) ? image : undefined;
+}
+
+/** A value as the service's environment or labels give it, `${...}` read. */
+export interface ReadValue {
+  text: string;
+  /** It depends on a variable with no value here: the environment decides. */
+  unknown: boolean;
+}
+
+function read(service: ServiceModel, raw: string | null | undefined): ReadValue | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === null) return { text: "", unknown: true };
+  const value = interpolate(raw, service.variables, "empty");
+  return { text: value.text.trim(), unknown: value.unknown.length > 0 };
+}
+
+export function envValue(service: ServiceModel, key: string): ReadValue | undefined {
+  return read(service, service.environment.get(key));
+}
+
+export function labelValue(service: ServiceModel, key: string): ReadValue | undefined {
+  return read(service, service.labels.get(key));
+}
+
+/** How a reverse proxy is asked to route to a service. */
+export interface Routing {
+  kind: ProxyKind;
+  why: string;
+  /** The host names it answers, where it says them. */
+  hosts: string[];
+  /** It depends on variables with no value here (`traefik.enable=${EXPOSED}`): it may route nothing. */
+  uncertain: boolean;
+}
+
+/** Host names in a Traefik rule: `Host(\`a\`, \`b\`)`. */
+function traefikHosts(rule: string): string[] {
+  const out: string[] = [];
+  for (const match of rule.matchAll(/Host\(([^)]*)\)/g)) {
+    for (const host of match[1].matchAll(/[`"']([^`"']+)[`"']/g)) out.push(host[1]);
   }
-  const enable = service.labels.get("traefik.enable");
-  if (enable !== "false" && [...service.labels.keys()].some((k) => k.startsWith("traefik."))) {
-    return { kind: "traefik", why: "traefik.* labels" };
+  return out;
+}
+
+/**
+ * How the service asks a reverse proxy to route to it: a `VIRTUAL_HOST` (or
+ * `VIRTUAL_HOST_MULTIPORTS`) with a value, Traefik labels that enable a router, or
+ * caddy-docker-proxy labels. Values are read with `${VAR:-default}`; an empty value routes nothing.
+ */
+export function routingOf(service: ServiceModel): Routing | undefined {
+  for (const key of ["VIRTUAL_HOST", "VIRTUAL_HOST_MULTIPORTS"]) {
+    const value = envValue(service, key);
+    if (value && (value.text || value.unknown)) {
+      const hosts =
+        key === "VIRTUAL_HOST"
+          ? value.text
+              .split(",")
+              .map((h) => h.trim())
+              .filter(Boolean)
+          : [...value.text.matchAll(/^\s*["']?([^\s:"']+)["']?\s*:/gm)].map((m) => m[1]);
+      return {
+        kind: "nginx-proxy",
+        why: `${key} environment (nginx-proxy)`,
+        hosts,
+        uncertain: !value.text,
+      };
+    }
   }
-  if ([...service.labels.keys()].some((k) => k === "caddy" || k.startsWith("caddy."))) {
-    return { kind: "caddy", why: "caddy labels (caddy-docker-proxy)" };
+  const traefikKeys = [...service.labels.keys()].filter((k) => k.startsWith("traefik."));
+  if (traefikKeys.length) {
+    const enable = labelValue(service, "traefik.enable");
+    const rules = traefikKeys.filter((k) => /^traefik\.(http|tcp)\.routers\.[^.]+\.rule$/.test(k));
+    const routes =
+      enable?.text === "true" ||
+      (enable === undefined &&
+        (rules.length > 0 || traefikKeys.some((k) => /^traefik\.http\./.test(k))));
+    const maybe = enable !== undefined && enable.unknown && !enable.text;
+    if ((routes || maybe) && enable?.text !== "false") {
+      const hosts = rules.flatMap((k) => traefikHosts(labelValue(service, k)?.text ?? ""));
+      return {
+        kind: "traefik",
+        why: maybe
+          ? `traefik.* labels (traefik.enable=${service.labels.get("traefik.enable")})`
+          : "traefik.* labels",
+        hosts,
+        uncertain: maybe,
+      };
+    }
+  }
+  const caddy = labelValue(service, "caddy");
+  const caddyKeys = [...service.labels.keys()].filter(
+    (k) => k === "caddy" || /^caddy(_\d+)?(\.|$)/.test(k),
+  );
+  if (caddyKeys.length && (caddy === undefined || caddy.text || caddy.unknown)) {
+    return {
+      kind: "caddy",
+      why: "caddy labels (caddy-docker-proxy)",
+      hosts: caddy?.text ? caddy.text.split(/[\s,]+/).filter(Boolean) : [],
+      uncertain: caddy !== undefined && !caddy.text,
+    };
   }
   return undefined;
+}
+
+/** The container ports the proxy sends a routed service's traffic to, where the service says so. */
+export function carriedPorts(service: ServiceModel, routing: Routing | undefined): number[] {
+  const out = new Set<number>();
+  const port = (text: string | undefined) => {
+    const n = Number(/^\s*(\d+)\s*$/.exec(text ?? "")?.[1]);
+    if (Number.isInteger(n) && n > 0) out.add(n);
+  };
+  if (!routing || routing.kind === "nginx-proxy") {
+    port(envValue(service, "VIRTUAL_PORT")?.text);
+    const multi = envValue(service, "VIRTUAL_HOST_MULTIPORTS")?.text ?? "";
+    for (const m of multi.matchAll(/^\s+["']?[^:\s"']*["']?\s*:\s*["']?(\d+)["']?/gm)) port(m[1]);
+  }
+  if (!routing || routing.kind === "traefik") {
+    for (const key of service.labels.keys()) {
+      if (/^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$/.test(key)) {
+        port(labelValue(service, key)?.text);
+      }
+    }
+  }
+  if (!routing || routing.kind === "caddy") {
+    for (const key of service.labels.keys()) {
+      if (!/^caddy(_\d+)?\.reverse_proxy$/.test(key)) continue;
+      for (const m of (labelValue(service, key)?.text ?? "").matchAll(
+        /upstreams\s+(?:https?\s+)?(\d+)/g,
+      ))
+        port(m[1]);
+    }
+  }
+  return [...out];
+}
+
+/** A data store by its image or its data directory, whatever else the service says. */
+export function dataStoreEvidence(service: ServiceModel): string | undefined {
+  const image = imageMatches(service, DATA_STORE_IMAGES);
+  if (image) return `data store image ${image}`;
+  const base = imageOf(service) && imageBase(imageOf(service)!);
+  if (base && /[-_]db$/.test(base)) return `data store image ${imageOf(service)} (named as one)`;
+  const volume = dataVolume(service);
+  if (volume) return `keeps its data in ${volume}`;
+  return undefined;
+}
+
+export function isDataStore(service: ServiceModel): boolean {
+  return dataStoreEvidence(service) !== undefined;
 }
 
 /** The data directory a service keeps in a volume, if it is a data store's. */
@@ -52,8 +295,174 @@ export function dataVolume(service: ServiceModel): string | undefined {
   return undefined;
 }
 
-/** A data store by its image or its data directory, whatever else the service says. */
-export function isDataStore(service: ServiceModel): boolean {
+/** A data store's set-up variable the service sets, if any. */
+export function setupVariable(service: ServiceModel): string | undefined {
+  return [...service.environment.keys()].find((k) => DATA_ENV.test(k));
+}
+
+/** A name that says data store, on a service whose image says nothing (a placeholder, or none). */
+export function dataStoreByName(service: ServiceModel): boolean {
+  return DATA_STORE_NAME.test(service.name) && saysNothing(service);
+}
+
+/** The service's image says nothing of what runs: a placeholder image, or only a build. */
+export function saysNothing(service: ServiceModel): boolean {
   const image = imageOf(service);
-  return (image !== undefined && DATABASE_IMAGE.test(image)) || dataVolume(service) !== undefined;
+  return image === undefined || PLACEHOLDER_IMAGES.test(imageRepository(image));
+}
+
+/** Why a service is the host's reverse proxy or one of its companions, if it is. */
+export function proxyEvidence(service: ServiceModel): string | undefined {
+  const image = imageMatches(service, PROXY_IMAGES);
+  if (image) return `reverse proxy image ${image}`;
+  const label = [...service.labels.keys()].find(
+    (l) => COMPANION_LABELS.includes(l) || l.startsWith("com.github.nginx-proxy."),
+  );
+  if (label && isWebServer(service)) {
+    return `the nginx that nginx-proxy's companions configure (label ${label})`;
+  }
+  return undefined;
+}
+
+/** Named like the host's proxy with no image or build to tell otherwise: its image comes from another file. */
+export function proxyByName(service: ServiceModel): boolean {
+  return (
+    imageOf(service) === undefined &&
+    service.data.build === undefined &&
+    /(^|[-_])(nginx-proxy|traefik|caddy-docker-proxy|acme-companion|docker-gen|dockergen)([-_]|$)/i.test(
+      service.name,
+    )
+  );
+}
+
+/** What non-HTTP server a service is, by its image, if it is one. */
+export function nonHttpServer(service: ServiceModel): string | undefined {
+  const image = imageOf(service);
+  if (!image) return undefined;
+  const repo = imageRepository(image);
+  for (const [pattern, what] of NON_HTTP_IMAGES) if (pattern.test(repo)) return what;
+  return undefined;
+}
+
+/** True when the service's image is a web server a stack bundles (nginx, httpd, Caddy, ...). */
+export function isWebServer(service: ServiceModel): boolean {
+  return imageMatches(service, WEB_SERVER_IMAGES) !== undefined;
+}
+
+/** A container that runs scheduled jobs: cron in its command, entrypoint or name. */
+export function isCron(service: ServiceModel): boolean {
+  const words = [service.data.command, service.data.entrypoint].flat().map((w) => String(w ?? ""));
+  return (
+    /(^|[-_])cron($|[-_])|ofelia/i.test(service.name) ||
+    words.some((w) => /\bcron(d|\.sh|tab)?\b|supercronic/.test(w))
+  );
+}
+
+export function isEntryName(name: string): boolean {
+  return ENTRY_NAME.test(name);
+}
+
+/** Named (or imaged) like an inner tier: an API, a worker, a queue. */
+export function isInnerName(service: ServiceModel): boolean {
+  const image = imageOf(service);
+  return (
+    INNER_NAME.test(service.name) || (image !== undefined && INNER_NAME.test(imageBase(image)))
+  );
+}
+
+/**
+ * Routing the author left commented out inside the service's block (`#labels: - traefik.http.routers...`,
+ * `# - VIRTUAL_HOST=...`): the service they meant the proxy to reach.
+ */
+export function commentedRouting(model: ComposeModel, service: ServiceModel): boolean {
+  const text = blockText(model, service);
+  if (!/traefik\.http\.routers|VIRTUAL_HOST|caddy\.reverse_proxy/.test(text)) return false;
+  return commentsIn(text).some((c) =>
+    /traefik\.http\.routers\.[^.]+\.rule|VIRTUAL_HOST\s*[=:]\s*\S|caddy\.reverse_proxy/.test(c),
+  );
+}
+
+/** The text of a service's block in its file, with the comments after its last key. */
+function blockText(model: ComposeModel, service: ServiceModel): string {
+  const node = service.node;
+  const pair = service.pair;
+  if (!node?.range || !pair?.key) return "";
+  const start = (pair.key as { range?: number[] }).range?.[0] ?? node.range[0];
+  // the block runs to the next service's key; comments after its last key belong to it
+  const end = nextServiceStart(model, service) ?? node.range[2];
+  return model.file.source.text.slice(start, end);
+}
+
+const PORT_ITEM = /^-?\s*["']?((?:[\w.${}:-]+:)?[\w${}:-]+(?:\/(?:tcp|udp))?)["']?\s*$/;
+
+/**
+ * Ports left commented out in the service's block (`# ports:` then `#   - "8080:80"`, or
+ * `# ports: ["8080:80"]`, as composemod comments them out): what it published before.
+ */
+export function commentedPorts(model: ComposeModel, service: ServiceModel): PortSpec[] {
+  const text = blockText(model, service);
+  if (!/#\s*ports\s*:/.test(text)) return [];
+  const out: PortSpec[] = [];
+  let inPorts = false;
+  for (const comment of commentsIn(text)) {
+    const body = comment.replace(/^#+\s?/, "").trim();
+    const flow = /^ports\s*:\s*\[(.*)\]\s*$/.exec(body);
+    if (flow) {
+      for (const item of flow[1].split(",")) {
+        const m = PORT_ITEM.exec(item.trim());
+        if (m) out.push(parsePort(m[1], service.variables));
+      }
+      inPorts = false;
+    } else if (/^ports\s*:\s*$/.test(body)) inPorts = true;
+    else {
+      const m = inPorts && body.startsWith("-") ? PORT_ITEM.exec(body) : null;
+      if (m) out.push(parsePort(m[1], service.variables));
+      else if (!body.startsWith("#")) inPorts = false;
+    }
+  }
+  return out;
+}
+
+function nextServiceStart(model: ComposeModel, service: ServiceModel): number | undefined {
+  const index = model.services.indexOf(service);
+  for (let i = index + 1; i < model.services.length; i++) {
+    const key = model.services[i].pair?.key as { range?: number[] } | undefined;
+    if (key?.range) return key.range[0];
+  }
+  return undefined;
+}
+
+/** Container ports a reverse proxy typically routes HTTP to. */
+export const HTTP_PORTS = new Set([
+  80, 443, 2368, 3000, 3001, 4000, 5000, 5001, 5601, 5678, 8000, 8008, 8080, 8081, 8082, 8083, 8088,
+  8090, 8096, 8443, 8888, 9000, 9001, 9080, 9443,
+]);
+
+/** Well-known ports of protocols an HTTP reverse proxy does not carry (ssh, mail, dns, mqtt, ...). */
+export const NON_HTTP_PORTS = new Set([
+  21, 22, 23, 25, 53, 67, 69, 110, 123, 143, 161, 162, 389, 465, 514, 587, 636, 993, 995, 1194,
+  1883, 1935, 2222, 3306, 3478, 5222, 5269, 5349, 5432, 5044, 6379, 8883, 9229, 9230, 11211, 24224,
+  27017, 50001, 51820,
+]);
+
+function tcp(ports: PortSpec[]): PortSpec[] {
+  return ports.filter((p) => p.protocol === "tcp" && p.containerPort !== undefined);
+}
+
+/** The first typical web port among the ports, if any. */
+export function typicalWebPort(ports: PortSpec[]): number | undefined {
+  return tcp(ports).find((p) => HTTP_PORTS.has(p.containerPort!))?.containerPort;
+}
+
+/** The first TCP port that is not a known port of another protocol, if any. */
+export function possibleWebPort(ports: PortSpec[]): number | undefined {
+  return tcp(ports).find((p) => !NON_HTTP_PORTS.has(p.containerPort!))?.containerPort;
+}
+
+/**
+ * The container port among `ports` that looks like a web port: a typical HTTP port, else any TCP
+ * port that is not a well-known port of another protocol (ssh, mail, dns, ...).
+ */
+export function webPort(ports: PortSpec[]): number | undefined {
+  return typicalWebPort(ports) ?? possibleWebPort(ports);
 }

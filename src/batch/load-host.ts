@@ -1,10 +1,12 @@
 import * as nodePath from "node:path";
 import type { Host, HostProject } from "../analysis/host";
+import { hostIndex } from "../analysis/host-index";
 import { LoadedProject, loadProject, ReadText, SourceFile } from "../compose/load-project";
 import { Diagnostic, diagnosticAt } from "../report/diagnostic";
 import { analyseProject, RewriteOptions, rewriteProject } from "../rewrite/rewrite-project";
 import { describeMissing, discover } from "./discover";
 import { displayPath, readFromDisk, readUtf8 } from "./read-files";
+import { fixedNetworksOf } from "./scan-host";
 import { projectUnits } from "./units";
 
 function hostProject(loaded: LoadedProject, options: RewriteOptions): HostProject {
@@ -17,15 +19,20 @@ function loadUnit(
   files: SourceFile[],
   readText: ReadText,
   show: (absolute: string) => string,
-  options: RewriteOptions,
   errors: Diagnostic[],
-): HostProject | undefined {
+): LoadedProject | undefined {
   const load = loadProject({ dir: nodePath.dirname(files[0].absolute), files, readText, show });
   if (load.kind === "failed") {
     for (const f of load.files) if (f.diagnostic) errors.push(f.diagnostic);
     return undefined;
   }
-  return hostProject(load.project, options);
+  return load.project;
+}
+
+/** Classifies and plans loaded projects knowing each other: the networks they share by name. */
+function analyseAll(loaded: LoadedProject[], options: RewriteOptions): HostProject[] {
+  const host = hostIndex(loaded.map((p) => ({ name: p.name, fixedNetworks: fixedNetworksOf(p) })));
+  return loaded.map((p) => hostProject(p, { ...options, host }));
 }
 
 /**
@@ -47,7 +54,7 @@ export async function loadHost(
   const errors: Diagnostic[] = missing.map((m) =>
     diagnosticAt(undefined, show(m.path), 0, "read-error", describeMissing(m.message)),
   );
-  const projects: HostProject[] = [];
+  const loadedProjects: LoadedProject[] = [];
   for (const unit of projectUnits(files)) {
     const loaded: SourceFile[] = [];
     for (const file of unit) {
@@ -69,19 +76,22 @@ export async function loadHost(
       }
     }
     if (loaded.length !== unit.length || loaded.length === 0) continue;
-    const project = loadUnit(loaded, readFromDisk, show, options, errors);
-    if (project) projects.push(project);
+    const project = loadUnit(loaded, readFromDisk, show, errors);
+    if (project) loadedProjects.push(project);
   }
-  return { projects, errors };
+  return { projects: analyseAll(loadedProjects, options), errors };
 }
 
 /** The host as `composemod --write` would leave it, worked out in memory. */
 export function migratedHost(host: Host, options: RewriteOptions): Host {
   const errors: Diagnostic[] = [];
-  const projects: HostProject[] = [];
+  const loadedProjects: LoadedProject[] = [];
+  const index = hostIndex(
+    host.projects.map((p) => ({ name: p.name, fixedNetworks: fixedNetworksOf(p.loaded) })),
+  );
   for (const project of host.projects) {
     const { loaded } = project;
-    const result = rewriteProject({ kind: "ok", project: loaded }, options);
+    const result = rewriteProject({ kind: "ok", project: loaded }, { ...options, host: index });
     const after = new Map(
       loaded.files.map((f, i) => [f.absolute, result.files[i]?.output ?? f.text]),
     );
@@ -91,8 +101,8 @@ export function migratedHost(host: Host, options: RewriteOptions): Host {
       .map((f) => ({ path: f.path, absolute: f.absolute, text: after.get(f.absolute)! }));
     const show = (absolute: string) =>
       loaded.files.find((f) => f.absolute === absolute)?.path ?? absolute;
-    const next = loadUnit(files, readText, show, options, errors);
-    if (next) projects.push(next);
+    const next = loadUnit(files, readText, show, errors);
+    if (next) loadedProjects.push(next);
   }
-  return { projects, errors: [...host.errors, ...errors] };
+  return { projects: analyseAll(loadedProjects, options), errors: [...host.errors, ...errors] };
 }

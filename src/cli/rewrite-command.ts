@@ -3,6 +3,7 @@ import { describeMissing, discover } from "../batch/discover";
 import { processUnits } from "../batch/pool";
 import { errorReport, FileOutcome } from "../batch/process-unit";
 import { displayPath } from "../batch/read-files";
+import { scanHost } from "../batch/scan-host";
 import { projectUnits } from "../batch/units";
 import { normalizeProjectName } from "../compose/project-name";
 import { diagnosticAt } from "../report/diagnostic";
@@ -87,10 +88,11 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
   }
   // outcomes come back in any order from parallel workers; they are shown in discovery order
   const units = projectUnits(files);
+  const runOptions = { ...options, host: scanHost(units, io.cwd) };
   const pending = new Map<number, FileOutcome[]>();
   let shown = 0;
   let filesShown = 0;
-  await processUnits(units, options, io.cwd, (index, outcomes) => {
+  await processUnits(units, runOptions, io.cwd, (index, outcomes) => {
     pending.set(index, outcomes);
     while (pending.has(shown)) {
       for (const outcome of pending.get(shown)!) emit(outcome);

@@ -71,26 +71,3 @@ export function parsePort(entry: unknown, variables: Variables = NO_VARIABLES): 
     variables: [...read.defaulted, ...read.unknown],
   };
 }
-
-/** Container ports a reverse proxy typically routes HTTP to. */
-export const HTTP_PORTS = new Set([
-  80, 443, 2368, 3000, 3001, 4000, 5000, 5001, 5678, 8000, 8008, 8080, 8081, 8082, 8083, 8088, 8090,
-  8096, 8443, 8888, 9000, 9001, 9080, 9443,
-]);
-
-/** Well-known ports of protocols a HTTP reverse proxy does not carry (ssh, mail, dns, mqtt, ...). */
-export const NON_HTTP_PORTS = new Set([
-  21, 22, 25, 53, 110, 143, 465, 587, 993, 995, 1883, 2222, 3478, 5222, 5269, 5349, 8883, 51820,
-]);
-
-/**
- * The container port among `ports` that looks like a web port: a typical HTTP port, else any TCP
- * port that is not a well-known port of another protocol (ssh, mail, dns, ...).
- */
-export function webPort(ports: PortSpec[]): number | undefined {
-  const tcp = ports.filter((p) => p.protocol === "tcp" && p.containerPort !== undefined);
-  return (
-    tcp.find((p) => HTTP_PORTS.has(p.containerPort!)) ??
-    tcp.find((p) => !NON_HTTP_PORTS.has(p.containerPort!))
-  )?.containerPort;
-}

@@ -18,7 +18,12 @@ export interface Interpolated {
  * no value and no default stays as written, and is named in `unknown`: what it will be is up
  * to the environment of `docker compose up`.
  */
-export function interpolate(raw: string, variables: Variables = NO_VARIABLES): Interpolated {
+export function interpolate(
+  raw: string,
+  variables: Variables = NO_VARIABLES,
+  /** `empty`: a variable with no value and no default reads as nothing, as Compose substitutes it. */
+  unknownAs: "kept" | "empty" = "kept",
+): Interpolated {
   const unknown: string[] = [];
   const defaulted: string[] = [];
   if (!raw.includes("$")) return { text: raw, unknown, defaulted };
@@ -49,6 +54,7 @@ export function interpolate(raw: string, variables: Variables = NO_VARIABLES): I
         variables,
         unknown,
         defaulted,
+        unknownAs,
       );
       i = end + 1;
       continue;
@@ -62,7 +68,7 @@ export function interpolate(raw: string, variables: Variables = NO_VARIABLES): I
     const value = variables.get(name);
     if (value === undefined) {
       unknown.push(name);
-      text += `$${name}`;
+      if (unknownAs === "kept") text += `$${name}`;
     } else text += value;
     i += 1 + name.length;
   }
@@ -87,6 +93,7 @@ function substitute(
   variables: Variables,
   unknown: string[],
   defaulted: string[],
+  unknownAs: "kept" | "empty",
 ): string {
   const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([\s\S]*))?$/.exec(body);
   if (!match) return whole;
@@ -95,7 +102,7 @@ function substitute(
   const set = value !== undefined;
   const nonEmpty = set && value !== "";
   const inner = () => {
-    const read = interpolate(operand, variables);
+    const read = interpolate(operand, variables, unknownAs);
     unknown.push(...read.unknown);
     defaulted.push(...read.defaulted);
     return read.text;
@@ -117,7 +124,7 @@ function substitute(
       // `${VAR}`, `${VAR:?message}` and `${VAR?message}`
       if (set) return value;
       unknown.push(name);
-      return whole;
+      return unknownAs === "kept" ? whole : "";
   }
 }
 

@@ -1,5 +1,5 @@
 import * as nodePath from "node:path";
-import { classifyServices, Classification, RoleOverrides } from "../analysis/classify";
+import { classifyProject, Classification, RoleOverrides } from "../analysis/classify";
 import { DEFAULT_PLAN_OPTIONS, PlanOptions } from "../analysis/plan/options";
 import { planProject } from "../analysis/plan/plan-project";
 import type { Plan } from "../analysis/plan/types";
@@ -71,9 +71,16 @@ export function analyseProject(
   project: LoadedProject,
   options: RewriteOptions,
 ): { roles: Map<string, Classification>; plan: Plan } {
-  const roles = classifyServices(project.view, project.name, options.overrides);
-  const plan = planProject({ model: project.merged, roles, project: project.name }, options);
-  plan.warnings.unshift(...project.warnings);
+  const { roles, warnings } = classifyProject(project.view, project.name, options.overrides);
+  const plan = planProject(
+    {
+      model: project.merged,
+      roles,
+      project: project.name,
+      warnings: [...project.warnings, ...warnings],
+    },
+    options,
+  );
   return { roles, plan };
 }
 
@@ -181,7 +188,11 @@ function touches(plan: Plan): boolean {
     plan.modernize.length > 0 ||
     plan.services.some(
       (s) =>
-        s.networksChanged || s.commentPorts.length || s.addLabels.length || s.addEnvironment.length,
+        s.networksChanged ||
+        s.commentPorts.length ||
+        s.rebindPorts.length ||
+        s.addLabels.length ||
+        s.addEnvironment.length,
     )
   );
 }
@@ -198,10 +209,14 @@ function rerun(
     return a.kind === "changed" ? buildModel(a.parsed, project.variables, f.absolute) : f.model;
   });
   const view = mergedModel(models, true, project.readExtended);
-  const roles = classifyServices(view, project.name, options.overrides);
+  const { roles } = classifyProject(view, project.name, options.overrides);
   return planProject(
     { model: mergedModel(models, false), roles, project: project.name },
-    { ...options, proxyNetwork: plan.proxy.realName },
+    // the proxy network the rewrite settled on, so that a second run reads it the same way
+    {
+      ...options,
+      proxyNetwork: options.proxyNetwork ?? (plan.proxy.used ? plan.proxy.realName : undefined),
+    },
   );
 }
 

@@ -38,23 +38,22 @@ function serviceForFile(
   // where new entries go: the first file that lists the service's networks, else its first file
   const listed = indices.find((i) => listing(i) !== null);
   const home = listed ?? indices.find((i) => inFile(i)?.node);
-  const mine = listing(index);
+  const ownList = listing(index);
   let after: Membership[] | null = own.membership;
   if (sp.networksChanged && sp.after && sp.before) {
     const target = new Map(sp.after.map((m) => [m.key, m]));
     const beforeKeys = new Set(sp.before.map((m) => m.key));
     const added = sp.after.filter((m) => !beforeKeys.has(m.key));
-    if (mine !== null) {
-      const kept = mine.filter((m) => target.has(m.key)).map((m) => target.get(m.key)!);
+    if (ownList !== null) {
+      const kept = ownList.filter((m) => target.has(m.key)).map((m) => target.get(m.key)!);
       const extra = index === home || kept.length === 0 ? added : [];
       after = [...kept, ...extra];
       if (after.length === 0) after = [sp.after[0]];
     } else if (index === home) after = sp.after;
   }
   const offset = indices.slice(0, index).reduce((n, i) => n + (inFile(i)?.ports.length ?? 0), 0);
-  const commentPorts = sp.commentPorts
-    .filter((i) => i >= offset && i < offset + own.ports.length)
-    .map((i) => i - offset);
+  const mine = (list: number[]) =>
+    list.filter((i) => i >= offset && i < offset + own.ports.length).map((i) => i - offset);
   const entryHome = indices.find((i) => inFile(i)?.pair);
   return {
     ...sp,
@@ -62,7 +61,8 @@ function serviceForFile(
     after,
     networksChanged: !sameMembership(after, own.membership),
     ports: own.ports.map((p) => p.text),
-    commentPorts,
+    commentPorts: mine(sp.commentPorts),
+    rebindPorts: mine(sp.rebindPorts),
     addLabels: index === entryHome ? sp.addLabels : [],
     addEnvironment: index === entryHome ? sp.addEnvironment : [],
   };

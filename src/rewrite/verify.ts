@@ -57,7 +57,10 @@ export function verifyAgainstPlan(before: ComposeModel, plan: Plan, after: Compo
       );
     }
     const drop = new Set(sp.commentPorts);
-    const wantPorts = before.ports.filter((_p, i) => !drop.has(i)).map((p) => p.text);
+    const rebound = new Set(sp.rebindPorts);
+    const wantPorts = before.ports.flatMap((p, i) =>
+      drop.has(i) ? [] : [rebound.has(i) ? `127.0.0.1:${p.text}` : p.text],
+    );
     if (JSON.stringify(after.ports.map((p) => p.text)) !== JSON.stringify(wantPorts)) {
       problems.push(`service \`${sp.name}\`: ports are not the planned ones`);
     }

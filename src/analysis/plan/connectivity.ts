@@ -9,6 +9,8 @@ export interface ConnectInput {
   participating: ServicePlan[];
   /** Services with no `networks` of their own, on the project's `default` network. */
   implicit: ReadonlySet<string>;
+  /** Services that keep every network they are on (a proxy in its own stack): only the internal network may join them. */
+  pinned?: ReadonlySet<string>;
   /** Each moving service's own rule: the networks it keeps or joins, and those it leaves. */
   rules: Map<string, { next: Membership[]; gone: Membership[] }>;
   internal: string;
@@ -29,6 +31,7 @@ export function connectServices(input: ConnectInput): {
   warnings: Warning[];
 } {
   const { services, participating, implicit, rules, internal, identity, isExternal } = input;
+  const pinned = input.pinned ?? new Set<string>();
   const warnings: Warning[] = [];
   const after = new Map<string, Membership[]>();
   // identities of the networks each service is on after, kept until its list changes
@@ -146,7 +149,7 @@ export function connectServices(input: ConnectInput): {
       const list = after.get(s.name)!;
       if (list.length === 0) progress = addInternal(s.name) || progress;
       const replaced = list.findIndex((m) => m.key === "default" && !isExternal("default"));
-      if (implicit.has(s.name) && replaced !== -1 && differs(s.name)) {
+      if (implicit.has(s.name) && replaced !== -1 && differs(s.name) && !pinned.has(s.name)) {
         const rest = list.filter((m) => m.key !== "default");
         const hasInternal = rest.some((m) => m.key === internal);
         // a lone service has nobody to talk to on a project network
@@ -171,7 +174,35 @@ export function connectServices(input: ConnectInput): {
     }
     if (!progress) break;
   }
+  carryAliases();
   return { after, warnings };
+
+  /**
+   * A service that stays on a network where it has aliases keeps them there; the services that
+   * reached it by those names on that network and leave it find it by the same names on the
+   * internal network.
+   */
+  function carryAliases(): void {
+    for (const [id, members] of membersBefore) {
+      for (const s of members) {
+        const own = s.before!.find((m) => identity(m.key) === id);
+        const aliases = own?.settings?.aliases;
+        if (!Array.isArray(aliases) || aliases.length === 0 || !onAfter(s.name).has(id)) continue;
+        const left = members.filter((t) => t !== s && !onAfter(t.name).has(id));
+        if (left.length === 0) continue;
+        if (!changeable.has(s.name)) {
+          warnings.push({
+            code: "connection-lost",
+            service: s.name,
+            message: `its aliases ${aliases.join(", ")} on \`${own!.key}\` stop resolving for ${left.map((t) => `\`${t.name}\``).join(", ")}, which leave that network`,
+          });
+          continue;
+        }
+        addInternal(s.name, { aliases: [...aliases] });
+        for (const t of left) if (changeable.has(t.name)) addInternal(t.name);
+      }
+    }
+  }
 }
 
 function pickSettings(settings: Record<string, unknown> | null): Record<string, unknown> | null {

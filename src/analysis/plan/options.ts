@@ -1,7 +1,14 @@
 import type { ProxyKind } from "../evidence";
+import type { HostIndex } from "../host-index";
 
-export type PortsMode = "auto" | "comment" | "keep";
-export const PORTS_MODES: readonly PortsMode[] = ["auto", "comment", "keep"];
+/**
+ * What happens to published ports: `auto` comments out the ports the proxy carries for a routed
+ * app, and ends a database's ports beyond the host (rebound to loopback when a host-network
+ * service of the project may use them, else commented out); `comment` comments out every app
+ * port too; `keep` leaves app ports; `rebind` binds database ports to loopback everywhere.
+ */
+export type PortsMode = "auto" | "comment" | "keep" | "rebind";
+export const PORTS_MODES: readonly PortsMode[] = ["auto", "comment", "keep", "rebind"];
 
 export const DRIVERS = ["bridge", "overlay"] as const;
 export type Driver = (typeof DRIVERS)[number];
@@ -22,6 +29,8 @@ export interface PlanOptions {
   proxyKind?: ProxyKind;
   /** Rewrite the legacy `external: {name: x}` as `external: true` and `name: x`. */
   modernize: boolean;
+  /** What the run knows of the other projects on the host (networks they share by name). */
+  host?: HostIndex;
 }
 
 /** The one set of defaults: the command line, the configuration and the library all start here. */

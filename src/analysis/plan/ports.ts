@@ -1,64 +1,132 @@
 import type { ServiceModel } from "../../compose/model";
-import { NON_HTTP_PORTS, PortSpec } from "../../compose/ports";
+import type { PortSpec } from "../../compose/ports";
 import type { Warning } from "../../report/warning";
+import { typicalWebPort, possibleWebPort } from "../evidence";
 import type { PortsMode } from "./options";
 import type { ServicePlan } from "./types";
 
-/**
- * Which of a service's published ports the rewrite comments out: a database's beyond the host,
- * an app's that the proxy now carries. A backend keeps its ports (a mail server's 25 is meant
- * to be public), with a warning for each one open beyond the host.
- */
-export function planPorts(
-  s: ServicePlan,
-  service: ServiceModel,
-  mode: PortsMode,
-  warnings: Warning[],
-): void {
-  if (s.role === "database") {
-    s.commentPorts = indicesWhere(service.ports, (p) => !p.loopback);
-  } else if (s.role === "backend") {
-    for (const p of service.ports) {
-      if (!p.loopback) {
-        warnings.push({
-          code: "backend-port-published",
-          service: s.name,
-          message: `publishes ${p.text} beyond the host (kept)`,
-        });
-      }
-    }
-  } else if (s.role === "app") planAppPorts(s, service, mode, warnings);
+/** Prefixes `127.0.0.1:` to a `HOST:CONTAINER` port; other forms are rebound by hand. */
+export function rebindable(port: PortSpec): boolean {
+  if (port.text.startsWith("{")) return false;
+  return port.hostIp === undefined && /^[^:]+:[^:]+$/.test(port.text.split("/")[0]);
 }
 
-function planAppPorts(s: ServicePlan, service: ServiceModel, mode: PortsMode, warnings: Warning[]) {
-  if (service.ports.length === 0 || mode === "keep") return;
-  const routed = s.routing !== undefined;
-  if (mode === "auto" && !routed) {
-    warnings.push({
-      code: "app-ports-kept",
-      service: s.name,
-      message:
-        "ports kept: nothing routes to it through the proxy yet (add routing or use --ports comment)",
-    });
-    return;
-  }
-  s.commentPorts = indicesWhere(service.ports, (p) => mode === "comment" || isProxiedPort(p));
-  for (const p of service.ports) {
-    if (mode === "auto" && !isProxiedPort(p)) {
+function variableNote(port: PortSpec): string {
+  return port.variables.map((v) => `\${${v}}`).join(", ");
+}
+
+/**
+ * A database's ports beyond the host are ended: bound to loopback when something on the host may
+ * use them (`rebind`), else commented out. A port whose default is on loopback stays, with a
+ * note that the environment may change that.
+ */
+export function planDatabasePorts(
+  s: ServicePlan,
+  service: ServiceModel,
+  rebind: boolean,
+  warnings: Warning[],
+): void {
+  service.ports.forEach((p, i) => {
+    if (p.loopback) {
+      if (p.variables.length) {
+        warnings.push({
+          code: "port-variable",
+          service: s.name,
+          message: `${p.text} is on loopback by its default; the environment may change it (${variableNote(p)})`,
+        });
+      }
+      return;
+    }
+    if (!rebind) {
+      s.commentPorts.push(i);
+      return;
+    }
+    if (rebindable(p)) s.rebindPorts.push(i);
+    else {
       warnings.push({
-        code: "port-kept",
+        code: "edit-by-hand",
         service: s.name,
-        message: `port ${p.text} kept: not a port an HTTP proxy carries`,
+        message: `bind ${p.text} to 127.0.0.1 by hand: composemod rebinds only HOST:CONTAINER ports`,
+      });
+    }
+  });
+}
+
+/** A backend keeps its ports (a mail server's 25 is meant to be public), with a warning for each beyond the host. */
+export function warnBackendPorts(s: ServicePlan, service: ServiceModel, warnings: Warning[]): void {
+  for (const p of service.ports) {
+    if (!p.loopback) {
+      warnings.push({
+        code: "backend-port-published",
+        service: s.name,
+        message: `publishes ${p.text} beyond the host (kept)`,
       });
     }
   }
 }
 
-function isProxiedPort(port: PortSpec): boolean {
-  if (port.protocol !== "tcp") return false;
-  return port.containerPort === undefined || !NON_HTTP_PORTS.has(port.containerPort);
+/** How a routed app is reached once the rewrite is done. */
+export interface AppReach {
+  /** It is routed for sure and on the proxy network after the rewrite. */
+  proxied: boolean;
+  /** Container ports the proxy carries, where the service says so (VIRTUAL_PORT, loadbalancer port). */
+  carried: number[];
 }
 
-function indicesWhere<T>(items: T[], test: (item: T) => boolean): number[] {
-  return items.flatMap((item, i) => (test(item) ? [i] : []));
+/**
+ * Which of an app's ports go: with `comment`, all of them; with `auto`, only those the proxy
+ * carries for an app it routes (its VIRTUAL_PORT or Traefik port, else its one web port). The
+ * others stay, with a warning that says why.
+ */
+export function planAppPorts(
+  s: ServicePlan,
+  service: ServiceModel,
+  mode: PortsMode,
+  reach: AppReach,
+  warnings: Warning[],
+): void {
+  const warn = (message: string) =>
+    warnings.push({
+      code: s.commentPorts.length ? "port-kept" : "app-ports-kept",
+      service: s.name,
+      message,
+    });
+  if (service.ports.length === 0 || mode === "keep") return;
+  if (mode === "comment") {
+    s.commentPorts = service.ports.map((_p, i) => i);
+    return;
+  }
+  if (!reach.proxied) {
+    if (s.routing === undefined) {
+      warn(
+        "ports kept: nothing routes to it through the proxy yet (add routing or use --ports comment)",
+      );
+    } else
+      warn("ports kept: the proxy may not reach it (its routing or its network is not certain)");
+    return;
+  }
+  const carried = reach.carried.length
+    ? reach.carried
+    : [typicalWebPort(service.ports) ?? possibleWebPort(service.ports)].filter(
+        (p): p is number => p !== undefined,
+      );
+  service.ports.forEach((p, i) => {
+    if (
+      p.protocol === "tcp" &&
+      p.containerPort !== undefined &&
+      carried.includes(p.containerPort)
+    ) {
+      s.commentPorts.push(i);
+    }
+  });
+  for (const [i, p] of service.ports.entries()) {
+    if (s.commentPorts.includes(i)) continue;
+    const what =
+      p.protocol !== "tcp"
+        ? `${p.protocol.toUpperCase()}, which an HTTP proxy does not carry`
+        : carried.length
+          ? `the proxy carries only ${carried.join(", ")}`
+          : "not a port an HTTP proxy carries";
+    warnings.push({ code: "port-kept", service: s.name, message: `port ${p.text} kept: ${what}` });
+  }
 }

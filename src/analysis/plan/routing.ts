@@ -1,8 +1,8 @@
 import type { ServiceModel } from "../../compose/model";
-import { parsePort, webPort } from "../../compose/ports";
+import { parsePort } from "../../compose/ports";
 import { normalizeProjectName } from "../../compose/project-name";
 import type { Classification } from "../classify";
-import type { ProxyKind } from "../evidence";
+import { possibleWebPort, ProxyKind, typicalWebPort } from "../evidence";
 
 /** The proxy a file's routed services already speak to, if any. */
 export function proxyKindOf(roles: Map<string, Classification>): ProxyKind | undefined {
@@ -20,13 +20,18 @@ export function hostFor(template: string, project: string, service: string): str
     .replace(/\$(?![{A-Za-z_$])/g, "$$$$");
 }
 
-/** The container port the proxy should send traffic to: the app's published web port, else 80. */
-export function routedPort(service: ServiceModel): number {
-  // published ports first, then the ones the image only exposes
+/**
+ * The container port the proxy should send traffic to: the app's published or exposed web port;
+ * 80 when it has no port at all; none when its only ports are of other protocols (the proxy
+ * must not route syslog or RTMP as HTTP).
+ */
+export function routedPort(service: ServiceModel): number | undefined {
   const exposed = Array.isArray(service.data.expose)
     ? service.data.expose.map((p) => parsePort(p, service.variables))
     : [];
-  return webPort([...service.ports, ...exposed]) ?? 80;
+  const ports = [...service.ports, ...exposed];
+  if (ports.length === 0) return 80;
+  return typicalWebPort(ports) ?? possibleWebPort(ports);
 }
 
 /** A name Traefik accepts for a router and a service. */

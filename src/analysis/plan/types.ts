@@ -17,6 +17,8 @@ export interface ServicePlan {
   ports: string[];
   /** Indices into the service's ports that are commented out. */
   commentPorts: number[];
+  /** Indices into the service's ports that are bound to loopback (`127.0.0.1:` in front). */
+  rebindPorts: number[];
   /** Labels to add, as key -> value. */
   addLabels: [string, string][];
   /** Environment variables to add, as key -> value. */
@@ -31,6 +33,7 @@ export type PlanReason =
   | "shared-database-service"
   | "internal-name-shared"
   | "undeclared-network"
+  | "not-behind-proxy"
   | "already-isolated"
   | "isolates"
   | "modernizes";

@@ -1,0 +1,50 @@
+import * as nodePath from "node:path";
+import { hostIndex, HostIndex } from "../analysis/host-index";
+import { LoadedProject, loadProject, SourceFile } from "../compose/load-project";
+import { displayPath, readFromDisk, readUtf8 } from "./read-files";
+
+/** The fixed-name networks a project's services are on: `networks: {x: {name: common}}` that is not external. */
+export function fixedNetworksOf(project: LoadedProject): string[] {
+  const out: string[] = [];
+  for (const service of project.merged.services) {
+    for (const m of service.membership ?? []) {
+      const decl = project.merged.networks.get(m.key);
+      if (decl?.fixedName !== undefined && !decl.external) out.push(decl.fixedName);
+    }
+  }
+  return out;
+}
+
+/** True when a text may declare a network with a fixed name: a top-level `networks:` with a `name:` in it. */
+function mayFixNames(text: string): boolean {
+  const at = text.search(/^networks\s*:/m);
+  return at !== -1 && /\n[ \t]+name\s*:/.test(text.slice(at));
+}
+
+/**
+ * What the rewrite of each project needs to know of the others: which networks with a fixed
+ * name several projects of the run are on. Only the projects whose files may declare such a
+ * network are read for it.
+ */
+export function scanHost(units: string[][], cwd: string): HostIndex {
+  const projects: { name: string; fixedNetworks: string[] }[] = [];
+  for (const unit of units) {
+    const files: SourceFile[] = [];
+    for (const file of unit) {
+      const read = readUtf8(file);
+      if (!("text" in read)) break;
+      files.push({ path: displayPath(file, cwd), absolute: file, text: read.text });
+    }
+    if (files.length !== unit.length || !files.some((f) => mayFixNames(f.text))) continue;
+    const load = loadProject({
+      dir: nodePath.dirname(files[0].absolute),
+      files,
+      readText: readFromDisk,
+      show: (p) => displayPath(p, cwd),
+    });
+    if (load.kind === "ok") {
+      projects.push({ name: load.project.name, fixedNetworks: fixedNetworksOf(load.project) });
+    }
+  }
+  return hostIndex(projects);
+}
