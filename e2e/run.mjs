@@ -1,0 +1,34 @@
+// `npm run e2e`: the end-to-end suite under its own jest configuration, then its summary line,
+// printed last so that it is the one line to read. `--require-engine` (as CI passes) makes a
+// machine where no Docker Engine can start a failure instead of a skip.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const requireEngine = args.includes("--require-engine");
+const summary = path.join(tmpdir(), `composemod-e2e-summary-${process.pid}.txt`);
+const env = { ...process.env, COMPOSEMOD_E2E_SUMMARY: summary };
+if (requireEngine) env.COMPOSEMOD_E2E_REQUIRE_ENGINE = "1";
+
+const jest = createRequire(import.meta.url).resolve("jest/bin/jest.js");
+const ran = spawnSync(
+  process.execPath,
+  [
+    jest,
+    "-c",
+    "jest.e2e.config.js",
+    "--runInBand",
+    ...args.filter((a) => a !== "--require-engine"),
+  ],
+  { cwd: root, env, stdio: "inherit" },
+);
+if (existsSync(summary)) {
+  process.stdout.write(readFileSync(summary, "utf8"));
+  rmSync(summary, { force: true });
+}
+process.exitCode = ran.status ?? 1;
