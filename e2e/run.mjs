@@ -3,7 +3,6 @@
 // machine where no Docker Engine can start a failure instead of a skip.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +14,7 @@ const summary = path.join(tmpdir(), `composemod-e2e-summary-${process.pid}.txt`)
 const env = { ...process.env, COMPOSEMOD_E2E_SUMMARY: summary };
 if (requireEngine) env.COMPOSEMOD_E2E_REQUIRE_ENGINE = "1";
 
-const jest = createRequire(import.meta.url).resolve("jest/bin/jest.js");
+const jest = path.join(root, "node_modules", "jest", "bin", "jest.js");
 const ran = spawnSync(
   process.execPath,
   [
