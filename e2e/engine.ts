@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  writeFileSync,
   readFileSync,
   readdirSync,
   rmSync,
@@ -60,40 +61,50 @@ export function clientEnv(dockerHost: string, configDir: string): NodeJS.Process
   return { ...env, DOCKER_HOST: dockerHost, DOCKER_CONFIG: configDir };
 }
 
+// exec-root holds unix sockets, whose paths are limited to about 100 bytes: short names
+const ENGINE_DIR_PREFIX = "/tmp/cme-";
+const STATE_FILE = "state.json";
+
+interface EngineState {
+  /** The process that started the engine and will stop it. */
+  owner: number;
+  pid?: number;
+  before: HostNetworkState;
+}
+
 /**
  * Starts dockerd with its state in a fresh temporary directory and waits until it answers.
- * The host's forwarding switch, firewall tables and interfaces are read first and put back by
- * stop(), which also runs on exit and on SIGINT/SIGTERM/SIGHUP.
+ * The host's forwarding switch, firewall tables and interfaces are read first (and kept in the
+ * directory) and put back by stop(), which also runs on exit and on SIGINT, SIGTERM and SIGHUP.
+ * Under jest those handlers never fire (a test file gets a copy of `process` that hears no
+ * signals): an engine whose process died is stopped and cleaned up by the next startEngine(), or
+ * by recoverAbandonedEngines(), which `npm run e2e` calls when jest has ended.
  */
 export async function startEngine(options: { readyTimeoutMs?: number } = {}): Promise<Engine> {
+  for (const problem of recoverAbandonedEngines()) process.stderr.write(`e2e engine: ${problem}\n`);
   const before = readHostNetworkState();
-  // exec-root holds unix sockets, whose paths are limited to about 100 bytes
-  const dir = mkdtempSync("/tmp/cme-");
+  const dir = mkdtempSync(ENGINE_DIR_PREFIX);
   const socket = path.join(dir, "d.sock");
   const logFile = path.join(dir, "dockerd.log");
+  const state: EngineState = { owner: process.pid, before };
+  writeFileSync(path.join(dir, STATE_FILE), JSON.stringify(state));
   mkdirSync(path.join(dir, "config"));
   const log = openSync(logFile, "a");
   const child = spawn(
     "dockerd",
     [
-      "--data-root",
-      path.join(dir, "data"),
-      "--exec-root",
-      path.join(dir, "x"),
-      "-H",
-      `unix://${socket}`,
-      "--pidfile",
-      path.join(dir, "d.pid"),
+      ...["--data-root", path.join(dir, "data"), "--exec-root", path.join(dir, "x")],
+      ...["-H", `unix://${socket}`, "--pidfile", path.join(dir, "d.pid")],
       // names the engine cannot resolve go to loopback, never to the host's resolvers
-      "--dns",
-      "127.0.0.1",
-      "--shutdown-timeout",
-      "2",
+      ...["--dns", "127.0.0.1"],
+      ...["--shutdown-timeout", "2"],
     ],
-    { stdio: ["ignore", log, log] },
+    // a group of its own: a Ctrl-C reaches us, and we stop the daemon in order
+    { stdio: ["ignore", log, log], detached: true },
   );
   closeSync(log);
   const pid = child.pid!;
+  writeFileSync(path.join(dir, STATE_FILE), JSON.stringify({ ...state, pid }));
   let exited = false;
   child.on("exit", () => (exited = true));
 
@@ -133,6 +144,32 @@ export async function startEngine(options: { readyTimeoutMs?: number } = {}): Pr
   return engine;
 }
 
+/**
+ * Stops and cleans up the engines of earlier runs whose owning process is gone (killed before it
+ * could stop them), restoring the host state each one read. Returns what it did.
+ */
+export function recoverAbandonedEngines(): string[] {
+  const done: string[] = [];
+  const parent = path.dirname(ENGINE_DIR_PREFIX);
+  for (const name of readdirSync(parent)) {
+    const dir = path.join(parent, name);
+    if (!dir.startsWith(ENGINE_DIR_PREFIX)) continue;
+    let state: EngineState;
+    try {
+      state = JSON.parse(readFileSync(path.join(dir, STATE_FILE), "utf8")) as EngineState;
+    } catch {
+      continue;
+    }
+    if (alive(state.owner)) continue;
+    const pid = state.pid !== undefined && processesUsing(dir).includes(state.pid) ? state.pid : -1;
+    const problems = stopDaemon(pid, dir, state.before);
+    done.push(
+      `cleaned up the engine an earlier run left in ${dir}${problems.length ? ` (${problems.join("; ")})` : ""}`,
+    );
+  }
+  return done;
+}
+
 const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 function ping(socket: string): Promise<boolean> {
@@ -155,8 +192,8 @@ function ping(socket: string): Promise<boolean> {
  */
 function stopDaemon(pid: number, dir: string, before: HostNetworkState): string[] {
   const problems: string[] = [];
-  signal(pid, "SIGTERM");
-  if (!waitGone([pid], 20_000)) {
+  if (pid > 0) signal(pid, "SIGTERM");
+  if (pid > 0 && !waitGone([pid], 20_000)) {
     problems.push(`dockerd ${pid} ignored SIGTERM, killed`);
     signal(pid, "SIGKILL");
     waitGone([pid], 5000);
@@ -180,6 +217,7 @@ function stopDaemon(pid: number, dir: string, before: HostNetworkState): string[
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {
+  if (pid <= 1) return;
   try {
     process.kill(pid, name);
   } catch {

@@ -41,35 +41,35 @@ export function otherDockerdRunning(except: number[] = []): boolean {
 }
 
 /**
- * Puts the host back as `before` says: the forwarding switch and, when no other dockerd needs
- * them, the firewall tables dockerd filled and the bridges it left; otherwise only the FORWARD
- * policy. Returns what could not be restored.
+ * Puts the host back as `before` says: the forwarding switch, the firewall tables dockerd filled
+ * and the bridges it left. While another dockerd runs, all of that is its too and stays as it is.
+ * Returns what could not be restored.
  */
 export function restoreHostNetworkState(before: HostNetworkState, ourPids: number[]): string[] {
+  if (otherDockerdRunning(ourPids)) {
+    return ["another dockerd is running: ip_forward, iptables and bridges left as they are"];
+  }
   const problems: string[] = [];
   try {
     writeFileSync(IP_FORWARD, `${before.ipForward}\n`);
   } catch (err) {
     problems.push(`ip_forward: ${(err as Error).message}`);
   }
-  if (!otherDockerdRunning(ourPids)) {
-    const now = runSync("iptables-save", []) ?? "";
-    const text = restoreText(before.iptables, now);
-    if (text && runSync("iptables-restore", [], text) === undefined) {
-      problems.push("iptables-restore failed");
-    }
-    for (const link of readdirSync("/sys/class/net")) {
-      if (!before.links.includes(link) && /^(docker0|br-[0-9a-f]{12})$/.test(link)) {
-        if (runSync("ip", ["link", "delete", link]) === undefined) {
-          problems.push(`could not delete interface ${link}`);
-        }
-      }
-    }
+  const text = restoreText(before.iptables, runSync("iptables-save", []) ?? "");
+  if (text && runSync("iptables-restore", [], text) === undefined) {
+    problems.push("iptables-restore failed");
   }
   if (forwardPolicy() !== before.forwardPolicy) {
     const policy = before.forwardPolicy.split(/\s+/)[2] ?? "ACCEPT";
     runSync("iptables", ["-P", "FORWARD", policy]);
     if (forwardPolicy() !== before.forwardPolicy) problems.push("FORWARD policy not restored");
+  }
+  for (const link of readdirSync("/sys/class/net")) {
+    if (!before.links.includes(link) && /^(docker0|br-[0-9a-f]{12})$/.test(link)) {
+      if (runSync("ip", ["link", "delete", link]) === undefined) {
+        problems.push(`could not delete interface ${link}`);
+      }
+    }
   }
   return problems;
 }

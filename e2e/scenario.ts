@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { composeDown, composeRejects, composeUp } from "./compose";
 import { AuditReach, composemod, readRoles, Role, runAudit } from "./composemod";
@@ -47,7 +46,8 @@ export async function runScenario(
   const started = Date.now();
   const env = engine.env;
   const proxyNetwork = options.proxyNetwork ?? "proxy";
-  const dir = mkdtempSync(path.join(tmpdir(), "composemod-e2e-host-"));
+  // inside the engine's directory, so that whatever cleans up the engine removes the host too
+  const dir = mkdtempSync(path.join(engine.dir, "host-"));
   let runnable: HostProject[] = [];
   const steps: [string, number][] = [];
   let last = started;
