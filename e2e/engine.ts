@@ -80,7 +80,12 @@ interface EngineState {
  * signals): an engine whose process died is stopped and cleaned up by the next startEngine(), or
  * by recoverAbandonedEngines(), which `npm run e2e` calls when jest has ended.
  */
-export async function startEngine(options: { readyTimeoutMs?: number } = {}): Promise<Engine> {
+export async function startEngine(
+  options: {
+    readyTimeoutMs?: number;
+    /** more dockerd flags (`--debug`, ...) */ args?: string[];
+  } = {},
+): Promise<Engine> {
   for (const problem of recoverAbandonedEngines()) process.stderr.write(`e2e engine: ${problem}\n`);
   const before = readHostNetworkState();
   const dir = mkdtempSync(ENGINE_DIR_PREFIX);
@@ -98,6 +103,7 @@ export async function startEngine(options: { readyTimeoutMs?: number } = {}): Pr
       // names the engine cannot resolve go to loopback, never to the host's resolvers
       ...["--dns", "127.0.0.1"],
       ...["--shutdown-timeout", "2"],
+      ...(options.args ?? []),
     ],
     // a group of its own: a Ctrl-C reaches us, and we stop the daemon in order
     { stdio: ["ignore", log, log], detached: true },
@@ -106,7 +112,12 @@ export async function startEngine(options: { readyTimeoutMs?: number } = {}): Pr
   const pid = child.pid!;
   writeFileSync(path.join(dir, STATE_FILE), JSON.stringify({ ...state, pid }));
   let exited = false;
-  child.on("exit", () => (exited = true));
+  const exit = new Promise<void>((resolve) =>
+    child.on("exit", () => {
+      exited = true;
+      resolve();
+    }),
+  );
 
   let stopped = false;
   const stopNow = () => {
@@ -130,7 +141,11 @@ export async function startEngine(options: { readyTimeoutMs?: number } = {}): Pr
     env: clientEnv(`unix://${socket}`, path.join(dir, "config")),
     pid,
     dir,
-    stop: async () => stopNow(),
+    stop: async () => {
+      stopNow();
+      // until Node has reaped it, the daemon lingers as a zombie that pgrep still lists
+      await Promise.race([exit, new Promise((r) => setTimeout(r, 5000))]);
+    },
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
   while (!(await ping(socket))) {
