@@ -1,0 +1,12 @@
+export { clientEnv, engineUnavailable, recoverAbandonedEngines, startEngine } from "./engine";
+export type { Engine } from "./engine";
+export { ensureStandinImage, STANDIN_IMAGE } from "./standin";
+export { toStandinCompose } from "./standin-compose";
+export type { StandinService } from "./standin-compose";
+export { buildHost, corpusDir, HOST_PROJECTS } from "./host";
+export type { Host, HostProject, ProjectSpec } from "./host";
+export { composeDown, composeRejects, composeUp } from "./compose";
+export { listContainers, probeMatrix } from "./probe";
+export type { Container, Matrix, Probe } from "./probe";
+export { runScenario, PROXY_CONTAINER } from "./scenario";
+export type { Scenario } from "./scenario";
