@@ -355,7 +355,7 @@ function planTarget(
         );
         warn(
           "cross-project-connection",
-          `stays on \`${plan.proxy.realName}\`: it reaches ${names.join(", ")}, which this project does not define, so another project's container on that network (moving it would cut the connection)`,
+          `stays on \`${plan.proxy.realName}\`: it reaches ${names.join(", ")}, which this project does not define: most likely another project's container on that network, and moving it would cut that connection`,
           s.name,
         );
         gone = [];
