@@ -265,7 +265,7 @@ export const ROLE_RULES: readonly RoleRule[] = [
     code: "database-setup",
     role: "database",
     summary:
-      "a data store's set-up variables together with other evidence: a data-store name or port (clients carry such variables too)",
+      "a data store's port with its own health check (pg_isready, mysqladmin ping), or its set-up variables with a data-store name or port (clients carry such variables too)",
     match(service) {
       const port = listensOnDataStorePort(service);
       const check = selfCheck(service);
