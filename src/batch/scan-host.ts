@@ -15,10 +15,34 @@ export function fixedNetworksOf(project: LoadedProject): string[] {
   return out;
 }
 
-/** True when a text may declare a network with a fixed name: a top-level `networks:` with a `name:` in it. */
-function mayFixNames(text: string): boolean {
+/**
+ * True when a text may declare a network with a fixed name: an entry of its top-level
+ * `networks:` with a `name:` and no `external`. A cheap look at the text, so that most files
+ * are parsed once, by their rewrite; a flow-style block is always parsed.
+ */
+export function mayFixNames(text: string): boolean {
   const at = text.search(/^networks\s*:/m);
-  return at !== -1 && /\n[ \t]+name\s*:/.test(text.slice(at));
+  if (at === -1) return false;
+  const rest = text.slice(at).split(/\r?\n/);
+  if (/[{[]/.test(rest[0].replace(/#.*$/, ""))) return true;
+  let entry: string[] | undefined;
+  let indent = -1;
+  const fixed = (lines: string[] | undefined) =>
+    lines !== undefined &&
+    lines.some((l) => /^\s+name\s*:/.test(l)) &&
+    !lines.some((l) => /^\s+external\s*:/.test(l));
+  for (const line of rest.slice(1)) {
+    if (/^\S/.test(line)) break;
+    if (line.trim() === "" || line.trim().startsWith("#")) continue;
+    const width = /^ */.exec(line)![0].length;
+    if (indent === -1) indent = width;
+    if (width === indent) {
+      if (fixed(entry)) return true;
+      entry = [];
+      if (/\{/.test(line)) entry.push(line.replace(/^\s*[^:]+:\s*\{/, " ").replace(/,/g, "\n "));
+    } else entry?.push(line);
+  }
+  return fixed(entry?.flatMap((l) => l.split("\n")));
 }
 
 /**
