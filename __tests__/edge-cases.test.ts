@@ -19,6 +19,45 @@ interface Case {
 
 const cases: Case[] = [
   {
+    name: "a label added to a flow sequence written over several lines goes after its last item",
+    input: `services:
+  app:
+    image: x
+    labels: [
+      "traefik.enable=true",
+      "traefik.http.routers.app.rule=Host(\`a.example.org\`)"
+    ]
+    networks: [web]
+  db:
+    image: postgres
+    networks: [web]
+networks:
+  web: {external: true}
+`,
+    expected: `services:
+  app:
+    image: x
+    labels: [
+      "traefik.enable=true",
+      "traefik.http.routers.app.rule=Host(\`a.example.org\`)", "traefik.docker.network=web"
+    ]
+    networks: [web, internal]
+  db:
+    image: postgres
+    networks: [internal]
+networks:
+  internal:
+    driver: bridge
+  web: {external: true}
+`,
+    check: (_r, data) =>
+      expect(data.services.app.labels).toEqual([
+        "traefik.enable=true",
+        "traefik.http.routers.app.rule=Host(`a.example.org`)",
+        "traefik.docker.network=web",
+      ]),
+  },
+  {
     name: "kept and new scalars are quoted where YAML 1.1 would misread them",
     input: `x-p: &p
   ports: ["8080:80", "22:22"]

@@ -139,6 +139,19 @@ networks:
     expect(readFileSync(path.join(dir, "wiki/database.yaml"), "utf8")).toBe(bomb);
   });
 
+  test("an included file that cannot be read is an error at the include:, not ignored", async () => {
+    const dir = tempTree({ "wiki/compose.yaml": `include:\n  - database.yaml\n${WIKI}` });
+    const { status, report } = await json(dir, ["."]);
+    expect(status).toBe(2);
+    expect(report.files.map((f: Dict) => [f.path, f.status, f.reason])).toEqual([
+      [
+        "wiki/compose.yaml",
+        "error",
+        "wiki/compose.yaml:2:3: cannot read the included file `database.yaml` (ENOENT); left as it is",
+      ],
+    ]);
+  });
+
   test("a flag wins over the configuration file, and --explain names where each role comes from", async () => {
     const dir = tempTree({
       "composemod.config.json": JSON.stringify({ database: ["cache"], backend: ["app"] }),
