@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import * as nodePath from "node:path";
 import { diagnosticAt } from "../report/diagnostic";
 import type { BatchOptions } from "./batch-options";
+import type { FileTexts } from "./file-texts";
 import { errorReport, FileOutcome, processUnit } from "./process-unit";
 import { displayPath } from "./read-files";
 
@@ -41,11 +42,12 @@ export async function processUnits(
   options: BatchOptions,
   cwd: string,
   onUnit: (index: number, outcomes: FileOutcome[]) => void,
+  texts?: FileTexts,
 ): Promise<void> {
   const script = workerScript();
   const jobs = Math.min(options.jobs, units.length);
   if (!script || jobs < 2 || units.length < PARALLEL_THRESHOLD) {
-    units.forEach((unit, i) => onUnit(i, processUnit(unit, options, cwd)));
+    units.forEach((unit, i) => onUnit(i, processUnit(unit, options, cwd, texts)));
     return;
   }
   // batches, two in flight per worker, so that no worker waits on a message round trip

@@ -1,7 +1,8 @@
 import * as nodePath from "node:path";
 import { hostIndex, HostIndex } from "../analysis/host-index";
 import { LoadedProject, loadProject, SourceFile } from "../compose/load-project";
-import { displayPath, readFromDisk, readUtf8 } from "./read-files";
+import { FileTexts } from "./file-texts";
+import { displayPath } from "./read-files";
 
 /** The fixed-name networks a project's services are on: `networks: {x: {name: common}}` that is not external. */
 export function fixedNetworksOf(project: LoadedProject): string[] {
@@ -50,12 +51,12 @@ export function mayFixNames(text: string): boolean {
  * name several projects of the run are on. Only the projects whose files may declare such a
  * network are read for it.
  */
-export function scanHost(units: string[][], cwd: string): HostIndex {
+export function scanHost(units: string[][], cwd: string, texts: FileTexts): HostIndex {
   const projects: { name: string; fixedNetworks: string[] }[] = [];
   for (const unit of units) {
     const files: SourceFile[] = [];
     for (const file of unit) {
-      const read = readUtf8(file);
+      const read = texts.read(file);
       if (!("text" in read)) break;
       files.push({ path: displayPath(file, cwd), absolute: file, text: read.text });
     }
@@ -63,7 +64,7 @@ export function scanHost(units: string[][], cwd: string): HostIndex {
     const load = loadProject({
       dir: nodePath.dirname(files[0].absolute),
       files,
-      readText: readFromDisk,
+      readText: texts.readText,
       show: (p) => displayPath(p, cwd),
     });
     if (load.kind === "ok") {
