@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
+  cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -162,8 +163,16 @@ describe("permissions", () => {
   // as root every file is writable: the user who is refused is played by nobody
   const asNobody = process.getuid?.() === 0 && existsSync("/usr/sbin/runuser");
   const runAs = (dir: string, args: string[]) => {
+    // the CLI and its dependencies where nobody may read them, wherever the clone is
+    const repo = path.resolve(__dirname, "..");
     const cli = path.join(dir, "cli.js");
-    copyFileSync(path.resolve(__dirname, "..", "dist", "cli.js"), cli);
+    copyFileSync(path.join(repo, "dist", "cli.js"), cli);
+    const { dependencies } = JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8"));
+    for (const name of Object.keys(dependencies)) {
+      cpSync(path.join(repo, "node_modules", name), path.join(dir, "node_modules", name), {
+        recursive: true,
+      });
+    }
     chmodSync(dir, 0o777);
     const command = asNobody ? "/usr/sbin/runuser" : process.execPath;
     const argv = asNobody ? ["-u", "nobody", "--", process.execPath, cli, ...args] : [cli, ...args];
