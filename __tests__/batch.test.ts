@@ -188,7 +188,7 @@ describe("permissions", () => {
     const result = runAs(dir, ["--write", "a", "b"]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(
-      "a/compose.yaml:1:1: cannot write the file (EACCES); left as it is",
+      "a/compose.yaml: cannot write the file (EACCES); left as it is",
     );
     expect(readFileSync(path.join(dir, "a/compose.yaml"), "utf8")).toBe(STACK);
     expect(readFileSync(path.join(dir, "b/compose.yaml"), "utf8")).not.toBe(STACK);
@@ -201,7 +201,7 @@ describe("permissions", () => {
     chmodSync(path.join(dir, "wiki"), 0o755);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(
-      "wiki/compose.yaml:1:1: cannot write the file (EACCES); left as it is",
+      "wiki/compose.yaml: cannot write the file (EACCES); left as it is",
     );
     expect(readFileSync(path.join(dir, "wiki/compose.yaml"), "utf8")).toBe(STACK);
   });
@@ -249,7 +249,7 @@ describe("discovery details", () => {
     execFileSync("mkfifo", [fifo]);
     const io = captureIO(dir);
     expect(await run(["pipe.yml"], io)).toBe(2);
-    expect(io.err()).toContain("pipe.yml:1:1: not a regular file");
+    expect(io.err()).toContain("pipe.yml: not a regular file");
   });
 
   test("--backup= without a suffix and a bad network name in the configuration are refused", async () => {

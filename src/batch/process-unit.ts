@@ -1,6 +1,6 @@
 import * as nodePath from "node:path";
 import { loadProject } from "../compose/load-project";
-import { Diagnostic, diagnosticAt } from "../report/diagnostic";
+import { Diagnostic, diagnosticAt, where } from "../report/diagnostic";
 import { renderExplain } from "../report/explain";
 import type { FileReport } from "../report/file-report";
 import { FileResult, rewriteProject } from "../rewrite/rewrite-project";
@@ -16,7 +16,7 @@ export function errorReport(path: string, project: string, d: Diagnostic): FileR
     project,
     status: "error",
     reasonCode: "error",
-    reason: `${path}:${d.line}:${d.col}: ${d.message}`,
+    reason: `${where({ ...d, path })}: ${d.message}`,
     services: {},
     warnings: [],
     diff: "",
