@@ -6,6 +6,8 @@ export interface BatchOptions extends RewriteOptions {
   check: boolean;
   json: boolean;
   explain: boolean;
+  /** Columns the --explain tables fit in; none: as wide as their cells. */
+  explainWidth?: number;
   /** With --write: keep each original as FILE + this suffix. */
   backup?: string;
   /** gitignore-style patterns a directory walk leaves out. */

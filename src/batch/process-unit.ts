@@ -125,7 +125,9 @@ export function processUnit(paths: string[], options: BatchOptions, cwd: string)
   }
   const outcomes = results.map((result): FileOutcome => {
     const report = reportOf(result, options);
-    const explain = options.explain ? renderExplain(report, result.plan) : undefined;
+    const explain = options.explain
+      ? renderExplain(report, result.plan, options.explainWidth)
+      : undefined;
     return { report, explain };
   });
   const writes = results.flatMap((r, i) => (r.status === "changed" ? [i] : []));
