@@ -1,4 +1,4 @@
-import { topology } from "../analysis/topology";
+import { Topology, topology } from "../analysis/topology";
 import { loadHost, migratedHost } from "../batch/load-host";
 import { renderAuditErrors } from "../report/audit-report";
 import { renderDot, renderMermaid, renderText } from "../report/graph-render";
@@ -8,7 +8,12 @@ import type { RunOptions } from "./options";
 export const GRAPH_FORMATS = ["text", "mermaid", "dot"] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
-const RENDER = { text: renderText, mermaid: renderMermaid, dot: renderDot };
+/** Each drawing of a topology; `name` tells two of them apart in one output. */
+const RENDER: Record<GraphFormat, (t: Topology, name?: string) => string> = {
+  text: renderText,
+  mermaid: renderMermaid,
+  dot: renderDot,
+};
 
 /**
  * `composemod graph`: the projects under the paths, their services and the real networks between
@@ -26,9 +31,9 @@ export async function runGraph(
   if (!beforeAfter) io.stdout(render(topology(host)));
   else {
     const comment = format === "text" ? "" : format === "mermaid" ? "%% " : "// ";
-    io.stdout(`${comment}before\n${render(topology(host))}\n`);
+    io.stdout(`${comment}before\n${render(topology(host), "before")}\n`);
     io.stdout(
-      `${comment}after composemod --write\n${render(topology(migratedHost(host, options)))}`,
+      `${comment}after composemod --write\n${render(topology(migratedHost(host, options)), "after")}`,
     );
   }
   if (host.errors.length) {
