@@ -12,25 +12,7 @@ import { renderFileMessages, renderJson, renderSummary } from "../report/render-
 import { colorDiff } from "../yaml/diff";
 import type { RunIO } from "./io";
 import type { RunOptions } from "./options";
-
-/** Redraws one line on a terminal, at most every 100 ms. */
-function progressLine(io: RunIO, total: number) {
-  let last = -Infinity;
-  let drawn = false;
-  return {
-    update(done: number, path: string) {
-      const now = io.now();
-      if (now - last < 100 && done < total) return;
-      last = now;
-      drawn = true;
-      const text = `composemod: ${done}/${total} ${path}`;
-      io.stderr(`\r\u001b[K${text.length > 100 ? text.slice(0, 97) + "..." : text}`);
-    },
-    clear() {
-      if (drawn) io.stderr("\r\u001b[K");
-    },
-  };
-}
+import { progressLine } from "./progress";
 
 /** Role overrides (`service` or `project/service`) that no service of the run answers to: a typo, most likely. */
 function unmatchedOverrides(options: RunOptions, reports: FileReport[]): string[] {
@@ -68,15 +50,19 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
     reports.push(report);
     if (outcome.explain) explained.push(outcome.explain);
     if (options.json) return;
-    progress?.clear();
-    if (!options.explain && !options.write && !options.check && report.diff) {
-      io.stdout(options.color ? colorDiff(report.diff) : report.diff);
-    }
-    for (const line of renderFileMessages(report)) {
-      if (report.status === "error" || !options.quiet) io.stderr(line + "\n");
-    }
+    const shownDiff = !options.explain && !options.write && !options.check && report.diff;
+    const product = shownDiff ? (options.color ? colorDiff(report.diff) : report.diff) : "";
+    const messages = renderFileMessages(report).filter(
+      () => report.status === "error" || !options.quiet,
+    );
     if (report.status === "changed" && !options.quiet && (options.write || options.check)) {
-      io.stderr(`${options.write ? "changed" : "would change"}: ${report.path}\n`);
+      messages.push(`${options.write ? "changed" : "would change"}: ${report.path}`);
+    }
+    const said = messages.map((line) => line + "\n").join("");
+    if (progress) progress.print(product, said);
+    else {
+      if (product) io.stdout(product);
+      if (said) io.stderr(said);
     }
   };
   for (const m of missing) {
@@ -103,7 +89,7 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
     const at = units[Math.min(shown, units.length - 1)][0];
     progress?.update(Math.min(filesShown, files.length), displayPath(at, io.cwd));
   });
-  progress?.clear();
+  progress?.end();
   if (!options.quiet && !options.json) {
     for (const name of unmatchedOverrides(options, reports)) {
       io.stderr(`warning: the role given to \`${name}\` matched no service\n`);
