@@ -59,3 +59,41 @@ describe("the progress line", () => {
     expect(piped.out()).toBe(tty.out());
   });
 });
+
+describe("--explain on a terminal", () => {
+  const long = WIKI_WITH_PORT.replace(
+    "ghcr.io/example/wiki:3",
+    "ghcr.io/an-organisation-with-a-long-name/a-wiki-with-a-long-name:3",
+  );
+  const dir = tempTree({ "a-project-with-a-long-name/compose.yaml": long });
+
+  test.each([60, 80, 120])("fits %i columns, the reasons wrapped", async (columns) => {
+    const io = { ...captureIO(dir), stdoutIsTTY: true, columns };
+    expect(await run(["--explain", "."], io, true, { NO_COLOR: "1" })).toBe(0);
+    const lines = io.out().trimEnd().split("\n");
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
+    expect(io.out()).toContain("routed");
+  });
+
+  test("is as wide as its cells off a terminal; --json keeps every text whole", async () => {
+    const io = captureIO(dir);
+    await run(["--explain", "."], io);
+    const widest = Math.max(
+      ...io
+        .out()
+        .split("\n")
+        .map((l) => l.length),
+    );
+    expect(widest).toBeGreaterThan(120);
+    expect(io.out()).toContain(
+      "routed by the proxy: VIRTUAL_HOST environment (nginx-proxy) [routed]",
+    );
+    const json = captureIO(dir);
+    await run(["--json", "."], json);
+    const [file] = JSON.parse(json.out()).files;
+    expect(file.services.app.reason).toBe(
+      "routed by the proxy: VIRTUAL_HOST environment (nginx-proxy)",
+    );
+  });
+});

@@ -11,6 +11,7 @@ import { FileReport, Report, summarize } from "../report/file-report";
 import { renderFileMessages, renderJson, renderSummary } from "../report/render-text";
 import { colorDiff } from "../yaml/diff";
 import type { RunIO } from "./io";
+import { noComposeFiles } from "./no-compose-files";
 import type { RunOptions } from "./options";
 import { progressLine } from "./progress";
 
@@ -32,13 +33,28 @@ function unmatchedOverrides(options: RunOptions, reports: FileReport[]): string[
   return [...options.overrides.keys()].filter((name) => !names.has(asProjectNames(name)));
 }
 
-/** Runs the rewrite over the given paths; returns the exit status (0 done, 1 --check found changes, 2 errors). */
+/** What a file's outcome puts on standard output: its diff, or its name (-l). */
+function productOf(outcome: FileOutcome, options: RunOptions): string {
+  const { report } = outcome;
+  if (options.listDifferent) return report.status === "changed" ? report.path + "\n" : "";
+  if (options.explain || options.write || options.check || !report.diff) return "";
+  return options.color ? colorDiff(report.diff) : report.diff;
+}
+
+/**
+ * Runs the rewrite over the given paths; returns the exit status (0
+ * done, 1 --check or --list-different found changes, 2 an error, or no compose file at all).
+ */
 export async function runRewrite(options: RunOptions, io: RunIO): Promise<number> {
   const started = io.now();
   const { files, missing } = await discover(
     options.paths.map((p) => nodePath.resolve(io.cwd, p)),
     { ignore: options.ignore },
   );
+  if (files.length === 0 && missing.length === 0) {
+    io.stderr(noComposeFiles(options.paths));
+    return 2;
+  }
   const reports: FileReport[] = [];
   const explained: string[] = [];
   const progress =
@@ -49,14 +65,15 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
     const report = outcome.report;
     reports.push(report);
     if (outcome.explain) explained.push(outcome.explain);
-    if (options.json) return;
-    const shownDiff = !options.explain && !options.write && !options.check && report.diff;
-    const product = shownDiff ? (options.color ? colorDiff(report.diff) : report.diff) : "";
+    if (options.format === "json") return;
+    const product = productOf(outcome, options);
     const messages = renderFileMessages(report).filter(
       () => report.status === "error" || !options.quiet,
     );
-    if (report.status === "changed" && !options.quiet && (options.write || options.check)) {
-      messages.push(`${options.write ? "changed" : "would change"}: ${report.path}`);
+    if (report.status === "changed" && (options.write || options.check)) {
+      if (!options.quiet && !options.listDifferent) {
+        messages.push(`${options.write ? "changed" : "would change"}: ${report.path}`);
+      }
     }
     const said = messages.map((line) => line + "\n").join("");
     if (progress) progress.print(product, said);
@@ -90,17 +107,18 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
     progress?.update(Math.min(filesShown, files.length), displayPath(at, io.cwd));
   });
   progress?.end();
-  if (!options.quiet && !options.json) {
+  if (!options.quiet && options.format !== "json") {
     for (const name of unmatchedOverrides(options, reports)) {
       io.stderr(`warning: the role given to \`${name}\` matched no service\n`);
     }
   }
   const summary = summarize(reports, (io.now() - started) / 1000);
   const report: Report = { files: reports, summary };
-  if (options.json) io.stdout(renderJson(report));
+  if (options.format === "json") io.stdout(renderJson(report));
   else if (options.explain) io.stdout(explained.join(""));
   if (!options.quiet) io.stderr(renderSummary(summary, !options.write) + "\n");
   if (summary.error > 0) return 2;
-  if (options.check && summary.changed > 0) return 1;
+  const changesFound = options.check || (options.listDifferent && !options.write);
+  if (changesFound && summary.changed > 0) return 1;
   return 0;
 }
