@@ -91,6 +91,11 @@ function addRunOptions(command: Command, name: CommandName): Command {
   if (formats.includes("sarif")) command.option("--sarif", "short for --format sarif");
   return command
     .option("-o, --output-file <file>", "write what would go to standard output to FILE")
+    .option(
+      "--config <file>",
+      "read settings from FILE (default: composemod.config.json or package.json's composemod key, found upward from each path)",
+    )
+    .option("--no-config", "read no configuration file")
     .option("-q, --quiet", "print errors only on standard error")
     .option("--no-color", "no colour (also when NO_COLOR is set or output is not a terminal)");
 }
@@ -131,7 +136,7 @@ export function buildProgram(io: RunIO, select: (s: Selected) => void): Command 
       [
         "",
         "Settings used on every run can live in composemod.config.json or in package.json's",
-        '"composemod" key, found upward from the working directory; flags win over them.',
+        '"composemod" key, found upward from each path given; flags win over them.',
         "",
         "Exit status: 0 done (or nothing to do), 1 --check or --list-different found changes,",
         "2 an error (a file that could not be processed, no compose file found, a bad flag).",

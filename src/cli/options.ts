@@ -35,6 +35,8 @@ export interface Flags {
   sarif?: boolean;
   explain?: boolean;
   outputFile?: string;
+  /** `--config FILE`, or false for `--no-config` */
+  config?: string | false;
   beforeAfter?: boolean;
   backup?: boolean;
   backupSuffix?: string;

@@ -3,7 +3,7 @@ import * as nodePath from "node:path";
 import { runAudit } from "./audit-command";
 import { checkFlags, chosenFormat } from "./check-flags";
 import { buildProgram, Selected } from "./command-line";
-import { loadConfig } from "./config";
+import { configForPaths } from "./config-for-paths";
 import type { CommandName, Format } from "./formats";
 import { runGraph } from "./graph-command";
 import { processIO, RunIO } from "./io";
@@ -49,7 +49,7 @@ export async function run(
     io.stderr(`error: ${problem}\n`);
     return 2;
   }
-  const loaded = loadConfig(io.cwd);
+  const loaded = configForPaths(paths, io.cwd, flags.config);
   if ("error" in loaded) {
     io.stderr(`error: ${loaded.error}\n`);
     return 2;
