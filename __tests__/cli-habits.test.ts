@@ -115,7 +115,11 @@ describe("flag clashes are refused before any file is read", () => {
     [["audit", "--format", "mermaid", "nosuch"], "Allowed choices are text, json, sarif"],
     [["graph", "--format", "sarif", "nosuch"], "Allowed choices are text, mermaid, dot, json"],
     [["--backup", "nosuch"], "--backup goes with --write"],
-    [[], "missing paths: compose files or directories to read"],
+    [["--write", "--backup", "-"], "--backup has no file to keep with standard input"],
+    [["-", "nosuch"], "- (standard input) cannot be used with other paths"],
+    [["audit", "-"], "standard input (-) is for the rewrite"],
+    [["--stdin-filepath", "x/compose.yaml", "nosuch"], "--stdin-filepath names standard input"],
+    [[], "missing paths: compose files or directories to read (- for standard input)"],
   ])("%j", async (args, message) => {
     const io = captureIO(tempTree({}));
     expect(await run(args, io)).toBe(2);

@@ -1,10 +1,60 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { run } from "../src/cli/program";
 import { WIKI_BEHIND_PROXY, WIKI_WITH_PORT } from "./helpers/fixtures";
 import { captureIO, tempTree } from "./helpers/tmp";
 
+const cli = path.resolve(__dirname, "..", "dist", "cli.js");
 const withoutSeconds = (json: string) => json.replace(/"seconds": [\d.]+/, '"seconds": 0');
+
+describe("standard input: - and --stdin-filepath", () => {
+  test("- prints the diff of standard input, shown as <stdin>", async () => {
+    const io = captureIO(tempTree({}), WIKI_WITH_PORT);
+    expect(await run(["-"], io)).toBe(0);
+    expect(io.out()).toMatch(/^--- a\/<stdin>\n\+\+\+ b\/<stdin>\n@@ /);
+    expect(io.out()).toContain("+    # ports:\n");
+  });
+
+  test("--stdin-filepath names it: the path shown, the project, the configuration beside it", async () => {
+    const dir = tempTree({ "wiki/composemod.config.json": '{"internalNetwork": "backnet"}' });
+    const io = captureIO(dir, WIKI_BEHIND_PROXY);
+    expect(await run(["--json", "--stdin-filepath", "wiki/compose.yaml"], io)).toBe(0);
+    const [file] = JSON.parse(io.out()).files;
+    expect(file).toMatchObject({ path: "wiki/compose.yaml", project: "wiki", status: "changed" });
+    expect(file.diff).toContain("+      - backnet\n");
+    expect(existsSync(path.join(dir, "wiki", "compose.yaml"))).toBe(false);
+  });
+
+  test("--write prints the rewritten text, the same as --write gives a file; --check exits 1", async () => {
+    const dir = tempTree({ "wiki/compose.yaml": WIKI_WITH_PORT });
+    const piped = captureIO(dir, WIKI_WITH_PORT);
+    expect(await run(["--write", "--stdin-filepath", "wiki/compose.yaml", "-"], piped)).toBe(0);
+    expect(readFileSync(path.join(dir, "wiki/compose.yaml"), "utf8")).toBe(WIKI_WITH_PORT);
+    expect(await run(["--write", "-q", "wiki/compose.yaml"], captureIO(dir))).toBe(0);
+    expect(piped.out()).toBe(readFileSync(path.join(dir, "wiki/compose.yaml"), "utf8"));
+    expect(await run(["--check", "-"], captureIO(dir, WIKI_WITH_PORT))).toBe(1);
+    // a text with nothing to change is printed as it is
+    const unchanged = captureIO(dir, piped.out());
+    expect(await run(["--write", "-"], unchanged)).toBe(0);
+    expect(unchanged.out()).toBe(piped.out());
+  });
+
+  test("standard input that is not UTF-8 is an error, exit 2", async () => {
+    const io = captureIO(tempTree({}), Buffer.from([0x73, 0x3a, 0x20, 0xff, 0x0a]));
+    expect(await run(["-"], io)).toBe(2);
+    expect(io.err()).toContain("<stdin>:1:4: not UTF-8 text");
+  });
+
+  test("the built binary reads its own standard input", () => {
+    const result = spawnSync(process.execPath, [cli, "--stdin-filepath", "blog/compose.yaml"], {
+      input: WIKI_WITH_PORT,
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^--- a\/blog\/compose.yaml\n/);
+  });
+});
 
 describe("--list-different (-l)", () => {
   const files = {

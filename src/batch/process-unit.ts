@@ -6,7 +6,7 @@ import type { FileReport } from "../report/file-report";
 import { FileResult, rewriteProject } from "../rewrite/rewrite-project";
 import { unifiedDiff } from "../yaml/diff";
 import type { BatchOptions } from "./batch-options";
-import { displayPath, readFromDisk, readUtf8 } from "./read-files";
+import { displayPath, ReadOutcome, readFromDisk, readUtf8 } from "./read-files";
 import { writeFilesAtomic } from "./write-files";
 
 export function errorReport(path: string, project: string, d: Diagnostic): FileReport {
@@ -28,6 +28,8 @@ export function errorReport(path: string, project: string, d: Diagnostic): FileR
 export interface FileOutcome {
   report: FileReport;
   explain?: string;
+  /** The file's text after the rewrite (with `withOutput`), unless it has an error. */
+  output?: string;
 }
 
 function reportOf(result: FileResult, options: BatchOptions): FileReport {
@@ -56,10 +58,16 @@ function reportOf(result: FileResult, options: BatchOptions): FileReport {
 /**
  * Reads, rewrites and (with --write) writes the files Compose reads together: a base file with
  * its overrides (and the files they include), or one file. Every failure becomes an `error`
- * report with a position; nothing is thrown for a file's sake, and the files of a project are
- * written all or none. Outcomes come in the order of `paths`, then the included files.
+ * report (with a position where it has one); nothing is thrown for a file's sake, and the files
+ * of a project are written all or none. Outcomes come in the order of `paths`, then the included
+ * files. `read` reads the named files (standard input stands in for one so).
  */
-export function processUnit(paths: string[], options: BatchOptions, cwd: string): FileOutcome[] {
+export function processUnit(
+  paths: string[],
+  options: BatchOptions,
+  cwd: string,
+  read: (absolute: string) => ReadOutcome = readUtf8,
+): FileOutcome[] {
   const absolute = paths.map((p) => nodePath.resolve(cwd, p));
   const dir = nodePath.dirname(absolute[0]);
   const show = (p: string) => displayPath(p, cwd);
@@ -67,21 +75,21 @@ export function processUnit(paths: string[], options: BatchOptions, cwd: string)
   const files = [];
   for (const file of absolute) {
     const shown = show(file);
-    const read = readUtf8(file);
-    if ("text" in read) {
-      files.push({ path: shown, absolute: file, text: read.text });
+    const got = read(file);
+    if ("text" in got) {
+      files.push({ path: shown, absolute: file, text: got.text });
       continue;
     }
     const d: Diagnostic =
-      read.code === "not-utf8" && "line" in read
+      got.code === "not-utf8" && "line" in got
         ? {
             code: "read-error",
             message: "not UTF-8 text (compose files are UTF-8); left as it is",
             path: shown,
-            line: read.line,
-            col: read.col,
+            line: got.line,
+            col: got.col,
           }
-        : diagnosticAt(undefined, shown, 0, "read-error", `cannot read the file (${read.code})`);
+        : diagnosticAt(undefined, shown, 0, "read-error", `cannot read the file (${got.code})`);
     unreadable.push({ report: errorReport(shown, nodePath.basename(dir), d) });
   }
   if (unreadable.length) {
@@ -128,7 +136,8 @@ export function processUnit(paths: string[], options: BatchOptions, cwd: string)
     const explain = options.explain
       ? renderExplain(report, result.plan, options.explainWidth)
       : undefined;
-    return { report, explain };
+    const output = options.withOutput && result.status !== "error" ? result.output : undefined;
+    return { report, explain, ...(output !== undefined ? { output } : {}) };
   });
   const writes = results.flatMap((r, i) => (r.status === "changed" ? [i] : []));
   if (options.write && writes.length) {

@@ -1,6 +1,9 @@
 import { COMMAND_FORMATS, CommandName, Format } from "./formats";
 import type { Flags } from "./options";
 
+/** The path that stands for standard input. */
+export const STDIN_PATH = "-";
+
 /**
  * The format a command line asks for: `--format`, or its shorthand `--json` / `--sarif`, else the
  * command's default; two different ones are an error.
@@ -34,12 +37,29 @@ const RULES: Rule[] = [
     (f, _p, format) => !!f.listDifferent && (format === "json" || !!f.explain),
     "--list-different prints file names: it cannot be used with --json or --explain",
   ],
-  [(_f, p) => p.length === 0, "missing paths: compose files or directories to read"],
+  [
+    (f, p) => p.length === 0 && f.stdinFilepath === undefined,
+    "missing paths: compose files or directories to read (- for standard input)",
+  ],
+  [
+    (_f, p) => p.includes(STDIN_PATH) && p.length > 1,
+    "- (standard input) cannot be used with other paths",
+  ],
+  [
+    (f, p) => f.stdinFilepath !== undefined && p.some((x) => x !== STDIN_PATH),
+    "--stdin-filepath names standard input: use it with - (or no path), not with files",
+  ],
+  [
+    (f, p) =>
+      (p.includes(STDIN_PATH) || f.stdinFilepath !== undefined) &&
+      (!!f.backup || f.backupSuffix !== undefined),
+    "--backup has no file to keep with standard input (--write prints the rewritten text)",
+  ],
 ];
 
 /**
  * What is wrong with a command line, checked before any file is read: flags that contradict
- * each other, and missing paths. Undefined when nothing is.
+ * each other, and paths that cannot go together. Undefined when nothing is.
  */
 export function checkFlags(
   command: CommandName,
@@ -48,5 +68,8 @@ export function checkFlags(
 ): string | undefined {
   const format = chosenFormat(command, flags);
   if (typeof format !== "string") return format.error;
+  if (command !== "rewrite" && paths.includes(STDIN_PATH)) {
+    return `${command} reads the projects in files and directories; standard input (-) is for the rewrite`;
+  }
   return RULES.find(([broken]) => broken(flags, paths, format))?.[1];
 }

@@ -112,7 +112,10 @@ export function buildProgram(io: RunIO, select: (s: Selected) => void): Command 
     .version(VERSION)
     // a subcommand's options are its own, even where the main command has one of the same name
     .enablePositionalOptions()
-    .argument("[paths...]", "compose files or directories (walked for compose file names)")
+    .argument(
+      "[paths...]",
+      "compose files or directories (walked for compose file names); - reads standard input",
+    )
     .option("-w, --write", "apply the changes in place (atomic write, file mode kept)")
     .option("--check", "change nothing; exit 1 when any file would change")
     .option(
@@ -125,6 +128,10 @@ export function buildProgram(io: RunIO, select: (s: Selected) => void): Command 
       "with --write, keep each original beside it as FILE.bak (--backup=SUFFIX for another suffix)",
     )
     .addOption(new Option("--backup-suffix <suffix>").hideHelp())
+    .option(
+      "--stdin-filepath <path>",
+      "the path standard input stands for: its project, its configuration, the name shown",
+    )
     .option(
       "-j, --jobs <n>",
       "worker processes for large runs (default: one per core but one, at most 8)",

@@ -15,6 +15,8 @@ export interface RunOptions extends BatchOptions {
   format: Format;
   /** Print the names of the files that (would) change, one a line. */
   listDifferent: boolean;
+  /** The path that standard input (`-`) stands for, as given. */
+  stdinFilepath?: string;
   /** graph: the topology now and after `--write`. */
   beforeAfter: boolean;
   color: boolean;
@@ -37,6 +39,7 @@ export interface Flags {
   outputFile?: string;
   /** `--config FILE`, or false for `--no-config` */
   config?: string | false;
+  stdinFilepath?: string;
   beforeAfter?: boolean;
   backup?: boolean;
   backupSuffix?: string;
@@ -140,6 +143,7 @@ export function resolveOptions(
     paths,
     format: output.format,
     listDifferent: flags.listDifferent === true,
+    stdinFilepath: flags.stdinFilepath,
     beforeAfter: flags.beforeAfter === true,
     write: flags.write === true,
     check: flags.check === true,

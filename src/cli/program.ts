@@ -49,14 +49,15 @@ export async function run(
     io.stderr(`error: ${problem}\n`);
     return 2;
   }
-  const loaded = configForPaths(paths, io.cwd, flags.config);
+  const targets = paths.length ? paths : ["-"];
+  const loaded = configForPaths(targets, io.cwd, flags.config, flags.stdinFilepath);
   if ("error" in loaded) {
     io.stderr(`error: ${loaded.error}\n`);
     return 2;
   }
   const output = flags.outputFile !== undefined ? bufferedOutput() : undefined;
   const terminal = output === undefined && (io.stdoutIsTTY ?? isTTY);
-  const options = resolveOptions(flags, loaded.config, loaded.path, paths, {
+  const options = resolveOptions(flags, loaded.config, loaded.path, targets, {
     format: chosenFormat(command, flags) as Format,
     color: flags.color !== false && terminal && !env.NO_COLOR,
     explainWidth: terminal ? io.columns : undefined,

@@ -1,8 +1,9 @@
 import * as nodePath from "node:path";
+import { hostIndex } from "../analysis/host-index";
 import { describeMissing, discover } from "../batch/discover";
 import { processUnits } from "../batch/pool";
-import { errorReport, FileOutcome } from "../batch/process-unit";
-import { displayPath } from "../batch/read-files";
+import { errorReport, FileOutcome, processUnit } from "../batch/process-unit";
+import { displayPath, readUtf8 } from "../batch/read-files";
 import { scanHost } from "../batch/scan-host";
 import { projectUnits } from "../batch/units";
 import { normalizeProjectName } from "../compose/project-name";
@@ -14,6 +15,7 @@ import type { RunIO } from "./io";
 import { noComposeFiles } from "./no-compose-files";
 import type { RunOptions } from "./options";
 import { progressLine } from "./progress";
+import { readStdin, stdinPath } from "./stdin";
 
 /** Role overrides (`service` or `project/service`) that no service of the run answers to: a typo, most likely. */
 function unmatchedOverrides(options: RunOptions, reports: FileReport[]): string[] {
@@ -33,24 +35,28 @@ function unmatchedOverrides(options: RunOptions, reports: FileReport[]): string[
   return [...options.overrides.keys()].filter((name) => !names.has(asProjectNames(name)));
 }
 
-/** What a file's outcome puts on standard output: its diff, or its name (-l). */
+/** What a file's outcome puts on standard output: its diff, its name (-l), or its new text (stdin). */
 function productOf(outcome: FileOutcome, options: RunOptions): string {
   const { report } = outcome;
   if (options.listDifferent) return report.status === "changed" ? report.path + "\n" : "";
+  if (outcome.output !== undefined) return outcome.output;
   if (options.explain || options.write || options.check || !report.diff) return "";
   return options.color ? colorDiff(report.diff) : report.diff;
 }
 
 /**
- * Runs the rewrite over the given paths; returns the exit status (0
+ * Runs the rewrite over the given paths, or standard input (`-`); returns the exit status (0
  * done, 1 --check or --list-different found changes, 2 an error, or no compose file at all).
  */
 export async function runRewrite(options: RunOptions, io: RunIO): Promise<number> {
   const started = io.now();
-  const { files, missing } = await discover(
-    options.paths.map((p) => nodePath.resolve(io.cwd, p)),
-    { ignore: options.ignore },
-  );
+  const stdin = options.paths[0] === "-" ? stdinPath(options, io.cwd) : undefined;
+  const { files, missing } = stdin
+    ? { files: [stdin], missing: [] }
+    : await discover(
+        options.paths.map((p) => nodePath.resolve(io.cwd, p)),
+        { ignore: options.ignore },
+      );
   if (files.length === 0 && missing.length === 0) {
     io.stderr(noComposeFiles(options.paths));
     return 2;
@@ -71,7 +77,7 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
       () => report.status === "error" || !options.quiet,
     );
     if (report.status === "changed" && (options.write || options.check)) {
-      if (!options.quiet && !options.listDifferent) {
+      if (!options.quiet && !options.listDifferent && !stdin) {
         messages.push(`${options.write ? "changed" : "would change"}: ${report.path}`);
       }
     }
@@ -89,23 +95,36 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
       report: errorReport(shown, "", diagnosticAt(undefined, shown, 0, "read-error", message)),
     });
   }
-  // outcomes come back in any order from parallel workers; they are shown in discovery order
-  const units = projectUnits(files);
-  const runOptions = { ...options, host: scanHost(units, io.cwd) };
-  const pending = new Map<number, FileOutcome[]>();
-  let shown = 0;
-  let filesShown = 0;
-  await processUnits(units, runOptions, io.cwd, (index, outcomes) => {
-    pending.set(index, outcomes);
-    while (pending.has(shown)) {
-      for (const outcome of pending.get(shown)!) emit(outcome);
-      filesShown += units[shown].length;
-      pending.delete(shown);
-      shown++;
+  if (stdin) {
+    const text = await readStdin(io);
+    const read = (absolute: string) => (absolute === stdin ? text : readUtf8(absolute));
+    const batch = { ...options, write: false, withOutput: options.write, host: hostIndex([]) };
+    const outcomes = processUnit([stdin], batch, io.cwd, read);
+    // the files it includes are read, never written nor printed: standard input is the product
+    for (const outcome of outcomes) {
+      emit(
+        outcome.report.path === displayPath(stdin, io.cwd) ? outcome : { report: outcome.report },
+      );
     }
-    const at = units[Math.min(shown, units.length - 1)][0];
-    progress?.update(Math.min(filesShown, files.length), displayPath(at, io.cwd));
-  });
+  } else {
+    // outcomes come back in any order from parallel workers; they are shown in discovery order
+    const units = projectUnits(files);
+    const runOptions = { ...options, host: scanHost(units, io.cwd) };
+    const pending = new Map<number, FileOutcome[]>();
+    let shown = 0;
+    let filesShown = 0;
+    await processUnits(units, runOptions, io.cwd, (index, outcomes) => {
+      pending.set(index, outcomes);
+      while (pending.has(shown)) {
+        for (const outcome of pending.get(shown)!) emit(outcome);
+        filesShown += units[shown].length;
+        pending.delete(shown);
+        shown++;
+      }
+      const at = units[Math.min(shown, units.length - 1)][0];
+      progress?.update(Math.min(filesShown, files.length), displayPath(at, io.cwd));
+    });
+  }
   progress?.end();
   if (!options.quiet && options.format !== "json") {
     for (const name of unmatchedOverrides(options, reports)) {
@@ -116,7 +135,7 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
   const report: Report = { files: reports, summary };
   if (options.format === "json") io.stdout(renderJson(report));
   else if (options.explain) io.stdout(explained.join(""));
-  if (!options.quiet) io.stderr(renderSummary(summary, !options.write) + "\n");
+  if (!options.quiet) io.stderr(renderSummary(summary, !options.write || !!stdin) + "\n");
   if (summary.error > 0) return 2;
   const changesFound = options.check || (options.listDifferent && !options.write);
   if (changesFound && summary.changed > 0) return 1;
