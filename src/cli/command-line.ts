@@ -1,7 +1,8 @@
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { PROXY_KINDS } from "../analysis/evidence";
 import { DRIVERS, PORTS_MODES } from "../analysis/plan/options";
 import { VERSION } from "../version";
+import { COMPLETION_SHELLS, CompletionShell } from "./completion";
 import { NETWORK_NAME } from "./config";
 import { COMMAND_FORMATS, CommandName } from "./formats";
 import type { RunIO } from "./io";
@@ -101,7 +102,9 @@ function addRunOptions(command: Command, name: CommandName): Command {
 }
 
 /** The command a parse chose, with its paths and flags. */
-export type Selected = { command: CommandName; args: string[]; flags: Flags };
+export type Selected =
+  | { command: CommandName; args: string[]; flags: Flags }
+  | { command: "completion"; shell: CompletionShell };
 
 /** The command line of composemod; `select` is given the command a parse chose. */
 export function buildProgram(io: RunIO, select: (s: Selected) => void): Command {
@@ -179,6 +182,11 @@ export function buildProgram(io: RunIO, select: (s: Selected) => void): Command 
       "graph",
     ),
   ).action((paths: string[], flags) => select({ command: "graph", args: paths, flags }));
+  program
+    .command("completion")
+    .description('Print a shell completion script: eval "$(composemod completion bash)"')
+    .addArgument(new Argument("<shell>", "bash or zsh").choices(COMPLETION_SHELLS))
+    .action((shell: CompletionShell) => select({ command: "completion", shell }));
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({
       writeOut: (text) => io.stdout(text),

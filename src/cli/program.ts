@@ -3,6 +3,7 @@ import * as nodePath from "node:path";
 import { runAudit } from "./audit-command";
 import { checkFlags, chosenFormat } from "./check-flags";
 import { buildProgram, Selected } from "./command-line";
+import { completionScript } from "./completion";
 import { configForPaths } from "./config-for-paths";
 import type { CommandName, Format } from "./formats";
 import { runGraph } from "./graph-command";
@@ -43,6 +44,10 @@ export async function run(
     throw error;
   }
   if (!selected) return 2;
+  if (selected.command === "completion") {
+    io.stdout(completionScript(selected.shell, program));
+    return 0;
+  }
   const { command, flags, args: paths } = selected;
   const problem = checkFlags(command, flags, paths);
   if (problem) {
