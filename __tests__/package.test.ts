@@ -73,3 +73,12 @@ test("engines, bin and the license say what is true", () => {
   expect(pkg.license).toBe("MIT");
   expect(readFileSync(path.join(repo, "LICENSE"), "utf8")).toMatch(/^MIT License\n/);
 });
+
+test("the README: a quick start of two commands, and how users install it", () => {
+  const readme = readFileSync(path.join(repo, "README.md"), "utf8");
+  const quickStart = /## Quick start\n\n```sh\n([\s\S]*?)```/.exec(readme)![1];
+  expect(quickStart.trim().split("\n")).toHaveLength(2);
+  const install = /## Install\n([\s\S]*?)\n## /.exec(readme)![1];
+  expect(install).toMatch(/^npm install -g composemod\b/m);
+  expect(install).toMatch(/^npx composemod\b/m);
+});
