@@ -30,14 +30,21 @@ export interface ProcessIO extends RunIO {
 function endsQuietly(stream: NodeJS.WriteStream) {
   let closed = false;
   let failure: string | undefined;
-  stream.on("error", (error: NodeJS.ErrnoException) => {
+  const failed = (error: NodeJS.ErrnoException) => {
     closed = true;
     const code = error.code ?? "EIO";
     if (code !== "EPIPE" && code !== "ERR_STREAM_DESTROYED") failure ??= code;
-  });
+  };
+  stream.on("error", failed);
   return {
     write: (text: string) => {
-      if (!closed) stream.write(text);
+      if (closed) return;
+      // to a file, some Node versions throw where others emit the error
+      try {
+        stream.write(text);
+      } catch (error) {
+        failed(error as NodeJS.ErrnoException);
+      }
     },
     failure: () => failure,
   };
