@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
+  cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -186,8 +187,16 @@ describe("permissions", () => {
   // as root every file is writable: the user who is refused is played by nobody
   const asNobody = process.getuid?.() === 0 && existsSync("/usr/sbin/runuser");
   const runAs = (dir: string, args: string[]) => {
+    // the CLI and its dependencies where nobody may read them, wherever the clone is
+    const repo = path.resolve(__dirname, "..");
     const cli = path.join(dir, "cli.js");
-    copyFileSync(path.resolve(__dirname, "..", "dist", "cli.js"), cli);
+    copyFileSync(path.join(repo, "dist", "cli.js"), cli);
+    const { dependencies } = JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8"));
+    for (const name of Object.keys(dependencies)) {
+      cpSync(path.join(repo, "node_modules", name), path.join(dir, "node_modules", name), {
+        recursive: true,
+      });
+    }
     chmodSync(dir, 0o777);
     const command = asNobody ? "/usr/sbin/runuser" : process.execPath;
     const argv = asNobody ? ["-u", "nobody", "--", process.execPath, cli, ...args] : [cli, ...args];
@@ -203,7 +212,7 @@ describe("permissions", () => {
     const result = runAs(dir, ["--write", "a", "b"]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(
-      "a/compose.yaml:1:1: cannot write the file (EACCES); left as it is",
+      "a/compose.yaml: cannot write the file (EACCES); left as it is",
     );
     expect(readFileSync(path.join(dir, "a/compose.yaml"), "utf8")).toBe(STACK);
     expect(readFileSync(path.join(dir, "b/compose.yaml"), "utf8")).not.toBe(STACK);
@@ -245,7 +254,7 @@ describe("permissions", () => {
     chmodSync(path.join(dir, "wiki"), 0o755);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(
-      "wiki/compose.yaml:1:1: cannot write the file (EACCES); left as it is",
+      "wiki/compose.yaml: cannot write the file (EACCES); left as it is",
     );
     expect(readFileSync(path.join(dir, "wiki/compose.yaml"), "utf8")).toBe(STACK);
   });
@@ -293,7 +302,7 @@ describe("discovery details", () => {
     execFileSync("mkfifo", [fifo]);
     const io = captureIO(dir);
     expect(await run(["pipe.yml"], io)).toBe(2);
-    expect(io.err()).toContain("pipe.yml:1:1: not a regular file");
+    expect(io.err()).toContain("pipe.yml: not a regular file");
   });
 
   test("--backup= without a suffix and a bad network name in the configuration are refused", async () => {

@@ -1,4 +1,6 @@
-// Bundles the CLI and the library into dist/ so that start-up loads one file.
+// Builds dist/: the CLI, its worker and the library, each one file of composemod's own modules
+// (so that start-up reads one file of ours), with the dependencies left to `require` from
+// node_modules: they are the package's real dependencies, and the library's types use yaml's.
 import { rmSync } from "node:fs";
 import { build } from "esbuild";
 
@@ -6,6 +8,7 @@ rmSync("dist", { recursive: true, force: true });
 
 const common = {
   bundle: true,
+  packages: "external",
   platform: "node",
   target: "node20",
   format: "cjs",

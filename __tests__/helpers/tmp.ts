@@ -19,8 +19,11 @@ export function tempTree(files: Record<string, string>): string {
   return dir;
 }
 
-/** An in-memory RunIO that records what a run prints. */
-export function captureIO(cwd: string): RunIO & { out: () => string; err: () => string } {
+/** An in-memory RunIO that records what a run prints; `stdin` is what standard input holds. */
+export function captureIO(
+  cwd: string,
+  stdin?: string | Uint8Array,
+): RunIO & { out: () => string; err: () => string } {
   let out = "";
   let err = "";
   return {
@@ -28,6 +31,8 @@ export function captureIO(cwd: string): RunIO & { out: () => string; err: () => 
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
     now: () => 0,
+    readStdin: async () =>
+      typeof stdin === "string" ? Buffer.from(stdin) : (stdin ?? Buffer.alloc(0)),
     out: () => out,
     err: () => err,
   };

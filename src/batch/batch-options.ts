@@ -6,6 +6,10 @@ export interface BatchOptions extends RewriteOptions {
   check: boolean;
   json: boolean;
   explain: boolean;
+  /** Columns the --explain tables fit in; none: as wide as their cells. */
+  explainWidth?: number;
+  /** Keep each file's rewritten text in its outcome (standard input with --write prints it). */
+  withOutput?: boolean;
   /** With --write: keep each original as FILE + this suffix. */
   backup?: string;
   /** gitignore-style patterns a directory walk leaves out. */

@@ -23,6 +23,11 @@ export class FileTexts {
     return read;
   }
 
+  /** Gives the text a file is to be taken as (standard input standing in for a path). */
+  provide(absolute: string, read: ReadOutcome): void {
+    this.texts.set(absolute, read);
+  }
+
   /** The file's text, read now or earlier; forgotten here once taken. */
   take(absolute: string): ReadOutcome {
     const read = this.texts.get(absolute);

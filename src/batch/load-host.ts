@@ -35,6 +35,11 @@ function analyseAll(loaded: LoadedProject[], options: RewriteOptions): HostProje
   return loaded.map((p) => hostProject(p, { ...options, host }));
 }
 
+/** A host as the paths gave it, and how many compose files they led to. */
+export interface LoadedHost extends Host {
+  discovered: number;
+}
+
 /**
  * Reads every project under the paths as the rewrite reads it: its compose files grouped as
  * Compose reads them, with the files they include and the project's `.env`, parsed, merged,
@@ -45,7 +50,7 @@ export async function loadHost(
   cwd: string,
   options: RewriteOptions,
   ignore: string[] = [],
-): Promise<Host> {
+): Promise<LoadedHost> {
   const { files, missing } = await discover(
     paths.map((p) => nodePath.resolve(cwd, p)),
     { ignore },
@@ -79,7 +84,7 @@ export async function loadHost(
     const project = loadUnit(loaded, readFromDisk, show, errors);
     if (project) loadedProjects.push(project);
   }
-  return { projects: analyseAll(loadedProjects, options), errors };
+  return { projects: analyseAll(loadedProjects, options), errors, discovered: files.length };
 }
 
 /** The host as `composemod --write` would leave it, worked out in memory. */

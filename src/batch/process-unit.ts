@@ -1,6 +1,6 @@
 import * as nodePath from "node:path";
 import { loadProject } from "../compose/load-project";
-import { Diagnostic, diagnosticAt } from "../report/diagnostic";
+import { Diagnostic, diagnosticAt, where } from "../report/diagnostic";
 import { renderExplain } from "../report/explain";
 import type { FileReport } from "../report/file-report";
 import { FileResult, rewriteProject } from "../rewrite/rewrite-project";
@@ -17,7 +17,7 @@ export function errorReport(path: string, project: string, d: Diagnostic): FileR
     project,
     status: "error",
     reasonCode: "error",
-    reason: `${path}:${d.line}:${d.col}: ${d.message}`,
+    reason: `${where({ ...d, path })}: ${d.message}`,
     services: {},
     warnings: [],
     diff: "",
@@ -29,6 +29,8 @@ export function errorReport(path: string, project: string, d: Diagnostic): FileR
 export interface FileOutcome {
   report: FileReport;
   explain?: string;
+  /** The file's text after the rewrite (with `withOutput`), unless it has an error. */
+  output?: string;
 }
 
 function reportOf(result: FileResult, options: BatchOptions): FileReport {
@@ -57,8 +59,9 @@ function reportOf(result: FileResult, options: BatchOptions): FileReport {
 /**
  * Reads, rewrites and (with --write) writes the files Compose reads together: a base file with
  * its overrides (and the files they include), or one file. Every failure becomes an `error`
- * report with a position; nothing is thrown for a file's sake, and the files of a project are
- * written all or none. Outcomes come in the order of `paths`, then the included files.
+ * report (with a position where it has one); nothing is thrown for a file's sake, and the files
+ * of a project are written all or none. Outcomes come in the order of `paths`, then the included
+ * files. The files are read through `texts` (standard input stands in for one there).
  */
 export function processUnit(
   paths: string[],
@@ -131,8 +134,11 @@ export function processUnit(
   }
   const outcomes = results.map((result): FileOutcome => {
     const report = reportOf(result, options);
-    const explain = options.explain ? renderExplain(report, result.plan) : undefined;
-    return { report, explain };
+    const explain = options.explain
+      ? renderExplain(report, result.plan, options.explainWidth)
+      : undefined;
+    const output = options.withOutput && result.status !== "error" ? result.output : undefined;
+    return { report, explain, ...(output !== undefined ? { output } : {}) };
   });
   const writes = results.flatMap((r, i) => (r.status === "changed" ? [i] : []));
   if (options.write && writes.length) {

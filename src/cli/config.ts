@@ -77,6 +77,22 @@ export function loadConfig(cwd: string): ConfigResult {
   }
 }
 
+/**
+ * Reads the configuration file a user named (`--config FILE`): a `composemod.config.json`-style
+ * object, or, for a package.json, its `composemod` key.
+ */
+export function loadConfigFile(file: string, shown = file): ConfigResult {
+  const absolute = nodePath.resolve(file);
+  if (!existsSync(absolute)) return { error: `${shown}: no such configuration file` };
+  const inPackage = nodePath.basename(absolute) === "package.json";
+  const result = readJson(absolute, (data) =>
+    inPackage ? (data as Record<string, unknown> | null)?.composemod : data,
+  );
+  if ("error" in result) return result;
+  if (!result.found) return { error: `${shown}: no \`composemod\` key` };
+  return { config: result.config, path: result.path };
+}
+
 function readJson(
   file: string,
   pick: (data: unknown) => unknown,

@@ -6,13 +6,73 @@ export interface RunIO {
   now: () => number;
   /** Standard error is a terminal: a progress line is worth drawing. */
   stderrIsTTY?: boolean;
+  /** Standard output is a terminal too: the progress line is cleared before the output is. */
+  stdoutIsTTY?: boolean;
+  /** The width of the terminal standard output is on, in columns. */
+  columns?: number;
+  /** The width of the terminal standard error is on, in columns. */
+  stderrColumns?: number;
+  /** Standard input, whole (for the path `-`). */
+  readStdin?: () => Promise<Uint8Array>;
+}
+
+/** The process's streams, directory and clock, with what went wrong writing standard output. */
+export interface ProcessIO extends RunIO {
+  /** Why standard output could not be written (an errno code), other than its reader leaving. */
+  outputFailure: () => string | undefined;
+}
+
+/**
+ * A writer that stops, quietly, once the stream's reader has gone (EPIPE: `composemod x | head
+ * -1`): the run goes on and ends with its own exit status. Any other write error is kept for
+ * `failure`, and nothing more is written.
+ */
+function endsQuietly(stream: NodeJS.WriteStream) {
+  let closed = false;
+  let failure: string | undefined;
+  const failed = (error: NodeJS.ErrnoException) => {
+    closed = true;
+    const code = error.code ?? "EIO";
+    if (code !== "EPIPE" && code !== "ERR_STREAM_DESTROYED") failure ??= code;
+  };
+  stream.on("error", failed);
+  return {
+    write: (text: string) => {
+      if (closed) return;
+      // to a file, some Node versions throw where others emit the error
+      try {
+        stream.write(text);
+      } catch (error) {
+        failed(error as NodeJS.ErrnoException);
+      }
+    },
+    failure: () => failure,
+  };
+}
+
+function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("end", () => resolve(Buffer.concat(chunks)));
+    stream.on("error", reject);
+  });
 }
 
 /** The process's own streams, directory and clock. */
-export const processIO = (): RunIO => ({
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  cwd: process.cwd(),
-  now: () => performance.now(),
-  stderrIsTTY: process.stderr.isTTY === true,
-});
+export function processIO(): ProcessIO {
+  const stdout = endsQuietly(process.stdout);
+  const stderr = endsQuietly(process.stderr);
+  return {
+    stdout: stdout.write,
+    stderr: stderr.write,
+    cwd: process.cwd(),
+    now: () => performance.now(),
+    stderrIsTTY: process.stderr.isTTY === true,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    stderrColumns: process.stderr.isTTY ? process.stderr.columns : undefined,
+    readStdin: () => readAll(process.stdin),
+    outputFailure: stdout.failure,
+  };
+}

@@ -5,11 +5,20 @@ import type { ProxyKind } from "../analysis/evidence";
 import { DEFAULT_PLAN_OPTIONS, Driver, PortsMode } from "../analysis/plan/options";
 import type { BatchOptions } from "../batch/batch-options";
 import type { Config } from "./config";
+import type { Format } from "./formats";
 
 /** Everything a run is given, checked, with the configuration merged in. */
 export interface RunOptions extends BatchOptions {
   overrides: RoleOverrides;
   paths: string[];
+  /** What standard output carries; `--json` and `--sarif` are `json` and `sarif`. */
+  format: Format;
+  /** Print the names of the files that (would) change, one a line. */
+  listDifferent: boolean;
+  /** The path that standard input (`-`) stands for, as given. */
+  stdinFilepath?: string;
+  /** graph: the topology now and after `--write`. */
+  beforeAfter: boolean;
   color: boolean;
   quiet: boolean;
   /** Where each setting came from: a flag, the configuration file, or the default. */
@@ -22,8 +31,16 @@ export type OptionSource = "flag" | "config" | "default";
 export interface Flags {
   write?: boolean;
   check?: boolean;
+  listDifferent?: boolean;
+  format?: Format;
   json?: boolean;
+  sarif?: boolean;
   explain?: boolean;
+  outputFile?: string;
+  /** `--config FILE`, or false for `--no-config` */
+  config?: string | false;
+  stdinFilepath?: string;
+  beforeAfter?: boolean;
   backup?: boolean;
   backupSuffix?: string;
   jobs?: number;
@@ -84,6 +101,14 @@ export function roleOverrides(
   return out;
 }
 
+/** What the run decided about its output before the options are put together. */
+export interface OutputChoice {
+  format: Format;
+  color: boolean;
+  /** Columns the --explain tables fit in; none: as wide as they are. */
+  explainWidth?: number;
+}
+
 /**
  * Flags over configuration over the defaults, once, for every command; lists (ignore patterns)
  * from both. Each value records where it came from.
@@ -93,7 +118,7 @@ export function resolveOptions(
   config: Config,
   configPath: string | undefined,
   paths: string[],
-  color: boolean,
+  output: OutputChoice,
 ): RunOptions {
   const sources: Record<string, OptionSource> = {};
   const pick = <T>(
@@ -116,10 +141,15 @@ export function resolveOptions(
   const defaults = DEFAULT_PLAN_OPTIONS;
   return {
     paths,
+    format: output.format,
+    listDifferent: flags.listDifferent === true,
+    stdinFilepath: flags.stdinFilepath,
+    beforeAfter: flags.beforeAfter === true,
     write: flags.write === true,
     check: flags.check === true,
-    json: flags.json === true,
+    json: output.format === "json",
     explain: flags.explain === true,
+    explainWidth: output.explainWidth,
     backup: flags.backupSuffix ?? (flags.backup ? ".bak" : undefined),
     proxyNetwork: pick<string | undefined>(
       "proxyNetwork",
@@ -148,7 +178,7 @@ export function resolveOptions(
     ignore: [...(config.ignore ?? []), ...(flags.ignore ?? [])],
     // the main process reads, orders and prints: it keeps a core of its own
     jobs: pick("jobs", flags.jobs, undefined, Math.min(8, Math.max(1, availableParallelism() - 1))),
-    color,
+    color: output.color,
     quiet: flags.quiet === true,
     sources,
   };

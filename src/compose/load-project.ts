@@ -1,5 +1,5 @@
 import * as nodePath from "node:path";
-import { Diagnostic, diagnosticAt } from "../report/diagnostic";
+import { Diagnostic, diagnosticAt, where } from "../report/diagnostic";
 import { Warning } from "../report/warning";
 import { parseYaml } from "../yaml/parse-yaml";
 import { ComposeFile, parseComposeFile } from "./compose-file";
@@ -253,11 +253,8 @@ function loadIncludes(
         const parsed = parseComposeFile(text, shown, { servicesOptional: true });
         if (parsed.kind !== "ok") {
           const why = parsed.kind === "error" ? parsed.diagnostic.message : parsed.reason;
-          const where =
-            parsed.kind === "error"
-              ? `${shown}:${parsed.diagnostic.line}:${parsed.diagnostic.col}`
-              : shown;
-          return fail(`the included file ${where} cannot be read (${why}); left as it is`);
+          const at = parsed.kind === "error" ? where(parsed.diagnostic) : shown;
+          return fail(`the included file ${at} cannot be read (${why}); left as it is`);
         }
         const inside = !nodePath.relative(dir, absolute).startsWith("..");
         const loaded: LoadedFile = {

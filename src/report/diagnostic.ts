@@ -1,19 +1,24 @@
 import type { SourceText } from "../yaml/source-text";
 
-/** Why a file could not be processed; rendered as `path:line:col: message` plus a code frame. */
+/**
+ * Why a file could not be processed; rendered as `path:line:col: message` plus a code frame, or
+ * as `path: message` when the problem has no place in the text (the file is missing, cannot be
+ * read or written).
+ */
 export interface Diagnostic {
   code: DiagnosticCode;
   message: string;
   path: string;
-  /** 1-based */
-  line: number;
-  /** 1-based */
-  col: number;
+  /** 1-based; absent when the problem is the whole file's */
+  line?: number;
+  /** 1-based; absent when the problem is the whole file's */
+  col?: number;
   frame?: string;
 }
 
 export type DiagnosticCode =
   | "read-error"
+  | "merge-conflict"
   | "yaml-syntax"
   | "too-deep"
   | "duplicate-key"
@@ -26,7 +31,10 @@ export type DiagnosticCode =
   | "internal-error"
   | "write-error";
 
-/** Builds a diagnostic at a source offset, with a two-line code frame and a caret. */
+/**
+ * Builds a diagnostic at a source offset, with a two-line code frame and a caret; without a
+ * source, a diagnostic of the whole file, with no position.
+ */
 export function diagnosticAt(
   source: SourceText | undefined,
   path: string,
@@ -34,7 +42,7 @@ export function diagnosticAt(
   code: DiagnosticCode,
   message: string,
 ): Diagnostic {
-  if (!source) return { code, message, path, line: 1, col: 1 };
+  if (!source) return { code, message, path };
   const line = source.lineOf(Math.min(offset, source.text.length));
   const col = source.columnOf(Math.min(offset, source.text.length));
   return { code, message, path, line: line + 1, col: col + 1, frame: codeFrame(source, line, col) };
@@ -57,7 +65,12 @@ export function codeFrame(source: SourceText, line: number, col: number): string
   return out.join("\n");
 }
 
+/** `path:line:col`, or the path alone for a problem of the whole file. */
+export function where(d: Pick<Diagnostic, "path" | "line" | "col">): string {
+  return d.line === undefined ? d.path : `${d.path}:${d.line}:${d.col ?? 1}`;
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
-  const head = `${d.path}:${d.line}:${d.col}: ${d.message} [${d.code}]`;
+  const head = `${where(d)}: ${d.message} [${d.code}]`;
   return d.frame ? `${head}\n${d.frame}` : head;
 }

@@ -1,7 +1,7 @@
 import type { Plan } from "../analysis/plan/types";
 import type { Membership } from "../compose/model";
 import type { FileReport } from "./file-report";
-import { table } from "./table";
+import { table, wrapText } from "./table";
 
 /** Network keys, the proxy network's marked as such (`default (proxy)`). */
 function membershipText(list: Membership[] | null, proxyKey?: string): string {
@@ -9,12 +9,24 @@ function membershipText(list: Membership[] | null, proxyKey?: string): string {
   return list.map((m) => (m.key === proxyKey ? `${m.key} (proxy)` : m.key)).join(", ");
 }
 
+/** A line that fits `width`, its continuations indented under its text. */
+function wrapped(text: string, indent: string, width: number | undefined): string[] {
+  if (width === undefined) return [indent + text];
+  const room = Math.max(20, width - indent.length - 2);
+  return wrapText(text, room).map((line, i) => (i === 0 ? indent : indent + "  ") + line);
+}
+
 /**
  * A table per file: service, role, reason, networks before -> after, what happens to its ports,
- * and its warnings; warnings about the whole file follow the table.
+ * and its warnings; warnings about the whole file follow the table. Given a width (a terminal's),
+ * every line fits it, long cells wrapped; the JSON report keeps each text whole.
  */
-export function renderExplain(file: FileReport, plan: Plan | undefined): string {
-  const lines = [`${file.path}: ${file.status}${file.reason ? ` (${file.reason})` : ""}`];
+export function renderExplain(file: FileReport, plan: Plan | undefined, width?: number): string {
+  const lines = wrapped(
+    `${file.path}: ${file.status}${file.reason ? ` (${file.reason})` : ""}`,
+    "",
+    width,
+  );
   // a file that is not changed shows what it is, not what a plan it did not carry out said
   const changed = file.status === "changed";
   const proxy =
@@ -46,7 +58,7 @@ export function renderExplain(file: FileReport, plan: Plan | undefined): string 
   });
   if (rows.length) {
     lines.push(
-      ...table(["SERVICE", "ROLE", "REASON", "NETWORKS", "PORTS", "WARNINGS"], rows, "  "),
+      ...table(["SERVICE", "ROLE", "REASON", "NETWORKS", "PORTS", "WARNINGS"], rows, "  ", width),
     );
   }
   const names = new Set(Object.keys(file.services));
@@ -54,7 +66,7 @@ export function renderExplain(file: FileReport, plan: Plan | undefined): string 
     if (warning.service === undefined || !names.has(warning.service)) {
       const text =
         warning.service !== undefined ? `${warning.service}: ${warning.message}` : warning.message;
-      lines.push(`  warning: ${text}`);
+      lines.push(...wrapped(`warning: ${text}`, "  ", width));
     }
   }
   return lines.join("\n") + "\n";

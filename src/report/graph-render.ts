@@ -61,11 +61,14 @@ export function renderMermaid(t: Topology): string {
   return out.join("\n") + "\n";
 }
 
-/** Graphviz DOT: a cluster per project, networks as ellipses, exposure in red. */
-export function renderDot(t: Topology): string {
+/**
+ * Graphviz DOT: a cluster per project, networks as ellipses, exposure in red. The graph is
+ * called `name` (an identifier), so that two graphs in one output (before and after) keep apart.
+ */
+export function renderDot(t: Topology, name = "composemod"): string {
   const id = idMaker();
   const q = (s: string) => JSON.stringify(s);
-  const out = ["graph composemod {", "  rankdir=LR;", '  node [fontname="Helvetica"];'];
+  const out = [`graph ${name} {`, "  rankdir=LR;", '  node [fontname="Helvetica"];'];
   for (const p of t.projects) {
     out.push(`  subgraph ${q(`cluster_${p.name}`)} {`, `    label=${q(p.name)};`);
     for (const s of p.services) {

@@ -6,7 +6,7 @@ import type { Plan } from "../analysis/plan/types";
 import { LoadedFile, LoadedProject, loadProject, ProjectLoad } from "../compose/load-project";
 import { mergedModel } from "../compose/merge";
 import { buildModel, ComposeModel } from "../compose/model";
-import { Diagnostic, diagnosticAt } from "../report/diagnostic";
+import { Diagnostic, diagnosticAt, where } from "../report/diagnostic";
 import type { FileReasonCode, FileStatus, ServiceReport } from "../report/file-report";
 import type { Warning } from "../report/warning";
 import type { Edit } from "../yaml/apply-edits";
@@ -61,7 +61,7 @@ function errorResult(
     ...base,
     status: "error",
     reasonCode: "error",
-    reason: `${d.path}:${d.line}:${d.col}: ${d.message}`,
+    reason: `${where(d)}: ${d.message}`,
     diagnostic: d,
   };
 }

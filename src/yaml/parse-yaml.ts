@@ -37,6 +37,13 @@ export type YamlOutcome =
   | { kind: "empty"; source: SourceText }
   | { kind: "error"; diagnostic: Diagnostic };
 
+/**
+ * A line that git (or diff3) leaves where a merge conflicted: `<<<<<<< ours`, `||||||| base`,
+ * `>>>>>>> theirs`. At the start of a line no compose file has one, and the parser would only
+ * say that an implicit key spans lines.
+ */
+const CONFLICT_MARKER = /^\ufeff?(<{7}|\|{7}|>{7})(?=[ \t]|\r?$)/m;
+
 const YAML_CODES: Record<string, DiagnosticCode> = {
   DUPLICATE_KEY: "duplicate-key",
   TAB_AS_INDENT: "tab-indent",
@@ -56,6 +63,13 @@ export function parseYaml(text: string, path: string): YamlOutcome {
     kind: "error",
     diagnostic: diagnosticAt(source, path, offset, code, message),
   });
+  const conflict = CONFLICT_MARKER.exec(text);
+  if (conflict) {
+    const marker = conflict[1];
+    const offset = conflict.index + conflict[0].indexOf(marker);
+    const message = `an unresolved merge conflict (a \`${marker}\` line); resolve it, then run composemod again`;
+    return fail(offset, "merge-conflict", message);
+  }
   let doc: Document.Parsed | undefined;
   try {
     const tokens = [...new Parser().parse(text)];
