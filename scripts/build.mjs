@@ -15,14 +15,17 @@ const common = {
   logLevel: "warning",
 };
 
+// The command and its worker carry their dependencies inside: each process reads one file
+// rather than resolving and compiling some eighty files of node_modules at every start.
+const standalone = { ...common, packages: undefined };
 await build({
-  ...common,
+  ...standalone,
   entryPoints: ["src/bin.ts"],
   outfile: "dist/cli.js",
   banner: { js: "#!/usr/bin/env node" },
 });
 // the pool's worker process, beside the CLI
-await build({ ...common, entryPoints: ["src/worker.ts"], outfile: "dist/worker.js" });
+await build({ ...standalone, entryPoints: ["src/worker.ts"], outfile: "dist/worker.js" });
 await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js" });
 
 // Type declarations for the library's users.
