@@ -1,6 +1,5 @@
 import type { BatchOptions } from "./batch/batch-options";
-import type { WorkerMessage, WorkerReply } from "./batch/pool";
-import { FileOutcome, processUnit } from "./batch/process-unit";
+import { unitHere, type WorkerMessage, type WorkerReply } from "./batch/pool";
 
 // A worker process of a parallel run: it takes its options, then batches of units, and answers
 // each batch with the units' outcomes; it prints nothing.
@@ -11,7 +10,9 @@ process.on("message", (message: WorkerMessage) => {
     options = message.options;
     cwd = message.cwd;
   } else if (message.kind === "task") {
-    const outcomes: FileOutcome[][] = message.units.map((unit) => processUnit(unit, options!, cwd));
-    process.send!({ id: message.id, outcomes } satisfies WorkerReply);
+    const done = message.units.map((unit) => unitHere(unit, options!, cwd));
+    const reply: WorkerReply = { id: message.id, outcomes: done.map((d) => d.outcomes) };
+    if (options!.recordReads) reply.reads = done.map((d) => d.reads ?? []);
+    process.send!(reply);
   } else process.disconnect();
 });

@@ -14,6 +14,8 @@ export interface BatchOptions extends RewriteOptions {
   backup?: string;
   /** gitignore-style patterns a directory walk leaves out. */
   ignore: string[];
+  /** Record the files each unit's outcome was made from, and what they held (for the cache). */
+  recordReads?: boolean;
   /** Worker processes for large runs. */
   jobs: number;
 }

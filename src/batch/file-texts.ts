@@ -36,14 +36,25 @@ export class FileTexts {
     return read;
   }
 
-  /** The reader a project loader uses for `.env`, included and extended files. */
-  readonly readText: ReadText = (absolute) => {
-    if (
+  /**
+   * What a file holds as the run reads it: the text read earlier if there is one (else read
+   * now, and kept), a `.env` the walk found absent as absent.
+   */
+  peek(absolute: string): ReadOutcome {
+    if (this.knownAbsent(absolute)) return { code: "ENOENT" };
+    return this.read(absolute);
+  }
+
+  private knownAbsent(absolute: string): boolean {
+    return (
       nodePath.basename(absolute) === ".env" &&
       this.discovered?.dotEnv.get(nodePath.dirname(absolute)) === false
-    ) {
-      return { code: "ENOENT" };
-    }
+    );
+  }
+
+  /** The reader a project loader uses for `.env`, included and extended files. */
+  readonly readText: ReadText = (absolute) => {
+    if (this.knownAbsent(absolute)) return { code: "ENOENT" };
     return readFromDisk(absolute);
   };
 }

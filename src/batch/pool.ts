@@ -5,7 +5,7 @@ import { diagnosticAt } from "../report/diagnostic";
 import type { BatchOptions } from "./batch-options";
 import type { FileTexts } from "./file-texts";
 import { errorReport, FileOutcome, processUnit } from "./process-unit";
-import { displayPath } from "./read-files";
+import { displayPath, ReadRecord } from "./read-files";
 
 /** Below this many units a run stays in one process: starting workers costs more than it saves. */
 export const PARALLEL_THRESHOLD = 64;
@@ -16,10 +16,22 @@ export type WorkerMessage =
   | { kind: "task"; id: number; units: string[][] }
   | { kind: "done" };
 
-/** What a worker sends back: for each unit of a batch, its outcomes. */
+/** What a worker sends back: for each unit of a batch, its outcomes (and, when asked, its reads). */
 export interface WorkerReply {
   id: number;
   outcomes: FileOutcome[][];
+  reads?: ReadRecord[][];
+}
+
+/** Processes one unit here, recording its reads when the options ask for that. */
+export function unitHere(
+  unit: string[],
+  options: BatchOptions,
+  cwd: string,
+  texts?: FileTexts,
+): { outcomes: FileOutcome[]; reads?: ReadRecord[] } {
+  const reads: ReadRecord[] | undefined = options.recordReads ? [] : undefined;
+  return { outcomes: processUnit(unit, options, cwd, texts, reads), reads };
 }
 
 /** The bundled worker script beside the running bundle; none when running from sources (tests). */
@@ -41,13 +53,16 @@ export async function processUnits(
   units: string[][],
   options: BatchOptions,
   cwd: string,
-  onUnit: (index: number, outcomes: FileOutcome[]) => void,
+  onUnit: (index: number, outcomes: FileOutcome[], reads?: ReadRecord[]) => void,
   texts?: FileTexts,
 ): Promise<void> {
   const script = workerScript();
   const jobs = Math.min(options.jobs, units.length);
   if (!script || jobs < 2 || units.length < PARALLEL_THRESHOLD) {
-    units.forEach((unit, i) => onUnit(i, processUnit(unit, options, cwd, texts)));
+    units.forEach((unit, i) => {
+      const { outcomes, reads } = unitHere(unit, options, cwd, texts);
+      onUnit(i, outcomes, reads);
+    });
     return;
   }
   // batches, two in flight per worker, so that no worker waits on a message round trip
@@ -77,11 +92,11 @@ export async function processUnits(
         }
       };
       return new Promise<void>((resolve, reject) => {
-        worker.on("message", ({ id, outcomes }: WorkerReply) => {
+        worker.on("message", ({ id, outcomes, reads }: WorkerReply) => {
           try {
             const batch = inFlight.get(id)!;
             inFlight.delete(id);
-            batch.forEach((unit, i) => onUnit(unit, outcomes[i]));
+            batch.forEach((unit, i) => onUnit(unit, outcomes[i], reads?.[i]));
             give();
           } catch (error) {
             reject(error);

@@ -1,5 +1,5 @@
 import * as nodePath from "node:path";
-import { loadProject } from "../compose/load-project";
+import { loadProject, ReadText } from "../compose/load-project";
 import { Diagnostic, diagnosticAt, where } from "../report/diagnostic";
 import { renderExplain } from "../report/explain";
 import type { FileReport } from "../report/file-report";
@@ -7,7 +7,7 @@ import { FileResult, rewriteProject } from "../rewrite/rewrite-project";
 import { unifiedDiff } from "../yaml/diff";
 import type { BatchOptions } from "./batch-options";
 import { FileTexts } from "./file-texts";
-import { displayPath } from "./read-files";
+import { digestOf, displayPath, ReadRecord } from "./read-files";
 import { writeFilesAtomic } from "./write-files";
 
 export function errorReport(path: string, project: string, d: Diagnostic): FileReport {
@@ -61,13 +61,15 @@ function reportOf(result: FileResult, options: BatchOptions): FileReport {
  * its overrides (and the files they include), or one file. Every failure becomes an `error`
  * report (with a position where it has one); nothing is thrown for a file's sake, and the files
  * of a project are written all or none. Outcomes come in the order of `paths`, then the included
- * files. The files are read through `texts` (standard input stands in for one there).
+ * files. The files are read through `texts` (standard input stands in for one there); with
+ * `reads`, every file read for the outcome is recorded there with the digest of what it held.
  */
 export function processUnit(
   paths: string[],
   options: BatchOptions,
   cwd: string,
   texts: FileTexts = new FileTexts(),
+  reads?: ReadRecord[],
 ): FileOutcome[] {
   const absolute = paths.map((p) => nodePath.resolve(cwd, p));
   const dir = nodePath.dirname(absolute[0]);
@@ -77,6 +79,7 @@ export function processUnit(
   for (const file of absolute) {
     const shown = show(file);
     const read = texts.take(file);
+    reads?.push([file, digestOf(read)]);
     if ("text" in read) {
       files.push({ path: shown, absolute: file, text: read.text });
       continue;
@@ -114,7 +117,14 @@ export function processUnit(
   }
   let results: FileResult[];
   try {
-    const load = loadProject({ dir, files, readText: texts.readText, show });
+    const readText: ReadText = reads
+      ? (absolute) => {
+          const read = texts.readText(absolute);
+          reads.push([absolute, digestOf(typeof read === "string" ? { text: read } : read)]);
+          return read;
+        }
+      : texts.readText;
+    const load = loadProject({ dir, files, readText, show });
     results = rewriteProject(load, options).files;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { ReadText } from "../compose/load-project";
@@ -31,3 +32,26 @@ export const readFromDisk: ReadText = (absolute) => {
   const read = readUtf8(absolute);
   return "text" in read ? read.text : { code: read.code };
 };
+
+/**
+ * A file a unit's outcome depends on, and what was in it: the digest of its text, or the error
+ * its read gave (a `.env` that was absent is part of the outcome as much as one that was there).
+ */
+export type ReadRecord = [absolute: string, digest: string];
+
+/** The digest a read is recorded under (worked out once for each read). */
+export function digestOf(read: ReadOutcome): string {
+  if ("text" in read) {
+    let digest = digests.get(read);
+    if (digest === undefined) {
+      digest = createHash("sha256").update(read.text).digest("base64url");
+      digests.set(read, digest);
+    }
+    return digest;
+  }
+  return "code" in read && "line" in read
+    ? `!${read.code}:${read.line}:${read.col}`
+    : `!${(read as { code: string }).code}`;
+}
+
+const digests = new WeakMap<ReadOutcome, string>();

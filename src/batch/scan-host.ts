@@ -1,6 +1,7 @@
 import * as nodePath from "node:path";
 import { hostIndex, HostIndex } from "../analysis/host-index";
 import { LoadedProject, loadProject, SourceFile } from "../compose/load-project";
+import type { Remember } from "./cache";
 import { FileTexts } from "./file-texts";
 import { displayPath } from "./read-files";
 
@@ -47,11 +48,24 @@ export function mayFixNames(text: string): boolean {
 }
 
 /**
+ * Whether a unit's files may bring a fixed-name network into its project: declared in one of
+ * them, or in a file one of them includes. Only such a project's outcome depends on the others.
+ */
+export function mayBringFixedNames(texts: readonly string[]): boolean {
+  return texts.some((text) => mayFixNames(text) || /^include\s*:/m.test(text));
+}
+
+/**
  * What the rewrite of each project needs to know of the others: which networks with a fixed
  * name several projects of the run are on. Only the projects whose files may declare such a
- * network are read for it.
+ * network, or include a file that may, are read for it.
  */
-export function scanHost(units: string[][], cwd: string, texts: FileTexts): HostIndex {
+export function scanHost(
+  units: string[][],
+  cwd: string,
+  texts: FileTexts,
+  remember: Remember = (_kind, _unit, compute) => compute(texts),
+): HostIndex {
   const projects: { name: string; fixedNetworks: string[] }[] = [];
   for (const unit of units) {
     const files: SourceFile[] = [];
@@ -60,16 +74,20 @@ export function scanHost(units: string[][], cwd: string, texts: FileTexts): Host
       if (!("text" in read)) break;
       files.push({ path: displayPath(file, cwd), absolute: file, text: read.text });
     }
-    if (files.length !== unit.length || !files.some((f) => mayFixNames(f.text))) continue;
-    const load = loadProject({
-      dir: nodePath.dirname(files[0].absolute),
-      files,
-      readText: texts.readText,
-      show: (p) => displayPath(p, cwd),
+    if (files.length !== unit.length || !mayBringFixedNames(files.map((f) => f.text))) continue;
+    const project = remember("fixed-networks", unit, (reads) => {
+      for (const file of unit) reads.read(file);
+      const load = loadProject({
+        dir: nodePath.dirname(files[0].absolute),
+        files,
+        readText: reads.readText,
+        show: (p) => displayPath(p, cwd),
+      });
+      return load.kind === "ok"
+        ? { name: load.project.name, fixedNetworks: fixedNetworksOf(load.project) }
+        : null;
     });
-    if (load.kind === "ok") {
-      projects.push({ name: load.project.name, fixedNetworks: fixedNetworksOf(load.project) });
-    }
+    if (project) projects.push(project);
   }
   return hostIndex(projects);
 }

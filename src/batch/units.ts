@@ -1,10 +1,11 @@
 import * as nodePath from "node:path";
 import { groupProjects } from "../compose/project-files";
 import { parseYaml } from "../yaml/parse-yaml";
+import type { Reads, Remember } from "./cache";
 import { FileTexts } from "./file-texts";
 
 /** The paths a file's top-level `include:` names, resolved beside it; none when it has none. */
-function includedBy(file: string, texts: FileTexts): string[] {
+function includedBy(file: string, texts: Reads): string[] {
   const read = texts.read(file);
   if (!("text" in read) || !/^include\s*:/m.test(read.text)) return [];
   const parsed = parseYaml(read.text, file);
@@ -25,13 +26,20 @@ function includedBy(file: string, texts: FileTexts): string[] {
  * another unit of the run includes is part of that unit's project, not a project of its own: it
  * is read and rewritten with it, once. (Of units that only include each other, the first stays.)
  */
-export function projectUnits(files: string[], texts: FileTexts = new FileTexts()): string[][] {
+export function projectUnits(
+  files: string[],
+  texts: FileTexts = new FileTexts(),
+  remember: Remember = (_kind, _unit, compute) => compute(texts),
+): string[][] {
   const units = groupProjects(files);
   const unitOf = new Map<string, number>();
   units.forEach((unit, i) => unit.forEach((f) => unitOf.set(nodePath.resolve(f), i)));
   const includes = units.map((unit, i) => {
     const targets = new Set<number>();
-    for (const path of includedBy(unit[0], texts)) {
+    const read = texts.read(unit[0]);
+    // most files include nothing, which a look at the text tells: nothing to remember of them
+    if ("text" in read && !/^include\s*:/m.test(read.text)) return targets;
+    for (const path of remember("includes", [unit[0]], (reads) => includedBy(unit[0], reads))) {
       const target = unitOf.get(path);
       if (target !== undefined && target !== i) targets.add(target);
     }

@@ -27,6 +27,11 @@ type Rule = [broken: (flags: Flags, paths: string[], format: Format) => boolean,
 const RULES: Rule[] = [
   [(f) => !!f.write && !!f.check, "--write and --check cannot be used together"],
   [(f) => !!f.check && !!f.listDifferent, "--check and --list-different cannot be used together"],
+  [(f) => f.cacheLocation !== undefined && !f.cache, "--cache-location goes with --cache"],
+  [
+    (f, p) => !!f.cache && (p.includes(STDIN_PATH) || f.stdinFilepath !== undefined),
+    "--cache keeps the outcomes of files: it cannot be used with standard input",
+  ],
   [(f) => f.backupSuffix === "", "--backup= needs a suffix (or use --backup for .bak)"],
   [(f) => (!!f.backup || f.backupSuffix !== undefined) && !f.write, "--backup goes with --write"],
   [

@@ -42,8 +42,16 @@ export function buildProgram(io: RunIO, select: (s: Selected) => void): Command 
     )
     .option(
       "-j, --jobs <n>",
-      "worker processes for large runs (default: one per core but one, at most 8)",
+      "worker processes for large runs (default: one per core, at most 8)",
       jobCount,
+    )
+    .option(
+      "--cache",
+      "reuse the outcome of an earlier run for a project none of whose files (nor composemod, nor the options) changed",
+    )
+    .option(
+      "--cache-location <file>",
+      "the cache file (default: $XDG_CACHE_HOME/composemod/cache.json, else ~/.cache/composemod/cache.json)",
     );
   addPlanOptions(addRunOptions(program, "rewrite"))
     .addHelpText(

@@ -17,6 +17,8 @@ export interface RunOptions extends BatchOptions {
   listDifferent: boolean;
   /** The path that standard input (`-`) stands for, as given. */
   stdinFilepath?: string;
+  /** With --cache: the cache file the outcomes of earlier runs are kept in. */
+  cacheLocation?: string;
   /** graph: the topology now and after `--write`. */
   beforeAfter: boolean;
   color: boolean;
@@ -44,6 +46,8 @@ export interface Flags {
   backup?: boolean;
   backupSuffix?: string;
   jobs?: number;
+  cache?: boolean;
+  cacheLocation?: string;
   quiet?: boolean;
   proxyNetwork?: string;
   internalNetwork?: string;
@@ -101,8 +105,18 @@ export function roleOverrides(
   return out;
 }
 
+/**
+ * One worker a core (at most 8): the main process only reads, orders and prints while they
+ * work, so a core of its own would idle.
+ */
+export function defaultJobs(): number {
+  return Math.min(8, availableParallelism());
+}
+
 /** What the run decided about its output before the options are put together. */
 export interface OutputChoice {
+  /** The cache file, when --cache asks for one. */
+  cacheLocation?: string;
   format: Format;
   color: boolean;
   /** Columns the --explain tables fit in; none: as wide as they are. */
@@ -176,8 +190,8 @@ export function resolveOptions(
     ports: pick("ports", flags.ports, config.ports, defaults.ports),
     overrides: roleOverrides(flags, config, configPath),
     ignore: [...(config.ignore ?? []), ...(flags.ignore ?? [])],
-    // the main process reads, orders and prints: it keeps a core of its own
-    jobs: pick("jobs", flags.jobs, undefined, Math.min(8, Math.max(1, availableParallelism() - 1))),
+    jobs: pick("jobs", flags.jobs, undefined, defaultJobs()),
+    cacheLocation: output.cacheLocation,
     color: output.color,
     quiet: flags.quiet === true,
     sources,

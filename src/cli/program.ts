@@ -1,5 +1,6 @@
 import { CommanderError } from "commander";
 import * as nodePath from "node:path";
+import { defaultCacheLocation } from "../batch/cache";
 import { runAudit } from "./audit-command";
 import { checkFlags, chosenFormat } from "./check-flags";
 import { buildProgram, Selected } from "./command-line";
@@ -66,6 +67,11 @@ export async function run(
     format: chosenFormat(command, flags) as Format,
     color: flags.color !== false && terminal && !env.NO_COLOR,
     explainWidth: terminal ? io.columns : undefined,
+    cacheLocation: flags.cache
+      ? flags.cacheLocation !== undefined
+        ? nodePath.resolve(io.cwd, flags.cacheLocation)
+        : defaultCacheLocation(env)
+      : undefined,
   });
   const status = await COMMANDS[command](options, {
     ...io,

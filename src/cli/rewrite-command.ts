@@ -3,9 +3,10 @@ import { hostIndex } from "../analysis/host-index";
 import { describeMissing, discover } from "../batch/discover";
 import { processUnits } from "../batch/pool";
 import { errorReport, FileOutcome, processUnit } from "../batch/process-unit";
+import { ResultCache } from "../batch/cache";
 import { FileTexts } from "../batch/file-texts";
 import { displayPath } from "../batch/read-files";
-import { scanHost } from "../batch/scan-host";
+import { mayBringFixedNames, scanHost } from "../batch/scan-host";
 import { projectUnits } from "../batch/units";
 import { normalizeProjectName } from "../compose/project-name";
 import { diagnosticAt } from "../report/diagnostic";
@@ -34,6 +35,25 @@ function unmatchedOverrides(options: RunOptions, reports: FileReport[]): string[
       : `${normalizeProjectName(name.slice(0, slash))}/${name.slice(slash + 1)}`;
   };
   return [...options.overrides.keys()].filter((name) => !names.has(asProjectNames(name)));
+}
+
+/**
+ * The options an outcome depends on, for the cache's key: all but how the run is carried out
+ * (paths, worker count, colour, quietness and the cache file itself). What a project depends
+ * on of the others is keyed with each project.
+ */
+function cacheKeyOptions(options: RunOptions): { write: boolean } & object {
+  const {
+    paths: _paths,
+    jobs: _jobs,
+    color: _color,
+    quiet: _quiet,
+    cacheLocation: _cache,
+    sources: { jobs: _jobsSource, ...sources },
+    ...rest
+  } = options;
+  const key = { ...rest, sources };
+  return key;
 }
 
 /** What a file's outcome puts on standard output: its diff, its name (-l), or its new text (stdin). */
@@ -111,28 +131,63 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
   } else {
     // outcomes come back in any order from parallel workers; they are shown in discovery order
     const texts = new FileTexts(discovered);
-    const units = projectUnits(files, texts);
-    const runOptions = { ...options, host: scanHost(units, io.cwd, texts) };
+    const cache = options.cacheLocation
+      ? ResultCache.open(options.cacheLocation, cacheKeyOptions(options), io.cwd)
+      : undefined;
+    if (cache?.problem && !options.quiet) {
+      io.stderr(`warning: the cache ${options.cacheLocation}: ${cache.problem}\n`);
+    }
+    const remember = cache?.remembering(texts);
+    const units = projectUnits(files, texts, remember);
+    const runOptions = { ...options, host: scanHost(units, io.cwd, texts, remember) };
     const pending = new Map<number, FileOutcome[]>();
     let shown = 0;
     let filesShown = 0;
+    // units whose outcome the cache holds are not processed again
+    const todo: number[] = [];
+    const cached: [number, FileOutcome[]][] = [];
+    // a project's outcome depends on the others only through a network with a fixed name
+    const hostOf = (unit: string[]) => {
+      const own = unit.map((f) => texts.peek(f)).map((r) => ("text" in r ? r.text : ""));
+      return mayBringFixedNames(own) ? runOptions.host : undefined;
+    };
+    const hosts: unknown[] = [];
+    units.forEach((unit, i) => {
+      if (!cache) return todo.push(i);
+      hosts[i] = hostOf(unit);
+      const hit = cache.lookup(unit, hosts[i], (f) => texts.peek(f));
+      if (hit) {
+        cached.push([i, hit]);
+        for (const file of unit) texts.take(file);
+      } else todo.push(i);
+    });
+    for (const [i, outcomes] of cached) onUnit(i, outcomes);
     await processUnits(
-      units,
-      runOptions,
+      todo.map((i) => units[i]),
+      cache ? { ...runOptions, recordReads: true } : runOptions,
       io.cwd,
-      (index, outcomes) => {
-        pending.set(index, outcomes);
-        while (pending.has(shown)) {
-          for (const outcome of pending.get(shown)!) emit(outcome);
-          filesShown += units[shown].length;
-          pending.delete(shown);
-          shown++;
-        }
-        const at = units[Math.min(shown, units.length - 1)][0];
-        progress?.update(Math.min(filesShown, files.length), displayPath(at, io.cwd));
+      (at, outcomes, reads) => {
+        const index = todo[at];
+        if (cache && reads) cache.store(units[index], hosts[index], reads, outcomes);
+        onUnit(index, outcomes);
       },
       texts,
     );
+    const failure = cache?.save();
+    if (failure && !options.quiet) {
+      io.stderr(`warning: the cache ${options.cacheLocation}: ${failure}\n`);
+    }
+    function onUnit(index: number, outcomes: FileOutcome[]) {
+      pending.set(index, outcomes);
+      while (pending.has(shown)) {
+        for (const outcome of pending.get(shown)!) emit(outcome);
+        filesShown += units[shown].length;
+        pending.delete(shown);
+        shown++;
+      }
+      const at = units[Math.min(shown, units.length - 1)][0];
+      progress?.update(Math.min(filesShown, files.length), displayPath(at, io.cwd));
+    }
   }
   progress?.end();
   if (!options.quiet && options.format !== "json") {
