@@ -5,19 +5,30 @@ import { buildModel, ComposeModel, sameMembership } from "../compose/model";
 /** Keys of a service that the rewrite may change. */
 const EDITABLE_SERVICE_KEYS = new Set(["networks", "ports", "labels", "environment"]);
 
-function withoutEditable(data: Record<string, unknown>): string {
-  const services: Record<string, unknown> = {};
-  for (const [name, svc] of Object.entries((data.services ?? {}) as Record<string, unknown>)) {
-    if (svc && typeof svc === "object") {
-      services[name] = Object.fromEntries(
-        Object.entries(svc as Record<string, unknown>).filter(
-          ([k]) => !EDITABLE_SERVICE_KEYS.has(k),
-        ),
-      );
-    } else services[name] = svc;
-  }
-  const { networks: _networks, ...rest } = data;
-  return JSON.stringify({ ...rest, services });
+/** Whether two mappings hold the same data under every key but those `skip` says. */
+function sameExcept(a: unknown, b: unknown, skip: (key: string) => boolean): boolean {
+  if (!a || !b || typeof a !== "object" || typeof b !== "object") return sameData(a, b);
+  const ka = Object.keys(a).filter((k) => !skip(k));
+  const kb = Object.keys(b).filter((k) => !skip(k));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.hasOwn(b, k)) &&
+    ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
+
+/** Whether the two files mean the same but for top-level networks and the editable service keys. */
+function sameOutsideEditable(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  if (!sameExcept(a, b, (k) => k === "networks" || k === "services")) return false;
+  const sa = (a.services ?? {}) as Record<string, unknown>;
+  const sb = (b.services ?? {}) as Record<string, unknown>;
+  const names = Object.keys(sa);
+  return (
+    names.length === Object.keys(sb).length &&
+    names.every(
+      (n) => Object.hasOwn(sb, n) && sameExcept(sa[n], sb[n], (k) => EDITABLE_SERVICE_KEYS.has(k)),
+    )
+  );
 }
 
 /**
@@ -27,7 +38,7 @@ function withoutEditable(data: Record<string, unknown>): string {
  */
 export function verifyAgainstPlan(before: ComposeModel, plan: Plan, after: ComposeFile): string[] {
   const problems: string[] = [];
-  if (withoutEditable(before.file.data) !== withoutEditable(after.data)) {
+  if (!sameOutsideEditable(before.file.data, after.data)) {
     problems.push("a key other than networks, ports, labels or environment changed");
   }
   const beforeNets = (before.file.data.networks ?? {}) as Record<string, unknown>;
@@ -90,13 +101,18 @@ function describe(list: { key: string }[] | null): string {
 
 /** Equal as data, whatever the order of mapping keys. */
 function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
+  if (Object.is(a, b)) return true;
   if (!a || !b || typeof a !== "object" || typeof b !== "object") return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
+  // a YAML 1.1 timestamp is a Date, which has no keys to compare
+  if (a instanceof Date || b instanceof Date) {
+    return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
+  }
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
   return (
     ka.length === kb.length &&
+    ka.every((k) => Object.hasOwn(b as object, k)) &&
     ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
   );
 }

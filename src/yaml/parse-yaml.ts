@@ -9,7 +9,9 @@ import {
   isScalar,
   Node,
   Parser,
+  Scalar,
   YAMLMap,
+  YAMLSeq,
 } from "yaml";
 import { Diagnostic, DiagnosticCode, diagnosticAt } from "../report/diagnostic";
 import { SourceText } from "./source-text";
@@ -110,14 +112,61 @@ export function parseYaml(text: string, path: string): YamlOutcome {
     const alias = aliasProblem(doc);
     if (alias) return fail(alias.offset, "yaml-syntax", alias.message);
   }
-  let data: unknown;
+  let data: unknown = plainData(doc.contents);
   try {
-    data = doc.toJS({ maxAliasCount: -1 });
+    if (data === NOT_PLAIN) data = doc.toJS({ maxAliasCount: -1 });
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     return fail(doc.contents.range?.[0] ?? 0, "yaml-syntax", message);
   }
   return { kind: "ok", yaml: { source, doc, data } };
+}
+
+const NOT_PLAIN: unique symbol = Symbol("not plain");
+
+/**
+ * The document as plain data, as `toJS` gives it, in one walk and without its context objects,
+ * when the document is plain: maps, sequences and scalars of yaml's own classes, scalar keys,
+ * no alias, no merge key and no pair inside a sequence. Anything else is `NOT_PLAIN`, and left
+ * to `toJS`.
+ */
+export function plainData(root: unknown): unknown {
+  if (root === null || root === undefined) return null;
+  if (root instanceof Scalar && root.constructor === Scalar) return root.value;
+  if (root instanceof YAMLMap && root.constructor === YAMLMap) {
+    const out: Record<string, unknown> = {};
+    for (const pair of root.items) {
+      const key = pair.key;
+      if (!(key instanceof Scalar) || key.constructor !== Scalar) return NOT_PLAIN;
+      const k = key.value;
+      if (k === "<<" || (k !== null && typeof k === "object")) return NOT_PLAIN;
+      const name = k === null ? "" : String(k);
+      const value = plainData(pair.value);
+      if (value === NOT_PLAIN) return NOT_PLAIN;
+      // as toJS: an inherited name (__proto__, constructor) or a repeat becomes an own property
+      if (name in out) {
+        Object.defineProperty(out, name, {
+          value,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      } else out[name] = value;
+    }
+    return out;
+  }
+  if (root instanceof YAMLSeq && root.constructor === YAMLSeq) {
+    const out: unknown[] = new Array(root.items.length);
+    for (let i = 0; i < root.items.length; i++) {
+      const item = root.items[i];
+      if (isPair(item)) return NOT_PLAIN;
+      const value = plainData(item);
+      if (value === NOT_PLAIN) return NOT_PLAIN;
+      out[i] = value;
+    }
+    return out;
+  }
+  return NOT_PLAIN;
 }
 
 /** The parser's first error, or the first duplicate key, whichever comes first in the text. */
