@@ -43,6 +43,31 @@ networks:
   expect(await run(["audit", "."], after)).toBe(0);
 });
 
+test("a network with a fixed name in an included file: the rewrite sees it shared too", async () => {
+  const services = (app: string, db: string) => `services:
+  ${app}:
+    image: x/${app}
+    ports: ["8080:80"]
+    networks: [shared]
+  ${db}:
+    image: postgres:16
+    networks: [shared]
+`;
+  const network = "networks:\n  shared:\n    name: common_net\n";
+  const dir = tempTree({
+    "pads/compose.yaml": "include:\n  - net.yaml\n" + services("etherpad", "pad-db"),
+    "pads/net.yaml": network,
+    "chat/compose.yaml": services("chat", "chat-db") + network,
+  });
+  const io = captureIO(dir);
+  expect(await run(["--json", "."], io)).toBe(0);
+  const files = JSON.parse(io.out()).files as Dict[];
+  const status = (path: string) => files.find((f) => f.path === path)?.status;
+  // alone, neither project is behind anything shared; together they share common_net
+  expect(status("pads/compose.yaml")).toBe("changed");
+  expect(status("chat/compose.yaml")).toBe("changed");
+});
+
 test("${VAR:-default} in a network name is read as its default", async () => {
   const { report } = await audit({
     "a/compose.yaml": `services:
