@@ -144,7 +144,10 @@ export async function startEngine(
     stop: async () => {
       stopNow();
       // until Node has reaped it, the daemon lingers as a zombie that pgrep still lists
-      await Promise.race([exit, new Promise((r) => setTimeout(r, 5000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exit, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+      // a timer left running would keep the test process alive after the suite
+      clearTimeout(timer);
     },
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
