@@ -2,6 +2,7 @@ import { ChildProcess, fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as nodePath from "node:path";
 import { diagnosticAt } from "../report/diagnostic";
+import { auditUnit, UnitAudit, UnitAuditOptions } from "./audit-unit";
 import type { BatchOptions } from "./batch-options";
 import { errorReport, FileOutcome, processUnit } from "./process-unit";
 import { displayPath } from "./read-files";
@@ -9,16 +10,19 @@ import { displayPath } from "./read-files";
 /** Below this many units a run stays in one process: starting workers costs more than it saves. */
 export const PARALLEL_THRESHOLD = 64;
 
-/** What the pool sends a worker: its options once, then batches of units. */
+/** The work a worker process does, named once in its first message. */
+export type WorkKind = "rewrite" | "audit";
+
+/** What the pool sends a worker: the work and its options once, then batches of units. */
 export type WorkerMessage =
-  | { kind: "init"; options: BatchOptions; cwd: string }
+  | { kind: "init"; work: WorkKind; options: unknown; cwd: string }
   | { kind: "task"; id: number; units: string[][] }
   | { kind: "done" };
 
-/** What a worker sends back: for each unit of a batch, its outcomes. */
-export interface WorkerReply {
+/** What a worker sends back: for each unit of a batch, its outcome. */
+export interface WorkerReply<R = unknown> {
   id: number;
-  outcomes: FileOutcome[][];
+  outcomes: R[];
 }
 
 /** The bundled worker script beside the running bundle; none when running from sources (tests). */
@@ -28,24 +32,34 @@ function workerScript(): string | undefined {
   return existsSync(script) ? script : undefined;
 }
 
+interface Work<R> {
+  kind: WorkKind;
+  options: unknown;
+  jobs: number;
+  /** The work on one unit, in this process. */
+  local: (unit: string[]) => R;
+  /** The outcome of a unit whose worker died before it answered. */
+  lost: (unit: string[], why: string) => R;
+}
+
 /**
  * Processes units (the files Compose reads together) in `jobs` worker processes (processes, not
  * threads: on small virtual machines the threads of one process slowed each other down), handing
  * out small batches so that a slow file does not hold up a queue. Options go to each worker once
  * over its IPC channel, and paths only in the batches, so that no command line or environment
  * grows with the number of files. Results arrive in any order; `onUnit` gets each unit's index
- * and outcomes.
+ * and outcome.
  */
-export async function processUnits(
+async function inWorkers<R>(
   units: string[][],
-  options: BatchOptions,
+  work: Work<R>,
   cwd: string,
-  onUnit: (index: number, outcomes: FileOutcome[]) => void,
+  onUnit: (index: number, outcome: R) => void,
 ): Promise<void> {
   const script = workerScript();
-  const jobs = Math.min(options.jobs, units.length);
+  const jobs = Math.min(work.jobs, units.length);
   if (!script || jobs < 2 || units.length < PARALLEL_THRESHOLD) {
-    units.forEach((unit, i) => onUnit(i, processUnit(unit, options, cwd)));
+    units.forEach((unit, i) => onUnit(i, work.local(unit)));
     return;
   }
   // batches, two in flight per worker, so that no worker waits on a message round trip
@@ -75,7 +89,7 @@ export async function processUnits(
         }
       };
       return new Promise<void>((resolve, reject) => {
-        worker.on("message", ({ id, outcomes }: WorkerReply) => {
+        worker.on("message", ({ id, outcomes }: WorkerReply<R>) => {
           try {
             const batch = inFlight.get(id)!;
             inFlight.delete(id);
@@ -88,31 +102,76 @@ export async function processUnits(
         worker.on("error", reject);
         worker.on("exit", (code, signal) => {
           // a worker that died leaves its files as errors, never as silence
+          const why = `the worker process stopped (${signal ?? `exit ${code}`}); the file was not processed`;
           for (const batch of inFlight.values()) {
-            for (const unit of batch) {
-              onUnit(
-                unit,
-                units[unit].map((file) => {
-                  const shown = displayPath(file, cwd);
-                  const why = `the worker process stopped (${signal ?? `exit ${code}`}); the file was not processed`;
-                  return {
-                    report: errorReport(
-                      shown,
-                      "",
-                      diagnosticAt(undefined, shown, 0, "internal-error", why),
-                    ),
-                  };
-                }),
-              );
-            }
+            for (const unit of batch) onUnit(unit, work.lost(units[unit], why));
           }
           inFlight.clear();
           resolve();
         });
-        send({ kind: "init", options, cwd });
+        send({ kind: "init", work: work.kind, options: work.options, cwd });
         give();
         give();
       });
     }),
+  );
+}
+
+/** Rewrites units (and with --write writes them), in worker processes on a large run. */
+export function processUnits(
+  units: string[][],
+  options: BatchOptions,
+  cwd: string,
+  onUnit: (index: number, outcomes: FileOutcome[]) => void,
+): Promise<void> {
+  return inWorkers(
+    units,
+    {
+      kind: "rewrite",
+      options,
+      jobs: options.jobs,
+      local: (unit) => processUnit(unit, options, cwd),
+      lost: (unit, why) =>
+        unit.map((file) => {
+          const shown = displayPath(file, cwd);
+          return {
+            report: errorReport(
+              shown,
+              "",
+              diagnosticAt(undefined, shown, 0, "internal-error", why),
+            ),
+          };
+        }),
+    },
+    cwd,
+    onUnit,
+  );
+}
+
+/** Audits units: what the audit keeps of each project, in worker processes on a large host. */
+export function auditUnits(
+  units: string[][],
+  options: UnitAuditOptions,
+  jobs: number,
+  cwd: string,
+  onUnit: (index: number, audit: UnitAudit) => void,
+): Promise<void> {
+  return inWorkers(
+    units,
+    {
+      kind: "audit",
+      options,
+      jobs,
+      local: (unit) => auditUnit(unit, options, cwd),
+      lost: (unit, why) => {
+        const shown = displayPath(unit[0], cwd);
+        return {
+          dir: nodePath.dirname(unit[0]),
+          errors: [diagnosticAt(undefined, shown, 0, "internal-error", why)],
+        };
+      },
+    },
+    cwd,
+    onUnit,
   );
 }

@@ -1,28 +1,70 @@
-import { auditHost } from "../analysis/audit";
-import { loadHost, migratedHost } from "../batch/load-host";
+import { availableParallelism } from "node:os";
+import { hostFindings, hostNetworks } from "../analysis/audit";
+import type { Finding } from "../analysis/findings";
+import { auditHostFiles } from "../batch/audit-host";
 import {
+  AuditReport,
   auditReport,
   renderAuditErrors,
-  renderAuditTable,
-  renderSarif,
+  renderAuditWarnings,
+  writeAuditJson,
+  writeAuditTable,
 } from "../report/audit-report";
+import { writeSarif } from "../report/sarif";
+import type { ProjectFix } from "../report/sarif-fix";
 import type { RunIO } from "./io";
 import type { RunOptions } from "./options";
+
+export type AuditFormat = "table" | "json" | "sarif";
+
+/** Prints a report in the format asked for, then its warnings and errors on standard error. */
+export function printAudit(
+  report: AuditReport,
+  format: AuditFormat,
+  options: RunOptions,
+  io: RunIO,
+  fixOf: (f: Finding) => ProjectFix | undefined = () => undefined,
+): number {
+  if (format === "sarif") writeSarif(report, fixOf, io.stdout);
+  else if (format === "json") writeAuditJson(report, io.stdout);
+  else writeAuditTable(report, options.color, io.stdout);
+  if (report.warnings.length) io.stderr(renderAuditWarnings(report.warnings));
+  return report.errors.length ? 2 : report.summary.databasesReachable > 0 ? 1 : 0;
+}
 
 /**
  * `composemod audit`: every project under the paths, as Docker would network them, and what lets
  * one reach another's databases, now and after `composemod --write`. Exit 1 when a database is
  * reachable from another project, 2 when a file could not be read.
  */
-export async function runAudit(options: RunOptions, sarif: boolean, io: RunIO): Promise<number> {
-  const host = await loadHost(options.paths, io.cwd, options, options.ignore);
-  const findings = auditHost(host);
-  const after = auditHost(migratedHost(host, options));
-  const report = auditReport(host.projects.length, findings, host.errors, after);
-  if (sarif) io.stdout(renderSarif(report));
-  else if (options.json) io.stdout(JSON.stringify(report, null, 2) + "\n");
-  else io.stdout(renderAuditTable(report, options.color));
+export async function runAudit(
+  options: RunOptions,
+  format: AuditFormat,
+  io: RunIO,
+): Promise<number> {
+  // the main process only waits while workers read the projects: one worker per core
+  const jobs = options.sources.jobs === "default" ? availableParallelism() : options.jobs;
+  const host = await auditHostFiles(options.paths, io.cwd, {
+    ...options,
+    jobs,
+    fixes: format === "sarif",
+  });
+  const now = hostNetworks(host.projects);
+  const after = hostNetworks(host.after);
+  const report = auditReport({
+    source: "files",
+    projects: host.projects.length,
+    networks: now.groups.filter((g) => g.projects > 1),
+    findings: () => hostFindings(host.projects, now, { projects: host.after, host: after }),
+    after: () => hostFindings(host.after, after),
+    errors: host.errors,
+    warnings: host.warnings,
+  });
+  const projectOf = new Map<string, number>();
+  host.projects.forEach((p, i) => p.files.forEach((f) => projectOf.set(f, i)));
+  const status = printAudit(report, format, options, io, (f) =>
+    f.file !== undefined ? host.fixes.get(projectOf.get(f.file) ?? -1) : undefined,
+  );
   if (host.errors.length) io.stderr(renderAuditErrors(host.errors));
-  if (host.errors.length) return 2;
-  return report.summary.databasesReachable > 0 ? 1 : 0;
+  return status;
 }

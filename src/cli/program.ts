@@ -215,7 +215,9 @@ export async function run(
   }
   const color = flags.color !== false && isTTY && !env.NO_COLOR;
   const options = resolveOptions(flags, loaded.config, loaded.path, selected.args, color);
-  if (selected.command === "audit") return runAudit(options, flags.sarif === true, io);
+  if (selected.command === "audit") {
+    return runAudit(options, flags.sarif ? "sarif" : options.json ? "json" : "table", io);
+  }
   if (selected.command === "graph") {
     return runGraph(options, flags.format ?? "text", flags.beforeAfter === true, io);
   }

@@ -1,0 +1,120 @@
+import * as nodePath from "node:path";
+import type { AuditProject } from "../analysis/audit-model";
+import { hostIndex } from "../analysis/host-index";
+import type { Diagnostic } from "../report/diagnostic";
+import { diagnosticAt } from "../report/diagnostic";
+import type { ProjectFix } from "../report/sarif-fix";
+import type { Warning } from "../report/warning";
+import type { UnitAudit, UnitAuditOptions } from "./audit-unit";
+import { describeMissing, discover } from "./discover";
+import { auditUnits } from "./pool";
+import { displayPath } from "./read-files";
+import { projectUnits } from "./units";
+
+/** A host as the audit reads it from its files: every project now and after `composemod --write`. */
+export interface AuditedHost {
+  projects: AuditProject[];
+  /** The same projects as the rewrite would leave them, in the same order. */
+  after: AuditProject[];
+  /** The rewrite's edits of each project that has some, by project (index into `projects`). */
+  fixes: Map<number, ProjectFix>;
+  errors: Diagnostic[];
+  warnings: Warning[];
+}
+
+/** What an audit of files is asked: the rewrite's options, the walk's, the pool's. */
+export interface AuditHostOptions extends UnitAuditOptions {
+  ignore: string[];
+  jobs: number;
+}
+
+/**
+ * Projects that Compose would take for one project: two directories (or two files of one
+ * directory, read apart) whose project names are the same once normalised. Compose merges them,
+ * networks and all, and their owners rarely know.
+ */
+export function sharedProjectNames(
+  units: { name: string; dir: string; file: string }[],
+): Warning[] {
+  const byName = new Map<string, { dir: string; file: string }[]>();
+  for (const u of units) byName.set(u.name, [...(byName.get(u.name) ?? []), u]);
+  const out: Warning[] = [];
+  for (const [name, list] of byName) {
+    if (list.length < 2) continue;
+    const dirs = [...new Set(list.map((u) => u.dir))];
+    const what =
+      dirs.length > 1
+        ? `the directories ${dirs.map((d) => `\`${d}\``).join(", ")}`
+        : `the files ${list.map((u) => `\`${u.file}\``).join(", ")}`;
+    out.push({
+      code: "project-name-shared",
+      message: `${what} are all the Compose project \`${name}\`: Compose takes them for one project (their containers, networks and volumes are one project's); give each its own \`name:\` or COMPOSE_PROJECT_NAME`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Audits every unit, in two rounds: the projects whose plans do not depend on the others first
+ * (nearly all), then those that declare a network with a fixed `name:`, knowing which projects
+ * name each such network. Every file is parsed once, or twice for those few.
+ */
+async function auditAll(
+  units: string[][],
+  options: UnitAuditOptions,
+  jobs: number,
+  cwd: string,
+): Promise<UnitAudit[]> {
+  const results: UnitAudit[] = new Array(units.length);
+  await auditUnits(units, { ...options, deferFixedNames: true }, jobs, cwd, (i, result) => {
+    results[i] = result;
+  });
+  const deferred = results.flatMap((r, i) => (r.deferred ? [i] : []));
+  if (deferred.length) {
+    const host = hostIndex(deferred.map((i) => results[i].deferred!));
+    const again = deferred.map((i) => units[i]);
+    await auditUnits(again, { ...options, host }, jobs, cwd, (k, result) => {
+      results[deferred[k]] = result;
+    });
+  }
+  return results;
+}
+
+/**
+ * Audits every project under the paths from its files, one project at a time (in worker
+ * processes on a large host), keeping only the small model the audit needs of each: memory
+ * grows with the number of services, not with the size of their files.
+ */
+export async function auditHostFiles(
+  paths: string[],
+  cwd: string,
+  options: AuditHostOptions,
+): Promise<AuditedHost> {
+  const { files, missing } = await discover(
+    paths.map((p) => nodePath.resolve(cwd, p)),
+    { ignore: options.ignore },
+  );
+  const show = (p: string) => displayPath(p, cwd);
+  const errors: Diagnostic[] = missing.map((m) =>
+    diagnosticAt(undefined, show(m.path), 0, "read-error", describeMissing(m.message)),
+  );
+  const units = projectUnits(files);
+  const results = await auditAll(units, options, options.jobs, cwd);
+  const projects: AuditProject[] = [];
+  const after: AuditProject[] = [];
+  const fixes = new Map<number, ProjectFix>();
+  const named: { name: string; dir: string; file: string }[] = [];
+  for (const result of results) {
+    errors.push(...result.errors);
+    if (!result.before) continue;
+    if (result.fix) fixes.set(projects.length, result.fix);
+    projects.push(result.before);
+    after.push(result.after ?? result.before);
+    named.push({
+      name: result.before.name,
+      dir: result.before.dir,
+      file: result.before.files[0],
+    });
+  }
+  return { projects, after, fixes, errors, warnings: sharedProjectNames(named) };
+}
