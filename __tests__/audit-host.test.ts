@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { run } from "../src/cli/program";
 import { chunked, LazyArray, writeJson } from "../src/report/json-stream";
 import { captureIO, tempTree } from "./helpers/tmp";
@@ -341,4 +343,28 @@ test("a lazy array is written as the array its iterable makes", () => {
   let text = "";
   writeJson({ list: new LazyArray(make()), empty: new LazyArray([]) }, (t) => (text += t));
   expect(text).toBe(JSON.stringify({ list: [{ a: 1 }, [2]], empty: [] }, null, 2));
+});
+
+test("the built CLI, reading a large host in worker threads, prints what one process does", async () => {
+  const files: Record<string, string> = { "proxy/compose.yaml": PROXY };
+  for (let i = 0; i < 70; i++) {
+    files[`p${String(i).padStart(2, "0")}/compose.yaml`] = onProxy(`  app:
+    image: ghost:5
+    environment: {VIRTUAL_HOST: p${i}.example.org}
+  db:
+    image: mysql:8
+`);
+  }
+  const dir = tempTree(files);
+  const cli = path.resolve(__dirname, "..", "dist", "cli.js");
+  for (const format of ["--json", "--sarif"]) {
+    const spawned = spawnSync(process.execPath, [cli, "audit", format, "."], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(spawned.status).toBe(1);
+    const io = captureIO(dir);
+    expect(await run(["audit", format, "."], io)).toBe(1);
+    expect(spawned.stdout).toBe(io.out());
+  }
 });

@@ -1,6 +1,7 @@
 import { ChildProcess, fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as nodePath from "node:path";
+import { Worker } from "node:worker_threads";
 import { diagnosticAt } from "../report/diagnostic";
 import { auditUnit, UnitAudit, UnitAuditOptions } from "./audit-unit";
 import type { BatchOptions } from "./batch-options";
@@ -36,19 +37,65 @@ interface Work<R> {
   kind: WorkKind;
   options: unknown;
   jobs: number;
+  /**
+   * Worker threads rather than processes: one process, each thread with a small young
+   * generation, for work whose memory counts more than the last few percent of speed.
+   */
+  threads?: boolean;
   /** The work on one unit, in this process. */
   local: (unit: string[]) => R;
   /** The outcome of a unit whose worker died before it answered. */
   lost: (unit: string[], why: string) => R;
 }
 
+/** A worker as the pool talks to it, whether a process or a thread. */
+interface Channel<R> {
+  send(message: WorkerMessage): void;
+  onReply(listener: (reply: WorkerReply<R>) => void): void;
+  onError(listener: (error: Error) => void): void;
+  /** Called once the worker has ended, with why when it did not end by itself. */
+  onEnd(listener: (why: string) => void): void;
+}
+
+function processChannel<R>(script: string): Channel<R> {
+  const worker: ChildProcess = fork(script, [], {
+    serialization: "advanced",
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  return {
+    send: (message) => worker.send(message),
+    onReply: (listener) => worker.on("message", listener),
+    onError: (listener) => worker.on("error", listener),
+    onEnd: (listener) => worker.on("exit", (code, signal) => listener(signal ?? `exit ${code}`)),
+  };
+}
+
+/** Young generations this small keep a parse's garbage from growing the heap; old ones are not capped. */
+const THREAD_YOUNG_MB = 8;
+
+function threadChannel<R>(script: string): Channel<R> {
+  const worker = new Worker(script, {
+    resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_MB },
+    stdout: true,
+  });
+  // standard output carries the product: whatever a thread prints is dropped, as a process's is
+  worker.stdout.resume();
+  return {
+    send: (message) => worker.postMessage(message),
+    onReply: (listener) => worker.on("message", listener),
+    onError: (listener) => worker.on("error", listener),
+    onEnd: (listener) => worker.on("exit", (code) => listener(`exit ${code}`)),
+  };
+}
+
 /**
- * Processes units (the files Compose reads together) in `jobs` worker processes (processes, not
- * threads: on small virtual machines the threads of one process slowed each other down), handing
- * out small batches so that a slow file does not hold up a queue. Options go to each worker once
- * over its IPC channel, and paths only in the batches, so that no command line or environment
- * grows with the number of files. Results arrive in any order; `onUnit` gets each unit's index
- * and outcome.
+ * Processes units (the files Compose reads together) in `jobs` workers, handing out small
+ * batches so that a slow file does not hold up a queue. The rewrite uses processes (on small
+ * virtual machines the threads of one process slowed its runs down); the audit uses threads
+ * (its workers send back little, and one process holds less memory than three). Options go to
+ * each worker once, and paths only in the batches, so that no command line or environment grows
+ * with the number of files. Results arrive in any order; `onUnit` gets each unit's index and
+ * outcome.
  */
 async function inWorkers<R>(
   units: string[][],
@@ -71,25 +118,21 @@ async function inWorkers<R>(
   let next = 0;
   await Promise.all(
     Array.from({ length: jobs }, () => {
-      const worker: ChildProcess = fork(script, [], {
-        serialization: "advanced",
-        stdio: ["ignore", "ignore", "inherit", "ipc"],
-      });
+      const worker: Channel<R> = work.threads ? threadChannel(script) : processChannel(script);
       const inFlight = new Map<number, number[]>();
       let closed = false;
-      const send = (message: WorkerMessage) => worker.send(message);
       const give = () => {
         if (next < batches.length) {
           const id = next++;
           inFlight.set(id, batches[id]);
-          send({ kind: "task", id, units: batches[id].map((u) => units[u]) });
+          worker.send({ kind: "task", id, units: batches[id].map((u) => units[u]) });
         } else if (!closed && inFlight.size === 0) {
           closed = true;
-          send({ kind: "done" });
+          worker.send({ kind: "done" });
         }
       };
       return new Promise<void>((resolve, reject) => {
-        worker.on("message", ({ id, outcomes }: WorkerReply<R>) => {
+        worker.onReply(({ id, outcomes }) => {
           try {
             const batch = inFlight.get(id)!;
             inFlight.delete(id);
@@ -99,17 +142,17 @@ async function inWorkers<R>(
             reject(error);
           }
         });
-        worker.on("error", reject);
-        worker.on("exit", (code, signal) => {
+        worker.onError(reject);
+        worker.onEnd((how) => {
           // a worker that died leaves its files as errors, never as silence
-          const why = `the worker process stopped (${signal ?? `exit ${code}`}); the file was not processed`;
+          const why = `the worker stopped (${how}); the file was not processed`;
           for (const batch of inFlight.values()) {
             for (const unit of batch) onUnit(unit, work.lost(units[unit], why));
           }
           inFlight.clear();
           resolve();
         });
-        send({ kind: "init", work: work.kind, options: work.options, cwd });
+        worker.send({ kind: "init", work: work.kind, options: work.options, cwd });
         give();
         give();
       });
@@ -162,6 +205,7 @@ export function auditUnits(
       kind: "audit",
       options,
       jobs,
+      threads: true,
       local: (unit) => auditUnit(unit, options, cwd),
       lost: (unit, why) => {
         const shown = displayPath(unit[0], cwd);
