@@ -343,6 +343,9 @@ test("a lazy array is written as the array its iterable makes", () => {
   let text = "";
   writeJson({ list: new LazyArray(make()), empty: new LazyArray([]) }, (t) => (text += t));
   expect(text).toBe(JSON.stringify({ list: [{ a: 1 }, [2]], empty: [] }, null, 2));
+  text = "";
+  writeJson({ list: new LazyArray(make(), true) }, (t) => (text += t));
+  expect(text).toBe('{\n  "list": [\n    {"a":1},\n    [2]\n  ]\n}');
 });
 
 test("the built CLI, reading a large host in worker threads, prints what one process does", async () => {

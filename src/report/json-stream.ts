@@ -1,6 +1,12 @@
-/** An array whose items are made as they are written: a report's longest lists never exist whole. */
+/**
+ * An array whose items are made as they are written: a report's longest lists never exist
+ * whole. A `compact` one has each item on a line of its own, without indentation.
+ */
 export class LazyArray<T> {
-  constructor(readonly items: Iterable<T>) {}
+  constructor(
+    readonly items: Iterable<T>,
+    readonly compact = false,
+  ) {}
 }
 
 /**
@@ -21,7 +27,8 @@ export function writeJson(
     for (const item of value.items) {
       write(first ? `\n${inner}` : `,\n${inner}`);
       first = false;
-      writeJson(item, write, depth - 1, inner);
+      if (value.compact) write(JSON.stringify(item) ?? "null");
+      else writeJson(item, write, depth - 1, inner);
     }
     write(first ? "]" : `\n${indent}]`);
     return;

@@ -145,7 +145,8 @@ export function writeSarif(
           fullyQualifiedName: n.name,
           kind: "network",
         })),
-        results: new LazyArray(results(report, fixOf)),
+        // one result a line: a large host's results with their fixes are most of the file
+        results: new LazyArray(results(report, fixOf), true),
         properties: { source: report.source, networks: report.networks, summary: report.summary },
       },
     ],
