@@ -35,6 +35,8 @@ export interface UnitAuditOptions extends RewriteOptions {
   fixes: boolean;
   /** Defer a project that declares a network with a fixed `name:` (see {@link UnitAudit.deferred}). */
   deferFixedNames?: boolean;
+  /** Only the project as it is: no rewrite carried out, no `after`. */
+  asIs?: boolean;
 }
 
 /**
@@ -62,9 +64,10 @@ export function auditUnit(unit: string[], options: UnitAuditOptions, cwd: string
         deferred: { name: loaded.name, fixedNetworks: fixedNetworksOf(loaded) },
       };
     }
-    if (unread !== undefined) {
+    if (unread !== undefined || options.asIs) {
       const { roles, plan } = analyseProject(loaded, options);
-      const before = auditProjectOf(loaded, roles, plan, { dir: shownDir, leftAlone: unread });
+      const leftAlone = unread ?? (plan.action === "change" ? undefined : plan.reason);
+      const before = auditProjectOf(loaded, roles, plan, { dir: shownDir, leftAlone });
       return { before, dir, errors };
     }
     const rewrite = rewriteProject({ kind: "ok", project: loaded }, options);

@@ -6,6 +6,7 @@ import { runAudit } from "./audit-command";
 import { loadConfig, NETWORK_NAME } from "./config";
 import { GRAPH_FORMATS, runGraph } from "./graph-command";
 import { processIO, RunIO } from "./io";
+import { runLiveAudit } from "./live-audit-command";
 import { Flags, resolveOptions, ROLE_FLAGS } from "./options";
 import { runRewrite } from "./rewrite-command";
 
@@ -88,6 +89,7 @@ type Selected = {
   args: string[];
   flags: Flags & {
     sarif?: boolean;
+    live?: boolean;
     format?: (typeof GRAPH_FORMATS)[number];
     beforeAfter?: boolean;
   };
@@ -135,9 +137,13 @@ function buildProgram(io: RunIO, select: (s: Selected) => void): Command {
       .description(
         "Report what lets one project reach another's databases, across every project under the paths.",
       )
-      .argument("<paths...>", "compose files or directories")
+      .argument("[paths...]", "compose files or directories (with --live: to compare with)")
       .option("--json", "print the findings as JSON")
-      .option("--sarif", "print the findings as SARIF 2.1.0 (for code scanning)"),
+      .option("--sarif", "print the findings as SARIF 2.1.0 (for code scanning)")
+      .option(
+        "--live",
+        "audit what the Docker Engine runs (DOCKER_HOST, else /var/run/docker.sock); with paths, also containers whose networks differ from their files",
+      ),
   )
     .addHelpText(
       "after",
@@ -216,7 +222,15 @@ export async function run(
   const color = flags.color !== false && isTTY && !env.NO_COLOR;
   const options = resolveOptions(flags, loaded.config, loaded.path, selected.args, color);
   if (selected.command === "audit") {
-    return runAudit(options, flags.sarif ? "sarif" : options.json ? "json" : "table", io);
+    const format = flags.sarif ? "sarif" : options.json ? "json" : "table";
+    if (flags.live) return runLiveAudit(options, format, io, env.DOCKER_HOST);
+    if (selected.args.length === 0) {
+      io.stderr(
+        "error: missing required argument 'paths' (or --live to audit the running engine)\n",
+      );
+      return 2;
+    }
+    return runAudit(options, format, io);
   }
   if (selected.command === "graph") {
     return runGraph(options, flags.format ?? "text", flags.beforeAfter === true, io);
