@@ -115,6 +115,29 @@ test("running projects as the audit sees them: roles from the same table, aliase
   expect(projects.find((p) => p.name === "nginx-proxy")!.services[0].role).toBe("proxy");
 });
 
+test("a label Compose 1 wrote from a YAML boolean routes as the file's boolean does", () => {
+  const cloud = liveProjects({
+    ...ENGINE,
+    containers: [
+      container(
+        "f1b2c3d4e5f6ffff",
+        "cloud/nextcloud",
+        "nextcloud:29",
+        { proxy: [] },
+        {
+          labels: {
+            "com.docker.compose.project": "cloud",
+            "com.docker.compose.service": "nextcloud",
+            "traefik.enable": "True",
+            "traefik.http.routers.cloud.rule": "Host(`cloud.example.org`)",
+          },
+        },
+      ),
+    ],
+  });
+  expect(cloud[0].services[0].role).toBe("app");
+});
+
 test("the same findings from what runs as from the files", () => {
   const found = auditProjects(liveProjects(ENGINE)).findings.map(
     (f) => `${f.rule} ${f.level} ${f.project}/${f.service} ${f.containers}`,

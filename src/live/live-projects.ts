@@ -36,8 +36,13 @@ export function liveGroups(state: EngineState): LiveProject[] {
   return [...projects.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** A value as a compose file would hold it: a `$` is doubled, so that no variable is read into it. */
-const literal = (text: string) => text.replace(/\$/g, "$$$$");
+/**
+ * A value as the compose file that made it would hold it: a `$` is doubled, so that no variable
+ * is read into it, and `True`/`False` are `true`/`false` again (Compose 1 writes a YAML boolean,
+ * `traefik.enable: true`, as Python's `True`; Traefik reads both alike).
+ */
+const literal = (text: string) =>
+  text === "True" || text === "False" ? text.toLowerCase() : text.replace(/\$/g, "$$$$");
 
 function published(c: LiveContainer): { text: string; loopback: boolean }[] {
   return c.ports.map((p) => {
@@ -75,7 +80,12 @@ function composeModelOf(
   for (const [name, containers] of project.services) {
     const c = containers[0];
     const data: Record<string, unknown> = { image: literal(c.image) };
-    if (c.env.length) data.environment = c.env.map(literal);
+    if (c.env.length) {
+      data.environment = c.env.map((e) => {
+        const eq = e.indexOf("=");
+        return eq === -1 ? literal(e) : `${e.slice(0, eq)}=${literal(e.slice(eq + 1))}`;
+      });
+    }
     const labels = Object.entries(c.labels).filter(([k]) => !k.startsWith("com.docker.compose."));
     if (labels.length) data.labels = Object.fromEntries(labels.map(([k, v]) => [k, literal(v)]));
     const mode = c.networkMode;
