@@ -22,7 +22,8 @@ export function driftFindings(
     const services = new Map(written.services.map((s) => [s.name, s]));
     for (const service of running.services) {
       const said = services.get(service.name);
-      if (!said) continue;
+      // a container in another's network namespace follows it: that one is recreated, and it with it
+      if (!said || service.networks.some((n) => n.through !== undefined)) continue;
       const now = networksOf(service).sort();
       const then = networksOf(said).sort();
       if (now.join("\u0000") === then.join("\u0000")) continue;
