@@ -173,7 +173,9 @@ function runOnce(args, host) {
     child.on("close", (status) => {
       clearInterval(timer);
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const [user, sys] = fs.readFileSync(times, "utf8").trim().split(/\s+/).map(Number);
+      // GNU time says "Command exited with non-zero status 1" first when the audit found something
+      const last = fs.readFileSync(times, "utf8").trim().split("\n").at(-1);
+      const [user, sys] = last.split(/\s+/).map(Number);
       fs.rmSync(times, { force: true });
       if (status !== 0 && status !== 1) {
         reject(new Error(`audit ${args.join(" ")} exited ${status}: ${stderr.slice(-2000)}`));

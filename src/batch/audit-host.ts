@@ -3,7 +3,6 @@ import type { AuditProject } from "../analysis/audit-model";
 import { hostIndex } from "../analysis/host-index";
 import type { Diagnostic } from "../report/diagnostic";
 import { diagnosticAt } from "../report/diagnostic";
-import type { ProjectFix } from "../report/sarif-fix";
 import type { Warning } from "../report/warning";
 import type { UnitAudit, UnitAuditOptions } from "./audit-unit";
 import { describeMissing, discover } from "./discover";
@@ -16,8 +15,8 @@ export interface AuditedHost {
   projects: AuditProject[];
   /** The same projects as the rewrite would leave them, in the same order. */
   after: AuditProject[];
-  /** The rewrite's edits of each project that has some, by project (index into `projects`). */
-  fixes: Map<number, ProjectFix>;
+  /** The rewrite's edits of each project that has some, as SARIF `fixes` text, by project (index into `projects`). */
+  fixes: Map<number, string>;
   errors: Diagnostic[];
   warnings: Warning[];
 }
@@ -102,7 +101,7 @@ export async function auditHostFiles(
   const results = await auditAll(units, options, options.jobs, cwd);
   const projects: AuditProject[] = [];
   const after: AuditProject[] = [];
-  const fixes = new Map<number, ProjectFix>();
+  const fixes = new Map<number, string>();
   const named: { name: string; dir: string; file: string }[] = [];
   for (const result of results) {
     errors.push(...result.errors);

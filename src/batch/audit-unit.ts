@@ -3,7 +3,7 @@ import type { AuditProject } from "../analysis/audit-model";
 import { auditProjectOf } from "../analysis/audit-project";
 import type { NetworkDecl } from "../compose/model";
 import { Diagnostic, diagnosticAt } from "../report/diagnostic";
-import { ProjectFix, sarifReplacements } from "../report/sarif-fix";
+import { sarifFixes, sarifReplacements } from "../report/sarif-fix";
 import { analyseProject, RewriteOptions, rewriteProject } from "../rewrite/rewrite-project";
 import { loadReadable, readUnit } from "./load-host";
 import { displayPath, readFromDisk } from "./read-files";
@@ -17,8 +17,8 @@ export interface UnitAudit {
   before?: AuditProject;
   /** The project as `composemod --write` leaves it; none when that is as it is. */
   after?: AuditProject;
-  /** The rewrite's edits, as SARIF wants them, when asked for and when there are any. */
-  fix?: ProjectFix;
+  /** The rewrite's edits as the JSON text of a SARIF result's `fixes`, when asked for. */
+  fix?: string;
   /** The project's directory, absolute: two directories of one project name get a warning. */
   dir: string;
   errors: Diagnostic[];
@@ -82,7 +82,7 @@ export function auditUnit(unit: string[], options: UnitAuditOptions, cwd: string
     const after = auditProjectOf(loaded, roles, plan, { dir: shownDir, after: true });
     const out: UnitAudit = { before, after, dir, errors };
     if (options.fixes) {
-      out.fix = {
+      out.fix = sarifFixes({
         description: plan.reason,
         files: rewrite.files.flatMap((result, i) =>
           result.status === "changed" && result.edits
@@ -94,7 +94,7 @@ export function auditUnit(unit: string[], options: UnitAuditOptions, cwd: string
               ]
             : [],
         ),
-      };
+      });
     }
     return out;
   } catch (error) {

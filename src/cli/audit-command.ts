@@ -11,7 +11,6 @@ import {
   writeAuditTable,
 } from "../report/audit-report";
 import { writeSarif } from "../report/sarif";
-import type { ProjectFix } from "../report/sarif-fix";
 import type { RunIO } from "./io";
 import type { RunOptions } from "./options";
 
@@ -23,9 +22,9 @@ export function printAudit(
   format: AuditFormat,
   options: RunOptions,
   io: RunIO,
-  fixOf: (f: Finding) => ProjectFix | undefined = () => undefined,
+  fixesOf: (f: Finding) => string | undefined = () => undefined,
 ): number {
-  if (format === "sarif") writeSarif(report, fixOf, io.stdout);
+  if (format === "sarif") writeSarif(report, fixesOf, io.stdout);
   else if (format === "json") writeAuditJson(report, io.stdout);
   else writeAuditTable(report, options.color, io.stdout);
   if (report.warnings.length) io.stderr(renderAuditWarnings(report.warnings));
@@ -42,7 +41,7 @@ export async function runAudit(
   format: AuditFormat,
   io: RunIO,
 ): Promise<number> {
-  // the main process only waits while workers read the projects: one worker per core
+  // the main thread only waits while the workers read the projects: one worker per core
   const jobs = options.sources.jobs === "default" ? availableParallelism() : options.jobs;
   const host = await auditHostFiles(options.paths, io.cwd, {
     ...options,
@@ -56,6 +55,7 @@ export async function runAudit(
     projects: host.projects.length,
     networks: now.groups.filter((g) => g.projects > 1),
     findings: () => hostFindings(host.projects, now, { projects: host.after, host: after }),
+    counted: () => hostFindings(host.projects, now),
     after: () => hostFindings(host.after, after),
     errors: host.errors,
     warnings: host.warnings,

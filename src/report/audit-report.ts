@@ -100,12 +100,14 @@ export function auditReport(input: {
   /** The networks that several projects share. */
   networks: readonly NetworkGroup[];
   findings: () => Iterable<Finding>;
+  /** The same findings, when they can be had for less to be counted (without what the rendering adds). */
+  counted?: () => Iterable<Finding>;
   after?: () => Iterable<Finding>;
   errors: Diagnostic[];
   warnings: Warning[];
 }): AuditReport {
   const findings = reiterable(input.findings);
-  const now = tally(findings);
+  const now = tally(input.counted ? input.counted() : findings);
   const after = input.after ? tally(input.after()) : undefined;
   return {
     source: input.source,

@@ -9,6 +9,11 @@ export class LazyArray<T> {
   ) {}
 }
 
+/** JSON text already made, written as it is: a piece made once and written many times. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
 /**
  * Writes `value` exactly as `JSON.stringify(value, null, 2)` would, piece by piece: objects and
  * arrays down to `depth` levels are walked, deeper values are stringified whole, and a
@@ -27,12 +32,14 @@ export function writeJson(
     for (const item of value.items) {
       write(first ? `\n${inner}` : `,\n${inner}`);
       first = false;
-      if (value.compact) write(JSON.stringify(item) ?? "null");
+      if (item instanceof RawJson) write(item.text);
+      else if (value.compact) write(JSON.stringify(item) ?? "null");
       else writeJson(item, write, depth - 1, inner);
     }
     write(first ? "]" : `\n${indent}]`);
     return;
   }
+  if (value instanceof RawJson) return write(value.text);
   if (depth <= 0 || value === null || typeof value !== "object" || "toJSON" in value) {
     const text = JSON.stringify(value, null, 2) ?? "null";
     write(indent ? text.replace(/\n/g, `\n${indent}`) : text);

@@ -54,3 +54,25 @@ export function sarifReplacements(source: SourceText, edits: readonly Edit[]): S
     return replacement;
   });
 }
+
+/** A path as a URI reference: each segment escaped, an absolute path as a file: URI. */
+export function fileUri(path: string): string {
+  const encoded = path.split("/").map(encodeURIComponent).join("/");
+  return path.startsWith("/") ? `file://${encoded}` : encoded;
+}
+
+/**
+ * A project's rewrite as the JSON text of a SARIF result's `fixes`: made once a project, in the
+ * worker that rewrote it, and written as it is into each result the rewrite ends.
+ */
+export function sarifFixes(fix: ProjectFix): string {
+  return JSON.stringify([
+    {
+      description: { text: `composemod --write: ${fix.description}` },
+      artifactChanges: fix.files.map((file) => ({
+        artifactLocation: { uri: fileUri(file.path) },
+        replacements: file.replacements,
+      })),
+    },
+  ]);
+}

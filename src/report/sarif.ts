@@ -1,20 +1,14 @@
 import { AuditRule, Finding, findingKey, RULES } from "../analysis/findings";
 import { VERSION } from "../version";
 import type { AuditReport } from "./audit-report";
-import { chunked, LazyArray, writeJson } from "./json-stream";
-import type { ProjectFix } from "./sarif-fix";
+import { chunked, LazyArray, RawJson, writeJson } from "./json-stream";
+import { fileUri } from "./sarif-fix";
 
 const INFORMATION_URI = "https://www.npmjs.com/package/composemod";
 
 /** Where the README explains a rule: its heading under "What the audit reports". */
 export function helpUri(rule: AuditRule): string {
   return `${INFORMATION_URI}#${rule}`;
-}
-
-/** A path as a URI reference: each segment escaped, an absolute path as a file: URI. */
-export function fileUri(path: string): string {
-  const encoded = path.split("/").map(encodeURIComponent).join("/");
-  return path.startsWith("/") ? `file://${encoded}` : encoded;
 }
 
 const pascal = (id: string) =>
@@ -50,24 +44,10 @@ function notifications(report: AuditReport) {
   ];
 }
 
-/** The fixes a finding is offered: the project's whole rewrite, when the rewrite ends the finding. */
-function fixesOf(f: Finding, fix: ProjectFix | undefined) {
-  if (!fix || f.fixedByWrite !== true || fix.files.length === 0) return undefined;
-  return [
-    {
-      description: { text: `composemod --write: ${fix.description}` },
-      artifactChanges: fix.files.map((file) => ({
-        artifactLocation: { uri: fileUri(file.path) },
-        replacements: file.replacements,
-      })),
-    },
-  ];
-}
-
 function* results(
   report: AuditReport,
-  fixOf: (f: Finding) => ProjectFix | undefined,
-): Generator<unknown> {
+  fixesOf: (f: Finding) => string | undefined,
+): Generator<RawJson> {
   const ruleIds = Object.keys(RULES) as AuditRule[];
   const networkIndex = new Map(report.networks.map((n, i) => [n.name, i]));
   for (const f of report.findings) {
@@ -86,15 +66,13 @@ function* results(
       };
     }
     if (logical.length) location.logicalLocations = logical;
-    const fixes = fixesOf(f, fixOf(f));
-    yield {
+    const result = {
       ruleId: f.rule,
       ruleIndex: ruleIds.indexOf(f.rule),
       level: f.level,
       message: { text: f.message },
       locations: [location],
       partialFingerprints: { "composemodFinding/v1": findingKey(f).split("\u0000").join("|") },
-      ...(fixes ? { fixes } : {}),
       properties: {
         project: f.project,
         service: f.service,
@@ -105,6 +83,10 @@ function* results(
         ...(f.fixedByWrite !== undefined ? { fixedByWrite: f.fixedByWrite } : {}),
       },
     };
+    const text = JSON.stringify(result);
+    // the project's rewrite, when it ends the finding: its text as the worker made it
+    const fixes = f.fixedByWrite === true ? fixesOf(f) : undefined;
+    yield new RawJson(fixes ? `${text.slice(0, -1)},"fixes":${fixes}}` : text);
   }
 }
 
@@ -117,7 +99,7 @@ function* results(
  */
 export function writeSarif(
   report: AuditReport,
-  fixOf: (f: Finding) => ProjectFix | undefined,
+  fixesOf: (f: Finding) => string | undefined,
   write: (text: string) => void,
 ): void {
   const sarif = {
@@ -146,7 +128,7 @@ export function writeSarif(
           kind: "network",
         })),
         // one result a line: a large host's results with their fixes are most of the file
-        results: new LazyArray(results(report, fixOf), true),
+        results: new LazyArray(results(report, fixesOf), true),
         properties: { source: report.source, networks: report.networks, summary: report.summary },
       },
     ],
