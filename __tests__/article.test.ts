@@ -74,5 +74,7 @@ test("the README's before/after is what composemod prints", () => {
     ...DEFAULT_PLAN_OPTIONS,
     internalNetwork: "internal_network",
   });
+  // the diff as the command line makes it: from the edits, over the lines they touch
+  expect(unifiedDiff("docker-compose.yml", input, result.output, result.edits)).toBe(shown);
   expect(unifiedDiff("docker-compose.yml", input, result.output)).toBe(shown);
 });

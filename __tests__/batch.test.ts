@@ -13,6 +13,7 @@ import {
 import * as path from "node:path";
 import { run } from "../src/cli/program";
 import { discover } from "../src/batch/discover";
+import { mayFixNames } from "../src/batch/scan-host";
 import { ChangedOnDiskError, writeFileAtomic } from "../src/batch/write-files";
 import { WIKI_BEHIND_PROXY } from "./helpers/fixtures";
 import { captureIO, tempTree } from "./helpers/tmp";
@@ -156,6 +157,29 @@ describe("parallel runs", () => {
     expect(strip(two)).toEqual(strip(one));
     expect(one.summary).toMatchObject({ files: 80, changed: 68, error: 12 });
   });
+
+  test("--jobs 4 over 3,000 files named on the command line: the workers get their options over IPC", () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 3000; i++)
+      files[`stack-${String(i).padStart(4, "0")}/compose.yaml`] = STACK;
+    const dir = tempTree(files);
+    const cli = path.resolve(__dirname, "..", "dist", "cli.js");
+    const names = Object.keys(files);
+    const result = spawnSync(
+      process.execPath,
+      [cli, "--jobs", "4", "-q", "--check", "--json", ...names],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        maxBuffer: 1 << 28,
+      },
+    );
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout) as { files: { path: string }[]; summary: object };
+    expect(report.summary).toMatchObject({ files: 3000, changed: 3000, error: 0 });
+    expect(report.files.map((f) => f.path)).toEqual(names);
+  });
 });
 
 describe("permissions", () => {
@@ -184,6 +208,35 @@ describe("permissions", () => {
     expect(readFileSync(path.join(dir, "a/compose.yaml"), "utf8")).toBe(STACK);
     expect(readFileSync(path.join(dir, "b/compose.yaml"), "utf8")).not.toBe(STACK);
   });
+
+  (asNobody ? test : test.skip)(
+    "a directory the user may not read, and an ignore file they may not read, are errors; the run goes on",
+    () => {
+      const dir = tempTree({
+        "locked/compose.yaml": STACK,
+        "hidden/.composemodignore": "*.yml\n",
+        "hidden/compose.yaml": STACK,
+        "open/compose.yaml": STACK,
+      });
+      chmodSync(path.join(dir, "locked"), 0o700);
+      chmodSync(path.join(dir, "hidden/.composemodignore"), 0o600);
+      const result = runAs(dir, ["--json", "."]);
+      expect(result.status).toBe(2);
+      const report = JSON.parse(result.stdout) as {
+        files: { path: string; status: string; reason: string }[];
+      };
+      // what could not be read comes first, in the order of the walk
+      expect(report.files.map((f) => [f.path, f.status])).toEqual([
+        ["hidden/.composemodignore", "error"],
+        ["locked", "error"],
+        ["open/compose.yaml", "changed"],
+      ]);
+      expect(report.files[1].reason).toMatch(/permission denied$/);
+      expect(report.files[0].reason).toMatch(
+        /cannot read this ignore file \(EACCES\); nothing under its directory is taken$/,
+      );
+    },
+  );
 
   test("a directory the user may not write to is an error, not a crash", () => {
     const dir = tempTree({ "wiki/compose.yaml": STACK });
@@ -234,7 +287,7 @@ describe("discovery details", () => {
     expect(rel(dir, files)).toEqual(["p/r.compose.yml"]);
   });
 
-  test("a directory that cannot be read, and a path that is not a file, are errors", async () => {
+  test("a path that is not a regular file (a fifo) is an error", async () => {
     const dir = tempTree({});
     const fifo = path.join(dir, "pipe.yml");
     execFileSync("mkfifo", [fifo]);
@@ -253,3 +306,22 @@ describe("discovery details", () => {
     expect(bad.err()).toContain("`internalNetwork` must be a network name");
   });
 });
+
+test.each([
+  ["a fixed name in block style", "networks:\n  shared:\n    name: common_net\n", true],
+  ["a fixed name in a flow entry", "networks:\n  shared: {name: common_net}\n", true],
+  ["the legacy external form", "networks:\n  default:\n    external:\n      name: proxy\n", false],
+  [
+    "an external network with a name",
+    "networks:\n  web:\n    external: true\n    name: proxy\n",
+    false,
+  ],
+  ["a flow-style networks block", "networks: {shared: {name: x}}\n", true],
+  ["no name at all", "networks:\n  internal:\n    driver: bridge\n", false],
+  ["no networks block", "services:\n  a:\n    container_name: x\n", false],
+] as [string, string, boolean][])(
+  "which files the host scan reads for networks with a fixed name: %s",
+  (_what, text, reads) => {
+    expect(mayFixNames(`services:\n  a:\n    image: x\n${text}`)).toBe(reads);
+  },
+);

@@ -1,4 +1,6 @@
-import { classifyServices, RoleOverrides } from "../src/analysis/classify";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { classifyServices, ROLE_RULES, RoleOverrides } from "../src/analysis/classify";
 import { buildModel } from "../src/compose/model";
 import { parseComposeFile } from "../src/compose/compose-file";
 import { flagRoles } from "./helpers/project";
@@ -123,4 +125,11 @@ describe("classifyServices", () => {
     expect(roles(text, flagRoles({ "blog/api": "app" })).api).toBe("app");
     expect(roles(text, flagRoles({ cache: "ignore" })).cache).toBe("ignore");
   });
+});
+
+test("the README's decision table lists every rule of the table, in its order", () => {
+  const readme = readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### Roles: the decision table"));
+  const rows = [...section.matchAll(/^\| `([a-z-]+)` +\| (\w+) +\|/gm)].map((m) => [m[1], m[2]]);
+  expect(rows).toEqual(ROLE_RULES.map((r) => [r.code, r.role]));
 });

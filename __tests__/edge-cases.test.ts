@@ -12,10 +12,51 @@ interface Case {
   name: string;
   input: string;
   options?: Partial<RewriteOptions>;
+  /** The exact output text, or `same` for a file that is left as it is. */
+  expected: string;
   check: (result: FileResult, data: Dict) => void;
 }
 
 const cases: Case[] = [
+  {
+    name: "a label added to a flow sequence written over several lines goes after its last item",
+    input: `services:
+  app:
+    image: x
+    labels: [
+      "traefik.enable=true",
+      "traefik.http.routers.app.rule=Host(\`a.example.org\`)"
+    ]
+    networks: [web]
+  db:
+    image: postgres
+    networks: [web]
+networks:
+  web: {external: true}
+`,
+    expected: `services:
+  app:
+    image: x
+    labels: [
+      "traefik.enable=true",
+      "traefik.http.routers.app.rule=Host(\`a.example.org\`)", "traefik.docker.network=web"
+    ]
+    networks: [web, internal]
+  db:
+    image: postgres
+    networks: [internal]
+networks:
+  internal:
+    driver: bridge
+  web: {external: true}
+`,
+    check: (_r, data) =>
+      expect(data.services.app.labels).toEqual([
+        "traefik.enable=true",
+        "traefik.http.routers.app.rule=Host(`a.example.org`)",
+        "traefik.docker.network=web",
+      ]),
+  },
   {
     name: "kept and new scalars are quoted where YAML 1.1 would misread them",
     input: `x-p: &p
@@ -33,6 +74,24 @@ networks:
   web: {external: true}
 `,
     options: { internalNetwork: "on" },
+    expected: `x-p: &p
+  ports: ["8080:80", "22:22"]
+services:
+  app:
+    <<: *p
+    image: gitea
+    labels: [traefik.enable=true, traefik.docker.network=web]
+    networks: [web, "on"]
+    # ports: [8080:80, "22:22"]
+    ports: ["22:22"]
+  db:
+    image: postgres
+    networks: ["on"]
+networks:
+  "on":
+    driver: bridge
+  web: {external: true}
+`,
     check: (r, data) => {
       expect(r.status).toBe("changed");
       expect(r.output).toContain(`    ports: ["22:22"]\n`);
@@ -52,6 +111,16 @@ networks:
     networks: {proxy: null, default: null}
 networks: {proxy: {external: true}}
 `,
+    expected: `services:
+  app:
+    image: myapp
+    environment: [VIRTUAL_HOST=a]
+    networks: {proxy: {}, internal: {}}
+  db:
+    image: postgres
+    networks: {default: null, internal: {}}
+networks: {proxy: {external: true}, internal: {driver: bridge}}
+`,
     check: (r, data) => {
       expect(r.status).toBe("changed");
       expect(Object.keys(data.services.db.networks).sort()).toEqual(["default", "internal"]);
@@ -70,6 +139,24 @@ networks: {proxy: {external: true}}
         aliases: [pg]
       default:
 networks:
+  proxy: {external: true}
+`,
+    expected: `services:
+  app:
+    image: myapp
+    environment: {VIRTUAL_HOST: a.com}
+    networks:
+      - internal
+      - proxy
+  db:
+    image: postgres
+    networks:
+      internal:
+        aliases: [pg]
+      default:
+networks:
+  internal:
+    driver: bridge
   proxy: {external: true}
 `,
     check: (r, data) => {
@@ -96,6 +183,23 @@ networks:
   proxy: {external: true}
 `,
     options: { ports: "comment" },
+    expected: `services:
+  web:
+    image: nginx
+    # ports: ["8080:80"]
+    networks: [proxy, internal]
+  worker:
+    image: myworker
+    networks: [internal]
+  db:
+    image: postgres
+    # ports: ["5432:5432"]
+    networks: [internal]
+networks:
+  internal:
+    driver: bridge
+  proxy: {external: true}
+`,
     check: (r, data) => {
       expect(r.status).toBe("changed");
       expect(data.services.web.networks).toEqual(["proxy", "internal"]);
@@ -113,6 +217,7 @@ networks:
 networks:
   proxy: {external: true}
 `,
+    expected: "same",
     check: (r) => {
       expect(r.status).toBe("skipped");
       expect(r.reason).toMatch(/flow mapping/);
@@ -130,6 +235,25 @@ services:
 ...
 `,
     options: { proxyNetwork: "proxy" },
+    expected: `---
+services:
+  app:
+    image: wordpress
+    environment: {VIRTUAL_HOST: example.com}
+    networks:
+      - internal
+      - proxy
+  db:
+    image: mariadb:10
+    networks:
+      - internal
+networks:
+  internal:
+    driver: bridge
+  proxy:
+    external: true
+...
+`,
     check: (r) => {
       expect(r.status).toBe("changed");
       expect(r.output).toMatch(/    external: true\n\.\.\.\n$/);
@@ -150,6 +274,7 @@ services:
     image: postgres
     networks: [proxy]
 `,
+    expected: "same",
     check: (r) => {
       expect(r.status).toBe("skipped");
       expect(r.reason).toMatch(/&nets/);
@@ -167,6 +292,25 @@ services:
     environment: *env
 `,
     options: { proxyNetwork: "proxy" },
+    expected: `services:
+  app:
+    image: x
+    environment: &env
+      VIRTUAL_HOST: a
+    networks:
+      - internal
+      - proxy
+  db:
+    image: mariadb
+    environment: *env
+    networks:
+      - internal
+networks:
+  internal:
+    driver: bridge
+  proxy:
+    external: true
+`,
     check: (r) => expect(r.status).toBe("changed"),
   },
   {
@@ -178,6 +322,7 @@ services:
   app:
     image: x
 `,
+    expected: "same",
     check: (r) => {
       expect(r.status).toBe("skipped");
       expect(r.reason).toMatch(/merge key/);
@@ -196,6 +341,21 @@ services:
     networks: []
 `,
     options: { proxyNetwork: "proxy" },
+    expected: `services:
+  app:
+    image: myapp
+    environment: [VIRTUAL_HOST=a]
+    networks: [internal, proxy]
+  db:
+    image: postgres
+    # ports: ["5432:5432"]
+    networks: [internal]
+networks:
+  internal:
+    driver: bridge
+  proxy:
+    external: true
+`,
     check: (_r, data) => {
       expect(data.services.app.networks).toEqual(["internal", "proxy"]);
       expect(data.services.db.networks).toEqual(["internal"]);
@@ -205,6 +365,8 @@ services:
     name: "mixed line endings: each new line takes the ending of the line it follows",
     input:
       "services:\n  app:\r\n    image: x\r\n    environment: {VIRTUAL_HOST: a}\r\n    networks:\r\n      - proxy\r\n  db:\r\n    image: redis\r\n    networks:\r\n      - proxy\r\nnetworks:\r\n  proxy:\r\n    external: true\r\n",
+    expected:
+      "services:\n  app:\r\n    image: x\r\n    environment: {VIRTUAL_HOST: a}\r\n    networks:\r\n      - proxy\r\n      - internal\r\n  db:\r\n    image: redis\r\n    networks:\r\n      - internal\r\nnetworks:\r\n  internal:\r\n    driver: bridge\r\n  proxy:\r\n    external: true\r\n",
     check: (r) => {
       expect(r.status).toBe("changed");
       expect(r.output).toContain("networks:\r\n  internal:\r\n    driver: bridge\r\n  proxy:\r\n");
@@ -222,6 +384,19 @@ services:
       - "80:80"
 `,
     options: { proxyNetwork: "proxy" },
+    expected: `services:
+  app:
+    image: x
+    environment: {VIRTUAL_HOST: a}
+    # ports:
+# # old port
+    #   - "80:80"
+    networks:
+      - proxy
+networks:
+  proxy:
+    external: true
+`,
     check: (r) => expect(r.output).toContain('    # ports:\n# # old port\n    #   - "80:80"\n'),
   },
   {
@@ -235,6 +410,19 @@ services:
     image: postgres
     networks: [proxy]   # not for long
 networks:
+  proxy: {external: true}
+`,
+    expected: `services:
+  app:
+    image: x
+    environment: {VIRTUAL_HOST: a}
+    networks: [proxy, internal] # the proxy
+  db:
+    image: postgres
+    networks: [internal]   # not for long
+networks:
+  internal:
+    driver: bridge
   proxy: {external: true}
 `,
     check: (r) => {
@@ -255,6 +443,19 @@ networks:
 networks:
   proxy: {external: true}
 `,
+    expected: `services:
+  app:
+    image: x
+    environment: {VIRTUAL_HOST: a}
+    networks: [proxy, internal]
+  db:
+    image: \${DB_IMAGE:-postgres:15}
+    networks: [internal]
+networks:
+  internal:
+    driver: bridge
+  proxy: {external: true}
+`,
     check: (r) => expect(r.services.db.role).toBe("database"),
   },
   {
@@ -269,6 +470,20 @@ networks:
     labels: [traefik.enable=true]
     networks: [proxy]
 networks:
+  proxy: {external: true}
+`,
+    expected: `services:
+  app:
+    image: x
+    labels: [traefik.enable=true, traefik.docker.network=proxy]
+    networks: [proxy, internal]
+  influx:
+    image: influxdb:2
+    labels: [traefik.enable=true]
+    networks: [internal]
+networks:
+  internal:
+    driver: bridge
   proxy: {external: true}
 `,
     check: (r) =>
@@ -290,6 +505,20 @@ networks:
   monitoring: {external: true}
   traefik: {external: true}
 `,
+    expected: `services:
+  app:
+    image: x
+    labels: [traefik.enable=true, traefik.docker.network=traefik]
+    networks: [monitoring, traefik, internal]
+  db:
+    image: postgres
+    networks: [internal]
+networks:
+  internal:
+    driver: bridge
+  monitoring: {external: true}
+  traefik: {external: true}
+`,
     check: (r) => {
       expect(r.output).toContain("traefik.docker.network=traefik");
       expect(r.warnings.map(warningText).join("\n")).toMatch(
@@ -299,10 +528,15 @@ networks:
   },
 ];
 
-describe.each(cases)("$name", ({ input, options, check }) => {
+describe.each(cases)("$name", ({ input, options, expected, check }) => {
   const opts = { ...DEFAULT_PLAN_OPTIONS, ...options };
   const result = rewriteText(input, "compose.yaml", opts);
   const data = parse(result.output, { merge: true }) as Dict;
+
+  test("gives exactly the expected text", () => {
+    expect(result.output).toBe(expected === "same" ? input : expected);
+    expect(result.status === "changed").toBe(expected !== "same");
+  });
 
   test("does what it should", () => check(result, data));
 

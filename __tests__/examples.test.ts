@@ -1,54 +1,137 @@
-import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { rewriteText } from "../src/rewrite/rewrite-project";
-import { DEFAULT_PLAN_OPTIONS, PortsMode } from "../src/analysis/plan/options";
+import { DEFAULT_PLAN_OPTIONS, PlanOptions, PortsMode } from "../src/analysis/plan/options";
+import { warningText } from "../src/report/warning";
+import { FileResult, rewriteText } from "../src/rewrite/rewrite-project";
 import { invariantsOfResult } from "./helpers/invariants";
+import { rewriteFiles } from "./helpers/project";
 
 const root = path.resolve(__dirname, "..", "examples");
-const cases = readdirSync(root).filter((name) => existsSync(path.join(root, name, "expected.yml")));
 
-/** The few command-line options an example can set in options.json. */
-function optionsOf(dir: string) {
+/**
+ * An example is a directory with `docker-compose.yml` and `expected.yml`, or, for a project of
+ * several files, `input/` and `expected/` trees (the first of `compose.yaml`,
+ * `docker-compose.yml` in `input/` is the base file). `options.json` gives command-line options;
+ * `expected-report.json` the status, reason and warnings of the base file.
+ */
+interface Example {
+  name: string;
+  files: { path: string; input: string; expected: string }[];
+  options: PlanOptions;
+  report?: { status: string; reason: string; warnings: string[] };
+}
+
+function optionsOf(dir: string): Example["options"] {
   const file = path.join(dir, "options.json");
   const args: string[] = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")).args : [];
-  const options = { ...DEFAULT_PLAN_OPTIONS };
+  const options: Example["options"] = { ...DEFAULT_PLAN_OPTIONS };
   for (let i = 0; i < args.length; i += 2) {
     if (args[i] === "--internal-network") options.internalNetwork = args[i + 1];
     else if (args[i] === "--proxy-network") options.proxyNetwork = args[i + 1];
     else if (args[i] === "--ports") options.ports = args[i + 1] as PortsMode;
+    else if (args[i] === "--virtual-host") options.virtualHost = args[i + 1];
     else throw new Error(`options.json of ${dir}: unknown option ${args[i]}`);
   }
   return options;
 }
 
-test("there are at least 12 examples", () => {
-  expect(cases.length).toBeGreaterThanOrEqual(12);
+function load(name: string): Example {
+  const dir = path.join(root, name);
+  const read = (p: string) => readFileSync(path.join(dir, p), "utf8");
+  const report = existsSync(path.join(dir, "expected-report.json"))
+    ? JSON.parse(read("expected-report.json"))
+    : undefined;
+  if (existsSync(path.join(dir, "input"))) {
+    const names = readdirSync(path.join(dir, "input")).sort();
+    const base = ["compose.yaml", "docker-compose.yml"].find((n) => names.includes(n))!;
+    const ordered = [base, ...names.filter((n) => n !== base)];
+    const files = ordered.map((n) => ({
+      path: n,
+      input: read(`input/${n}`),
+      expected: read(`expected/${n}`),
+    }));
+    return { name, files, options: optionsOf(dir), report };
+  }
+  const files = [
+    {
+      path: "docker-compose.yml",
+      input: read("docker-compose.yml"),
+      expected: read("expected.yml"),
+    },
+  ];
+  return { name, files, options: optionsOf(dir), report };
+}
+
+const examples = readdirSync(root)
+  .filter(
+    (name) =>
+      existsSync(path.join(root, name, "expected.yml")) ||
+      existsSync(path.join(root, name, "expected")),
+  )
+  .sort()
+  .map(load);
+
+/** Rewrites an example as the command line would: one file, or the project's files together. */
+function rewrite(example: Example, texts: string[]): FileResult[] {
+  if (example.files.length === 1) {
+    return [rewriteText(texts[0], `examples/${example.name}/docker-compose.yml`, example.options)];
+  }
+  // the base file and the files it includes: only the base file is named, as Compose reads it
+  const [base, ...rest] = example.files;
+  const others = Object.fromEntries(rest.map((f, i) => [f.path, texts[i + 1]]));
+  const results = rewriteFiles([{ path: base.path, text: texts[0] }], example.options, others);
+  return example.files.map((f) => results.find((r) => r.path === f.path)!);
+}
+
+test("there are examples for the judgement classes and the edit engine", () => {
+  expect(examples.length).toBeGreaterThanOrEqual(30);
+  expect(examples.filter((e) => e.name.startsWith("judgement-")).length).toBe(12);
 });
 
-describe.each(cases)("example %s", (name) => {
-  const dir = path.join(root, name);
-  const input = readFileSync(path.join(dir, "docker-compose.yml"), "utf8");
-  const expected = readFileSync(path.join(dir, "expected.yml"), "utf8");
-  const options = optionsOf(dir);
-  const result = rewriteText(input, `examples/${name}/docker-compose.yml`, options);
+describe.each(examples)("example $name", (example) => {
+  const results = rewrite(
+    example,
+    example.files.map((f) => f.input),
+  );
+  const changed = example.files.some((f) => f.input !== f.expected);
 
-  test("output equals the expected file exactly", () => {
-    expect(result.status).not.toBe("error");
-    expect(result.output).toBe(expected);
-    expect(result.status).toEqual(
-      input === expected ? expect.stringMatching(/unchanged|skipped/) : "changed",
-    );
+  test("each file's output equals its expected file exactly", () => {
+    expect(results.map((r) => r.diagnostic?.message)).toEqual(results.map(() => undefined));
+    expect(results.map((r) => r.output)).toEqual(example.files.map((f) => f.expected));
+    const statuses = results.map((r) => r.status);
+    if (changed) expect(statuses).toContain("changed");
+    else expect(statuses.every((s) => s === "unchanged" || s === "skipped")).toBe(true);
+  });
+
+  test("the report says what was done, and what the user should know", () => {
+    const base = results[0];
+    if (!example.report) {
+      // without an expected report, at least a reason that names what happened
+      expect(base.reason).not.toBe("");
+      return;
+    }
+    expect({
+      status: base.status,
+      reason: base.reason,
+      warnings: base.warnings.map(warningText),
+    }).toEqual(example.report);
   });
 
   test("running on the output changes nothing", () => {
-    const again = rewriteText(expected, `examples/${name}/expected.yml`, options);
-    expect(again.status).not.toBe("changed");
-    expect(again.output).toBe(expected);
+    const again = rewrite(
+      example,
+      example.files.map((f) => f.expected),
+    );
+    expect(again.map((r) => r.status).filter((s) => s === "changed")).toEqual([]);
+    expect(again.map((r) => r.output)).toEqual(example.files.map((f) => f.expected));
   });
 
-  test("the invariants hold", () => {
-    if (result.status !== "changed") return;
-    const putBehind = options.proxyNetwork !== undefined;
-    expect(invariantsOfResult(input, result, putBehind)).toEqual([]);
+  test("the invariants hold for every file", () => {
+    const putBehind =
+      example.options.proxyNetwork !== undefined || example.options.virtualHost !== undefined;
+    const problems = example.files.flatMap((f, i) =>
+      invariantsOfResult(f.input, results[i], putBehind).map((p) => `${f.path}: ${p}`),
+    );
+    expect(problems).toEqual([]);
   });
 });

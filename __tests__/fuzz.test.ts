@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { isAlias, isMap, isPair, isSeq, parseDocument } from "yaml";
 import { run } from "../src/cli/program";
@@ -41,6 +41,7 @@ function loadSeeds(): Seed[] {
   const fromExamples = readdirSync(examples)
     .sort()
     .map((name) => path.join(examples, name, "docker-compose.yml"))
+    .filter((file) => existsSync(file))
     .map((file) => ({ name: path.relative(examples, file), bytes: readFileSync(file) }));
   const fromCorpus = yamlFiles(dir!).map((name) => ({
     name: `corpus/${name}`,
@@ -55,7 +56,8 @@ function reparseProblem(text: string): string | undefined {
     // yaml's parser can throw, a RangeError on deep nesting, as well as report errors
     const doc = parseDocument(text, YAML_OPTIONS);
     if (doc.errors.length) return doc.errors[0].message;
-    doc.toJS({ maxAliasCount: 1000 });
+    // composemod only writes files whose aliases expand to little (it refuses bombs)
+    doc.toJS({ maxAliasCount: -1 });
   } catch (error) {
     return String(error);
   }

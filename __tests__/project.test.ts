@@ -158,12 +158,19 @@ test("through the command line: both files written, an override alone handled on
   const report = JSON.parse(io.out());
   const status = Object.fromEntries(report.files.map((f: Dict) => [f.path, f.status]));
   expect(status).toEqual({
-    "lonely/docker-compose.override.yml": expect.stringMatching(/unchanged|changed/),
+    // alone, it is classified on what it has: `db` by its name, its published port ended
+    "lonely/docker-compose.override.yml": "changed",
     "wiki/compose.override.yaml": "changed",
     "wiki/compose.yaml": "changed",
   });
   expect(readFileSync(path.join(dir, "wiki/compose.override.yaml"), "utf8")).toContain(
     '#   - "8080:80"',
+  );
+  expect(readFileSync(path.join(dir, "lonely/docker-compose.override.yml"), "utf8")).toBe(
+    OVERRIDE.replace(
+      '    ports:\n      - "5432:5432"\n',
+      '    # ports:\n    #   - "5432:5432"\n    ports: []\n',
+    ),
   );
   expect(await run(["--check", "."], captureIO(dir))).toBe(0);
 });

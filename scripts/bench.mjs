@@ -1,7 +1,10 @@
-// Benchmark: batch `--write` over a synthetic host built from the shared corpus, against the
-// `yaml` parser floor, plus single-file start-up. It reports figures and targets; a missed target
-// never changes the exit status, only a broken run does.
-import { spawnSync } from "node:child_process";
+// Benchmark: composemod beside the yaml parser floor of the same input, in interleaved repeats
+// (min and median of each), with the peak RSS of the whole process tree. Figures and targets are
+// printed; a missed target never changes the exit status, a broken run or a missing corpus does.
+//
+//   npm run bench                 every figure
+//   npm run bench -- host big     only some (host, cache, big, single, audit)
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,29 +18,25 @@ const cli = path.join(repo, "dist", "cli.js");
 const node = process.execPath;
 
 const PROJECTS = 2000;
-const WARMUPS = 3;
-const RUNS = 20;
-const SINGLE_FILE = path.join(repo, "examples", "article-2-behind-proxy", "docker-compose.yml");
-const TARGET_RATIO = 1.5;
-const LIMIT_RATIO = 2;
-const TARGET_RSS_MB = 256;
-const TARGET_SINGLE_RATIO = 1.5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
+const TARGETS = { host: 1.3, big: 3, cache: 0.3, single: 1.5, rssMb: 256 };
 
-// Runs in a fresh node, like the CLI, so both pay the same start-up; it walks the host the same
-// way the synthetic host is laid out (one compose file per project directory).
-const FLOOR_SCRIPT = `
+// Runs in a fresh node, as the CLI does, so that both pay the same start-up: one parseDocument
+// (and toJS) per compose file under the directory, or of the one file given.
+const FLOOR = `
 const fs = require("fs");
 const path = require("path");
-const { parseDocument } = require("yaml");
-const host = process.argv[1];
+const { parseDocument } = require(${JSON.stringify(path.join(repo, "node_modules", "yaml"))});
+const walk = (p) => fs.statSync(p).isDirectory()
+  ? fs.readdirSync(p).sort().flatMap((e) => walk(path.join(p, e)))
+  : /\\.ya?ml$/.test(p) ? [p] : [];
 let files = 0;
-let errors = 0;
-for (const dir of fs.readdirSync(host).sort()) {
-  const text = fs.readFileSync(path.join(host, dir, "docker-compose.yml"), "utf8");
-  if (parseDocument(text).errors.length > 0) errors++;
+for (const file of walk(process.argv[1])) {
+  const doc = parseDocument(fs.readFileSync(file, "utf8"), { merge: true });
+  if (!doc.errors.length) doc.toJS({ maxAliasCount: -1 });
   files++;
 }
-process.stdout.write(JSON.stringify({ files, errors }));
+process.stdout.write(String(files));
 `;
 
 function walk(dir) {
@@ -50,101 +49,109 @@ function walk(dir) {
   return out.sort();
 }
 
-function corpusComposeFiles() {
-  return walk(corpus)
-    .map((file) => path.relative(corpus, file).split(path.sep).join("/"))
-    .filter((rel) => /\.ya?ml$/i.test(rel) && !`/${rel}`.includes("/invalid/"));
-}
-
-function newestMtime(dirs) {
-  let newest = 0;
-  for (const dir of dirs) {
-    if (!fs.existsSync(dir)) continue;
-    for (const file of walk(dir)) newest = Math.max(newest, fs.statSync(file).mtimeMs);
+/** The resident memory of a process and all its descendants, in kB (Linux /proc). */
+function treeRssKb(root) {
+  const children = new Map();
+  let total = 0;
+  const rss = new Map();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const status = fs.readFileSync(`/proc/${entry}/status`, "utf8");
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      rss.set(Number(entry), kb);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // a process that ended while being read
+    }
   }
-  return newest;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop();
+    total += rss.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
 }
 
-// Measuring a stale bundle would report on code that is no longer there.
-function ensureBuilt() {
-  const sources = newestMtime([path.join(repo, "src"), path.join(repo, "transforms")]);
-  if (fs.existsSync(cli) && fs.statSync(cli).mtimeMs >= sources) return true;
-  console.log("building dist/ (dist/cli.js is missing or older than src/ or transforms/)");
-  const result = spawnSync(node, [path.join("scripts", "build.mjs")], {
-    cwd: repo,
-    stdio: "inherit",
+/** Runs `node ...args`; wall time around the whole child, peak RSS of its tree sampled every 20 ms. */
+function measure(args, cwd) {
+  return new Promise((resolve) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(node, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    let peak = 0;
+    const timer = setInterval(() => {
+      peak = Math.max(peak, treeRssKb(child.pid));
+    }, 20);
+    child.on("close", (status, signal) => {
+      clearInterval(timer);
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      resolve({ seconds, peakKb: peak, status, signal, stdout, stderr });
+    });
   });
-  if (result.status === 0) return true;
-  // build.mjs bundles before it writes type declarations, so a type error alone still leaves a
-  // fresh bundle of the current sources, which is what is measured.
-  if (fs.existsSync(cli) && fs.statSync(cli).mtimeMs >= sources) {
-    console.log("warning: the build reported errors; measuring the fresh dist/cli.js it bundled");
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { min: sorted[0], median };
+}
+
+function broken(label, run) {
+  if (run.signal || (run.status !== 0 && run.status !== 1 && run.status !== 2)) {
+    console.error(`bench: ${label} failed (${run.signal ?? `status ${run.status}`})`);
+    console.error(run.stderr.trim().split("\n").slice(-15).join("\n"));
     return true;
   }
-  console.error("bench: the build failed; nothing measured");
   return false;
 }
 
-// GNU time reports the child's peak RSS without touching it; the preload is the fallback where
-// /usr/bin/time is missing or is not GNU time (no -v / -o). Either way the figure is the largest
-// single process: worker threads are counted, forked worker processes would not be summed.
-function chooseRssMethod(tmp) {
-  const probe = path.join(tmp, "time-probe.txt");
-  if (fs.existsSync("/usr/bin/time")) {
-    spawnSync("/usr/bin/time", ["-v", "-o", probe, node, "-e", ""], { stdio: "ignore" });
-    if (fs.existsSync(probe) && /Maximum resident set size/.test(fs.readFileSync(probe, "utf8"))) {
-      return { name: "/usr/bin/time -v", file: path.join(tmp, "rss.txt") };
+/**
+ * Runs each candidate and its floor in alternation, ROUNDS times, after one warm-up each;
+ * `prepare` runs before every candidate run (a fresh copy of a host to write, say).
+ */
+async function compare(label, candidate, floor, { rounds = ROUNDS, prepare, target } = {}) {
+  const runs = { candidate: [], floor: [] };
+  for (let i = -1; i < rounds; i++) {
+    if (prepare) prepare();
+    const c = await measure(candidate.args, candidate.cwd);
+    if (broken(`${label} (composemod)`, c)) throw new Error(label);
+    const f = await measure(floor.args, floor.cwd);
+    if (broken(`${label} (floor)`, f)) throw new Error(label);
+    if (i >= 0) {
+      runs.candidate.push(c);
+      runs.floor.push(f);
     }
   }
-  const preload = path.join(tmp, "maxrss-preload.cjs");
-  fs.writeFileSync(
-    preload,
-    `process.on("exit", () => require("fs").writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n`,
+  const c = stats(runs.candidate.map((r) => r.seconds));
+  const f = stats(runs.floor.map((r) => r.seconds));
+  const peak = Math.max(...runs.candidate.map((r) => r.peakKb)) / 1024;
+  const ratio = c.median / f.median;
+  const verdict =
+    target === undefined
+      ? ""
+      : ratio <= target
+        ? `, target <= ${target}x met`
+        : `, target <= ${target}x MISSED`;
+  console.log(
+    `${label}: composemod ${c.median.toFixed(2)} s median (min ${c.min.toFixed(2)}), floor ${f.median.toFixed(2)} s median (min ${f.min.toFixed(2)}); ` +
+      `ratio ${ratio.toFixed(2)}x (of the mins ${(c.min / f.min).toFixed(2)}x)${verdict}; peak RSS ${peak.toFixed(0)} MB (tree)`,
   );
-  return { name: "process.resourceUsage() preload", file: path.join(tmp, "rss.txt"), preload };
+  return { ratio, peak, last: runs.candidate.at(-1) };
 }
 
-/** Runs `node ...args` once; wall time is taken here, in the parent, around the whole child. */
-function runMeasured(args, rss) {
-  fs.rmSync(rss.file, { force: true });
-  const options = { cwd: repo, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 };
-  let command = node;
-  let argv = args;
-  if (rss.preload) {
-    argv = ["-r", rss.preload, ...args];
-    options.env = { ...process.env, BENCH_RSS_FILE: rss.file };
-  } else {
-    command = "/usr/bin/time";
-    argv = ["-v", "-o", rss.file, node, ...args];
-  }
-  const start = process.hrtime.bigint();
-  const result = spawnSync(command, argv, options);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  let rssKb = NaN;
-  if (fs.existsSync(rss.file)) {
-    const text = fs.readFileSync(rss.file, "utf8");
-    const match = rss.preload
-      ? /^(\d+)/.exec(text)
-      : /Maximum resident set size[^:]*:\s*(\d+)/.exec(text);
-    if (match) rssKb = Number(match[1]);
-  }
-  return {
-    seconds,
-    rssKb,
-    status: result.status,
-    signal: result.signal,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    error: result.error,
-  };
-}
-
-function buildHost(tmp, sources) {
-  const host = path.join(tmp, "host");
-  fs.mkdirSync(host);
+function buildHost(dir, sources) {
+  fs.mkdirSync(dir, { recursive: true });
   const width = String(PROJECTS).length;
-  const files = [];
-  let bytes = 0;
   for (let i = 0; i < PROJECTS; i++) {
     const rel = sources[i % sources.length];
     const slug = rel
@@ -152,197 +159,144 @@ function buildHost(tmp, sources) {
       .toLowerCase()
       .replace(/[^a-z0-9_.-]+/g, "-")
       .slice(0, 60);
-    const dir = path.join(host, `p${String(i + 1).padStart(width, "0")}-${slug}`);
-    fs.mkdirSync(dir);
-    const file = path.join(dir, "docker-compose.yml");
-    const content = fs.readFileSync(path.join(corpus, rel));
-    fs.writeFileSync(file, content);
-    files.push({ file, content });
-    bytes += content.length;
+    const project = path.join(dir, `p${String(i + 1).padStart(width, "0")}-${slug}`);
+    fs.mkdirSync(project);
+    fs.copyFileSync(path.join(corpus, rel), path.join(project, "docker-compose.yml"));
   }
-  return { host, files, bytes };
 }
 
-function jobsNote() {
-  const help = spawnSync(node, [cli, "--help"], { cwd: repo, encoding: "utf8" }).stdout ?? "";
-  const block = /--jobs\b[^\n]*(?:\n {6,}[^\n]*)*/.exec(help);
-  if (!block) return null;
-  const fallback = /default:?\s*([^)]+)\)/.exec(block[0].replace(/\s+/g, " "));
-  const described = fallback ? `${fallback[1].trim()}, ` : "";
-  return `--jobs not passed: CLI default (${described}${os.availableParallelism()} cores here)`;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function onPath(command) {
-  const result = spawnSync(command, ["--version"], { stdio: "ignore" });
-  return !result.error && result.status === 0;
-}
-
-function shellQuote(s) {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Returns [cli, floor] timings in ms, each {median, min}, and the tool used. */
-function timeSingleFile(file, tmp) {
-  const commands = [
-    [node, cli, file],
-    [node, "-e", "require('yaml')"],
-  ];
-  if (onPath("hyperfine")) {
-    const json = path.join(tmp, "hyperfine.json");
-    const result = spawnSync(
-      "hyperfine",
-      [
-        "--warmup",
-        String(WARMUPS),
-        "--runs",
-        String(RUNS),
-        "-N",
-        "--style",
-        "none",
-        "--export-json",
-        json,
-        ...commands.map((c) => c.map(shellQuote).join(" ")),
-      ],
-      { cwd: repo, stdio: "ignore" },
+/** A compose file of `n` app+database pairs on one shared network, as a generated file is. */
+function bigFile(n) {
+  const lines = ["services:"];
+  for (let i = 0; i < n / 2; i++) {
+    lines.push(
+      `  app${i}:`,
+      `    image: ghcr.io/example/app:${i}`,
+      "    environment:",
+      `      VIRTUAL_HOST: app${i}.example.org`,
+      "    ports:",
+      `      - "${10000 + i}:80"`,
+      "    networks: [proxy]",
+      `  db${i}:`,
+      "    image: postgres:16",
+      "    networks: [proxy]",
     );
-    if (result.status === 0 && fs.existsSync(json)) {
-      const { results } = JSON.parse(fs.readFileSync(json, "utf8"));
-      return {
-        tool: "hyperfine",
-        timings: results.map((r) => ({ median: r.median * 1000, min: r.min * 1000 })),
-      };
+  }
+  lines.push("networks:", "  proxy:", "    external: true");
+  return lines.join("\n") + "\n";
+}
+
+async function main(tmp, only) {
+  const want = (name) => only.length === 0 || only.includes(name);
+  const sources = walk(corpus)
+    .map((f) => path.relative(corpus, f).split(path.sep).join("/"))
+    .filter((rel) => /\.ya?ml$/i.test(rel) && !`/${rel}`.includes("/invalid/"));
+  if (sources.length === 0) throw new Error(`no compose files in ${corpus}`);
+  const build = spawnSync(node, [path.join(repo, "scripts", "build.mjs")], {
+    cwd: repo,
+    stdio: "inherit",
+  });
+  if (build.status !== 0) throw new Error("the build failed");
+  console.log(
+    `node ${process.version}, ${os.platform()} ${os.arch()}, ${os.availableParallelism()} cores; ${ROUNDS} interleaved rounds after a warm-up`,
+  );
+
+  if (want("host") || want("cache")) {
+    const pristine = path.join(tmp, "pristine");
+    buildHost(pristine, sources);
+    const host = path.join(tmp, "host");
+    const fresh = () => {
+      fs.rmSync(host, { recursive: true, force: true });
+      fs.cpSync(pristine, host, { recursive: true });
+    };
+    const floor = { args: ["-e", FLOOR, pristine], cwd: repo };
+    if (want("host")) {
+      const { last } = await compare(
+        `--write over ${PROJECTS} projects from the corpus`,
+        { args: [cli, "--write", "-q", host], cwd: repo },
+        floor,
+        { prepare: fresh, target: TARGETS.host },
+      );
+      const changed = walk(host).filter(
+        (f) => !fs.readFileSync(f).equals(fs.readFileSync(f.replace(host, pristine))),
+      ).length;
+      console.log(`  (${changed} files changed by the run, exit status ${last.status})`);
+    }
+    if (want("cache")) {
+      fresh();
+      const cacheFile = path.join(tmp, "cache.json");
+      const args = [cli, "--check", "-q", "--cache", "--cache-location", cacheFile, host];
+      fs.rmSync(cacheFile, { force: true });
+      const first = await measure(args, repo);
+      if (broken("--check --cache (first)", first)) throw new Error("cache");
+      await compare(
+        `repeated --check --cache over ${PROJECTS} projects`,
+        { args, cwd: repo },
+        floor,
+        {
+          target: TARGETS.cache,
+        },
+      );
+      console.log(`  (the first run, filling the cache: ${first.seconds.toFixed(2)} s)`);
     }
   }
-  const once = ([command, ...args]) => {
-    const start = process.hrtime.bigint();
-    spawnSync(command, args, { cwd: repo, stdio: "ignore" });
-    return Number(process.hrtime.bigint() - start) / 1e6;
-  };
-  for (let i = 0; i < WARMUPS; i++) commands.forEach(once);
-  const samples = commands.map(() => []);
-  // Interleaved so that any drift in machine load hits both commands alike.
-  for (let i = 0; i < RUNS; i++) commands.forEach((c, j) => samples[j].push(once(c)));
-  return {
-    tool: "spawnSync + process.hrtime",
-    timings: samples.map((s) => ({ median: median(s), min: Math.min(...s) })),
-  };
-}
 
-function verdict(value, target, limit) {
-  if (!Number.isFinite(value)) return "not measured";
-  if (value <= target) return "met";
-  if (limit !== undefined && value <= limit) return "missed target, within limit";
-  return "missed";
-}
-
-const mb = (kb) => (Number.isFinite(kb) ? `${Math.round(kb / 1024)} MB` : "n/a");
-const fixed = (n, digits = 2) => n.toFixed(digits);
-
-function failedRun(label, run) {
-  if (run.error || run.signal || (run.status !== 0 && run.status !== 2)) {
-    const why =
-      run.error?.message ?? (run.signal ? `signal ${run.signal}` : `status ${run.status}`);
-    console.error(`bench: ${label} failed (${why})`);
-    if (run.stderr) console.error(run.stderr.trim().split("\n").slice(-20).join("\n"));
-    return true;
+  if (want("big")) {
+    for (const [label, services] of [
+      ["3,000 services", 3000],
+      ["6,000 services", 6000],
+      ["21,000 services", 21000],
+    ]) {
+      const file = path.join(tmp, "big", `${services}`, "compose.yaml");
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, bigFile(services));
+      const size = fs.statSync(file).size;
+      await compare(
+        `one file of ${label} (${(size / 1048576).toFixed(1)} MB), --check`,
+        { args: [cli, "--check", "-q", file], cwd: repo },
+        { args: ["-e", FLOOR, file], cwd: repo },
+        { rounds: Math.min(ROUNDS, 3), target: TARGETS.big },
+      );
+    }
   }
-  return false;
-}
 
-function main(tmp) {
-  const sources = corpusComposeFiles();
-  if (sources.length === 0) {
-    console.log(`bench: no compose files in ${corpus}; nothing measured`);
-    return 0;
+  if (want("single")) {
+    const file = path.join(repo, "examples", "article-2-behind-proxy", "docker-compose.yml");
+    await compare(
+      "one small file, dry run (start-up included)",
+      { args: [cli, file], cwd: repo },
+      {
+        args: ["-e", `require(${JSON.stringify(path.join(repo, "node_modules", "yaml"))})`],
+        cwd: repo,
+      },
+      { rounds: Math.max(ROUNDS, 10), target: TARGETS.single },
+    );
   }
-  if (!ensureBuilt()) return 1;
-  const rss = chooseRssMethod(tmp);
-  const jobs = jobsNote();
 
-  const { host, files, bytes } = buildHost(tmp, sources);
-  console.log(`node ${process.version}, ${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs`);
-  console.log(`corpus: ${corpus} (${sources.length} YAML files, */invalid/* left out)`);
-  console.log(`peak RSS via ${rss.name}; batch wall times via spawnSync + process.hrtime`);
-
-  // The floor reads the original files, so it runs before --write rewrites some of them.
-  const floor = runMeasured(["-e", FLOOR_SCRIPT, host], rss);
-  if (failedRun("the parser floor", floor)) return 1;
-  const parsed = JSON.parse(floor.stdout);
-
-  const write = runMeasured([cli, "--write", "--quiet", host], rss);
-  if (failedRun("composemod --write", write)) return 1;
-  const changed = files.filter(({ file, content }) => !fs.readFileSync(file).equals(content));
-  const errors = (write.stderr.match(/^\S.*:\d+:\d+: .*\[[\w-]+\]$/gm) ?? []).length;
-
-  const n = files.length;
-  const ratio = write.seconds / floor.seconds;
-  const rssMb = write.rssKb / 1024;
-  console.log(
-    `synthetic host: ${PROJECTS} projects, ${n} compose files, ${fixed(bytes / 1048576, 1)} MB ` +
-      `(${changed.length} changed by the run, ${errors} reported as errors, exit status ${write.status})`,
-  );
-  console.log(
-    `composemod --write: ${fixed(write.seconds)} s, ${Math.round(n / write.seconds)} files/s, ` +
-      `peak RSS ${mb(write.rssKb)}${jobs ? ` [${jobs}]` : ""}`,
-  );
-  console.log(
-    `parser floor (yaml parseDocument): ${fixed(floor.seconds)} s, ` +
-      `${Math.round(parsed.files / floor.seconds)} files/s, peak RSS ${mb(floor.rssKb)} ` +
-      `(${parsed.files} files, ${parsed.errors} with YAML errors)`,
-  );
-  console.log(
-    `ratio: ${fixed(ratio)}x (target <= ${TARGET_RATIO}x, limit ${LIMIT_RATIO}x: ` +
-      `${verdict(ratio, TARGET_RATIO, LIMIT_RATIO)})`,
-  );
-  console.log(
-    `peak RSS: ${mb(write.rssKb)} (target < ${TARGET_RSS_MB} MB: ` +
-      `${Number.isFinite(rssMb) ? (rssMb < TARGET_RSS_MB ? "met" : "missed") : "not measured"})`,
-  );
-
-  const single = path.join(tmp, "single", "docker-compose.yml");
-  fs.mkdirSync(path.dirname(single));
-  fs.copyFileSync(SINGLE_FILE, single);
-  const check = spawnSync(node, [cli, single], { cwd: repo, encoding: "utf8" });
-  const changes = /^\+\+\+ /m.test(check.stdout ?? "");
-  const { tool, timings } = timeSingleFile(single, tmp);
-  const [c, y] = timings;
-  const singleRatio = c.median / y.median;
-  console.log(
-    `single file (${path.relative(repo, SINGLE_FILE)}, dry run${changes ? "" : ", NOT changed by composemod"}; ` +
-      `${RUNS} runs after ${WARMUPS} warm-ups, ${tool}):`,
-  );
-  console.log(
-    `  composemod ${Math.round(c.median)} ms median (min ${Math.round(c.min)}), ` +
-      `node -e "require('yaml')" ${Math.round(y.median)} ms median (min ${Math.round(y.min)}), ` +
-      `ratio ${fixed(singleRatio)}x (target <= ${TARGET_SINGLE_RATIO}x: ` +
-      `${verdict(singleRatio, TARGET_SINGLE_RATIO)})`,
-  );
-  return 0;
+  const audit = path.join(repo, "scripts", "bench-audit.mjs");
+  if (want("audit") && fs.existsSync(audit)) {
+    const result = spawnSync(node, [audit], { cwd: repo, stdio: "inherit" });
+    if (result.status !== 0) throw new Error("the audit benchmark failed");
+  }
 }
 
 if (!fs.existsSync(corpus)) {
-  console.log(
-    `bench: corpus not found at ${corpus}; set COMPOSEMOD_CORPUS or check out ../shared/corpus. Nothing measured.`,
+  console.error(
+    `bench: the corpus is not at ${corpus} (set COMPOSEMOD_CORPUS or check out ../shared/corpus): nothing can be measured`,
   );
-  process.exit(0);
+  process.exit(1);
 }
-
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "composemod-bench-"));
 const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
 process.on("SIGINT", () => {
   cleanup();
   process.exit(130);
 });
-let status = 1;
 try {
-  status = main(tmp);
+  await main(tmp, process.argv.slice(2));
+} catch (error) {
+  console.error(`bench: ${error instanceof Error ? error.message : error}`);
+  process.exitCode = 1;
 } finally {
   cleanup();
 }
-process.exitCode = status;

@@ -12,7 +12,9 @@ function apply(ctx: TransformContext): TransformResult {
   return inOrder(
     combineResults(
       ctx.plan.services
-        .filter((s) => s.role === "app" && s.networksChanged)
+        // a proxy in its own stack keeps its networks, and joins the internal one to reach
+        // the database that leaves them
+        .filter((s) => (s.role === "app" || s.role === "proxy") && s.networksChanged)
         .map((s) => rewriteServiceNetworks(ctx, s)),
     ),
     INSERT_ORDER.networks,
@@ -21,6 +23,7 @@ function apply(ctx: TransformContext): TransformResult {
 
 export const attachAppToProxy: Transform = {
   name: "attach-app-to-proxy",
-  description: "puts each app on the internal network and the proxy network",
+  description:
+    "puts each app on the internal network and the proxy network (and a proxy in its own stack on the internal network too)",
   apply,
 };

@@ -14,6 +14,8 @@ export interface InvariantInput {
   proxy: string;
   /** The run was asked to put the project behind a proxy (--virtual-host, --proxy-network). */
   putBehind?: boolean;
+  /** Backends the rewrite keeps on the proxy network because they reach another project there. */
+  keptOnProxy?: string[];
 }
 
 type Dict = Record<string, unknown>;
@@ -47,7 +49,8 @@ function publicPorts(ports: unknown): unknown[] {
       const ip = String((p as Dict).host_ip ?? "");
       return !/^(127\.|::1|localhost)/.test(ip);
     }
-    return !LOOPBACK.test(String(p));
+    // `${VAR:-default}` read as its default, as Compose does without the variable
+    return !LOOPBACK.test(String(p).replace(/\$\{\w+:?-([^}]*)\}/g, "$1"));
   });
 }
 
@@ -86,10 +89,12 @@ export function checkInvariants({
   roles,
   proxy,
   putBehind = false,
+  keptOnProxy = [],
 }: InvariantInput): string[] {
   const problems: string[] = [];
-  const b = parse(before, { merge: true, maxAliasCount: 1000 }) as Dict;
-  const a = parse(after, { merge: true, maxAliasCount: 1000 }) as Dict;
+  // test inputs are trusted: no alias limit (a Sentry-like file exceeds yaml's own count)
+  const b = parse(before, { merge: true, maxAliasCount: -1 }) as Dict;
+  const a = parse(after, { merge: true, maxAliasCount: -1 }) as Dict;
   const bn = (b.networks ?? {}) as Dict;
   const an = (a.networks ?? {}) as Dict;
   const bs = (b.services ?? {}) as Dict;
@@ -119,7 +124,11 @@ export function checkInvariants({
       if (publicPorts(svc?.ports).length)
         problems.push(`database ${name} publishes on all interfaces`);
     }
-    if (role === "backend" && real.some((r) => r.external && r.name === proxy)) {
+    if (
+      role === "backend" &&
+      !keptOnProxy.includes(name) &&
+      real.some((r) => r.external && r.name === proxy)
+    ) {
       problems.push(`backend ${name} on the proxy network`);
     }
     if ((behind || putBehind) && role === "app" && !real.some((r) => r.external)) {
@@ -230,15 +239,20 @@ export function invariantsOfResult(
     output: string;
     services: Record<string, { role: string }>;
     plan?: { proxy: { realName: string } };
+    warnings?: { code: string; service?: string }[];
   },
   putBehind = false,
 ): string[] {
   const roles = Object.fromEntries(Object.entries(result.services).map(([n, s]) => [n, s.role]));
+  const keptOnProxy = (result.warnings ?? [])
+    .filter((w) => w.code === "cross-project-connection" && w.service !== undefined)
+    .map((w) => w.service!);
   return checkInvariants({
     before: input,
     after: result.output,
     roles,
     proxy: result.plan!.proxy.realName,
     putBehind,
+    keptOnProxy,
   });
 }

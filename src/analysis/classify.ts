@@ -265,11 +265,11 @@ export const ROLE_RULES: readonly RoleRule[] = [
     code: "database-setup",
     role: "database",
     summary:
-      "a data store's set-up variables together with other evidence: a data-store name or port (clients carry such variables too)",
+      "a data store's port with its own health check (pg_isready, mysqladmin ping), or its set-up variables with a data-store name or port (clients carry such variables too)",
     match(service) {
       const port = listensOnDataStorePort(service);
-      const check = selfCheck(service);
-      if (port !== undefined && check) {
+      const check = port !== undefined ? selfCheck(service) : undefined;
+      if (check) {
         return { role: "database", reason: `listens on ${port} and checks itself with ${check}` };
       }
       const variable = setupVariable(service);
@@ -450,25 +450,6 @@ function configuringCompanion(service: ServiceModel, model: ComposeModel): strin
     }
   }
   return undefined;
-}
-
-/** The services of the project that no rule before routing decides (explicit, network_mode, proxy, data store). */
-function undecided(
-  model: ComposeModel,
-  project: Omit<ProjectEvidence, "routed" | "sharedHost" | "elected" | "behind">,
-): ServiceModel[] {
-  const early = ROLE_RULES.slice(
-    0,
-    ROLE_RULES.findIndex((r) => r.code === "routed"),
-  );
-  const stub: ProjectEvidence = {
-    ...project,
-    routed: new Map(),
-    sharedHost: new Map(),
-    elected: new Map(),
-    behind: new Map(),
-  };
-  return model.services.filter((s) => !early.some((rule) => rule.match(s, stub)));
 }
 
 /** The services a service depends on or links to, by name. */
@@ -654,16 +635,35 @@ export function classifyProject(
 ): { roles: Map<string, Classification>; warnings: Warning[] } {
   const warnings: Warning[] = [];
   const base = { project, overrides, model };
-  const pool = undecided(model, base);
+  // the rows before routing look at the service alone: they decide first, and once
+  const early: ProjectEvidence = {
+    ...base,
+    routed: new Map(),
+    sharedHost: new Map(),
+    elected: new Map(),
+    behind: new Map(),
+  };
+  const roles = new Map<string, Classification>();
+  const pool: ServiceModel[] = [];
+  for (const service of model.services) {
+    const decided = classifyService(service, early, 0, ROUTED_ROW);
+    if (decided) roles.set(service.name, decided);
+    else pool.push(service);
+  }
   const { routed, sharedHost } = routedServices(pool, warnings);
   const { elected, behind } = routed.size
     ? { elected: new Map(), behind: new Map() }
     : elect(model, pool);
   const evidence: ProjectEvidence = { ...base, routed, sharedHost, elected, behind };
-  const roles = new Map<string, Classification>();
-  for (const service of model.services) roles.set(service.name, classifyService(service, evidence));
-  return { roles, warnings };
+  for (const service of pool) {
+    roles.set(service.name, classifyService(service, evidence, ROUTED_ROW)!);
+  }
+  // in the order of the file
+  return { roles: new Map(model.services.map((s) => [s.name, roles.get(s.name)!])), warnings };
 }
+
+/** The first row that weighs the service against the rest of the project. */
+const ROUTED_ROW = ROLE_RULES.findIndex((r) => r.code === "routed");
 
 /** Gives every service of a project a role and a reason a person can read; first rule that matches wins. */
 export function classifyServices(
@@ -674,9 +674,18 @@ export function classifyServices(
   return classifyProject(model, project, overrides).roles;
 }
 
-/** The role of one service: the first rule of {@link ROLE_RULES} that matches. */
-export function classifyService(service: ServiceModel, project: ProjectEvidence): Classification {
-  for (const rule of ROLE_RULES) {
+/**
+ * The role of one service: the first rule of {@link ROLE_RULES} that matches, among rows
+ * `from` to `to` (all of them by default; the last row always matches).
+ */
+export function classifyService(
+  service: ServiceModel,
+  project: ProjectEvidence,
+  from = 0,
+  to = ROLE_RULES.length,
+): Classification | undefined {
+  for (let i = from; i < to; i++) {
+    const rule = ROLE_RULES[i];
     const decision = rule.match(service, project);
     if (!decision) continue;
     // a role the user gives keeps what the service says about its routing
@@ -691,5 +700,5 @@ export function classifyService(service: ServiceModel, project: ProjectEvidence)
     }
     return { ...decision, rule: rule.code };
   }
-  throw new Error("the decision table has no last rule");
+  return undefined;
 }

@@ -102,14 +102,35 @@ const INNER_NAME =
 /** The image, with `${VAR:-default}` read. */
 export function imageOf(service: ServiceModel): string | undefined {
   if (typeof service.data.image !== "string") return undefined;
-  return interpolate(service.data.image, service.variables).text;
+  let image = images.get(service);
+  if (image === undefined) {
+    image = interpolate(service.data.image, service.variables).text;
+    images.set(service, image);
+  }
+  return image;
 }
+
+// every rule of the table asks for the image: it is read once per service
+const images = new WeakMap<ServiceModel, string>();
 
 /**
  * The image's repository path without registry, tag or digest: `ghcr.io/immich-app/postgres:14`
  * is `immich-app/postgres`, `docker.io/library/redis:7` is `redis`.
  */
 export function imageRepository(image: string): string {
+  let repo = repositories.get(image);
+  if (repo === undefined) {
+    repo = readRepository(image);
+    // a bound on a cache that a run over thousands of files could otherwise fill
+    if (repositories.size > 10_000) repositories.clear();
+    repositories.set(image, repo);
+  }
+  return repo;
+}
+
+const repositories = new Map<string, string>();
+
+function readRepository(image: string): string {
   let name = image.split("@")[0];
   const lastSlash = name.lastIndexOf("/");
   const colon = name.indexOf(":", lastSlash + 1);
@@ -375,12 +396,33 @@ export function isInnerName(service: ServiceModel): boolean {
  * `# - VIRTUAL_HOST=...`): the service they meant the proxy to reach.
  */
 export function commentedRouting(model: ComposeModel, service: ServiceModel): boolean {
+  if (!fileMentions(model, COMMENTED_ROUTING)) return false;
   const text = blockText(model, service);
   if (!/traefik\.http\.routers|VIRTUAL_HOST|caddy\.reverse_proxy/.test(text)) return false;
   return commentsIn(text).some((c) =>
     /traefik\.http\.routers\.[^.]+\.rule|VIRTUAL_HOST\s*[=:]\s*\S|caddy\.reverse_proxy/.test(c),
   );
 }
+
+const COMMENTED_ROUTING = /#.*(traefik\.http\.routers|VIRTUAL_HOST|caddy\.reverse_proxy)/;
+const COMMENTED_PORTS = /#\s*ports\s*:/;
+
+/** Whether the file's text holds a match at all: one look per file, before any per service. */
+function fileMentions(model: ComposeModel, pattern: RegExp): boolean {
+  let seen = mentions.get(model.file);
+  if (!seen) {
+    seen = new Map();
+    mentions.set(model.file, seen);
+  }
+  let found = seen.get(pattern);
+  if (found === undefined) {
+    found = pattern.test(model.file.source.text);
+    seen.set(pattern, found);
+  }
+  return found;
+}
+
+const mentions = new WeakMap<object, Map<RegExp, boolean>>();
 
 /** The text of a service's block in its file, with the comments after its last key. */
 function blockText(model: ComposeModel, service: ServiceModel): string {
@@ -400,6 +442,7 @@ const PORT_ITEM = /^-?\s*["']?((?:[\w.${}:-]+:)?[\w${}:-]+(?:\/(?:tcp|udp))?)["'
  * `# ports: ["8080:80"]`, as composemod comments them out): what it published before.
  */
 export function commentedPorts(model: ComposeModel, service: ServiceModel): PortSpec[] {
+  if (!fileMentions(model, COMMENTED_PORTS)) return [];
   const text = blockText(model, service);
   if (!/#\s*ports\s*:/.test(text)) return [];
   const out: PortSpec[] = [];
@@ -424,13 +467,20 @@ export function commentedPorts(model: ComposeModel, service: ServiceModel): Port
 }
 
 function nextServiceStart(model: ComposeModel, service: ServiceModel): number | undefined {
-  const index = model.services.indexOf(service);
+  let positions = servicePositions.get(model);
+  if (!positions) {
+    positions = new Map(model.services.map((s, i) => [s, i]));
+    servicePositions.set(model, positions);
+  }
+  const index = positions.get(service) ?? -1;
   for (let i = index + 1; i < model.services.length; i++) {
     const key = model.services[i].pair?.key as { range?: number[] } | undefined;
     if (key?.range) return key.range[0];
   }
   return undefined;
 }
+
+const servicePositions = new WeakMap<ComposeModel, Map<ServiceModel, number>>();
 
 /** Container ports a reverse proxy typically routes HTTP to. */
 export const HTTP_PORTS = new Set([

@@ -20,6 +20,8 @@ export interface Discovered {
   files: string[];
   /** Paths that do not exist or cannot be read, with the reason (an errno code or words). */
   missing: { path: string; message: string }[];
+  /** Each walked directory, and whether it holds a `.env`: a project's variables need no second look. */
+  dotEnv: ReadonlyMap<string, boolean>;
 }
 
 /** What a path's read error means, in words. */
@@ -58,6 +60,7 @@ export async function discover(
   const missing: Discovered["missing"] = [];
   const seen = new Set<string>();
   const visited = new Set<string>();
+  const dotEnv = new Map<string, boolean>();
   // one real file, however many paths lead to it, is read and written once
   const add = (file: string, known?: string) => {
     let real = known ?? file;
@@ -98,9 +101,11 @@ export async function discover(
     } catch {
       continue;
     }
-    for (const [file, fileReal] of walk(path, real, root, visited, missing)) add(file, fileReal);
+    for (const [file, fileReal] of walk(path, real, root, visited, missing, dotEnv)) {
+      add(file, fileReal);
+    }
   }
-  return { files, missing };
+  return { files, missing, dotEnv };
 }
 
 /** As git decides: the deepest ignore file with an opinion on the path wins, `!` re-includes. */
@@ -123,6 +128,7 @@ function walk(
   inherited: Matcher[],
   visited: Set<string>,
   unreadable: Discovered["missing"],
+  dotEnv: Map<string, boolean>,
 ): [path: string, real: string][] {
   const out: [string, string][] = [];
   if (visited.has(real)) return out;
@@ -134,6 +140,10 @@ function walk(
     unreadable.push({ path: dir, message: (error as NodeJS.ErrnoException).code ?? String(error) });
     return out;
   }
+  dotEnv.set(
+    dir,
+    entries.some((e) => e.name === ".env"),
+  );
   let matchers = inherited;
   if (entries.some((e) => e.name === IGNORE_FILE && !e.isDirectory())) {
     const file = nodePath.join(dir, IGNORE_FILE);
@@ -177,7 +187,7 @@ function walk(
     }
     if (isDir) {
       if (!SKIPPED_DIRS.has(entry.name) && !ignored(matchers, full, true)) {
-        out.push(...walk(full, childReal, matchers, visited, unreadable));
+        out.push(...walk(full, childReal, matchers, visited, unreadable, dotEnv));
       }
     } else if (isFile && COMPOSE_FILE_NAME.test(entry.name) && !ignored(matchers, full, false)) {
       let fileReal = childReal;

@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import { diagnosticAt } from "../report/diagnostic";
 import { auditUnit, UnitAudit, UnitAuditOptions } from "./audit-unit";
 import type { BatchOptions } from "./batch-options";
+import type { FileTexts } from "./file-texts";
 import { errorReport, FileOutcome, processUnit } from "./process-unit";
 import { displayPath } from "./read-files";
 
@@ -160,12 +161,16 @@ async function inWorkers<R>(
   );
 }
 
-/** Rewrites units (and with --write writes them), in worker processes on a large run. */
+/**
+ * Rewrites units (and with --write writes them), in worker processes on a large run; in this
+ * process, the texts already read (`texts`) are not read again.
+ */
 export function processUnits(
   units: string[][],
   options: BatchOptions,
   cwd: string,
   onUnit: (index: number, outcomes: FileOutcome[]) => void,
+  texts?: FileTexts,
 ): Promise<void> {
   return inWorkers(
     units,
@@ -173,7 +178,7 @@ export function processUnits(
       kind: "rewrite",
       options,
       jobs: options.jobs,
-      local: (unit) => processUnit(unit, options, cwd),
+      local: (unit) => processUnit(unit, options, cwd, texts),
       lost: (unit, why) =>
         unit.map((file) => {
           const shown = displayPath(file, cwd);
@@ -191,7 +196,7 @@ export function processUnits(
   );
 }
 
-/** Audits units: what the audit keeps of each project, in worker processes on a large host. */
+/** Audits units: what the audit keeps of each project, in worker threads on a large host. */
 export function auditUnits(
   units: string[][],
   options: UnitAuditOptions,

@@ -6,7 +6,8 @@ import type { FileReport } from "../report/file-report";
 import { FileResult, rewriteProject } from "../rewrite/rewrite-project";
 import { unifiedDiff } from "../yaml/diff";
 import type { BatchOptions } from "./batch-options";
-import { displayPath, readFromDisk, readUtf8 } from "./read-files";
+import { FileTexts } from "./file-texts";
+import { displayPath } from "./read-files";
 import { writeFilesAtomic } from "./write-files";
 
 export function errorReport(path: string, project: string, d: Diagnostic): FileReport {
@@ -59,7 +60,12 @@ function reportOf(result: FileResult, options: BatchOptions): FileReport {
  * report with a position; nothing is thrown for a file's sake, and the files of a project are
  * written all or none. Outcomes come in the order of `paths`, then the included files.
  */
-export function processUnit(paths: string[], options: BatchOptions, cwd: string): FileOutcome[] {
+export function processUnit(
+  paths: string[],
+  options: BatchOptions,
+  cwd: string,
+  texts: FileTexts = new FileTexts(),
+): FileOutcome[] {
   const absolute = paths.map((p) => nodePath.resolve(cwd, p));
   const dir = nodePath.dirname(absolute[0]);
   const show = (p: string) => displayPath(p, cwd);
@@ -67,7 +73,7 @@ export function processUnit(paths: string[], options: BatchOptions, cwd: string)
   const files = [];
   for (const file of absolute) {
     const shown = show(file);
-    const read = readUtf8(file);
+    const read = texts.take(file);
     if ("text" in read) {
       files.push({ path: shown, absolute: file, text: read.text });
       continue;
@@ -105,7 +111,7 @@ export function processUnit(paths: string[], options: BatchOptions, cwd: string)
   }
   let results: FileResult[];
   try {
-    const load = loadProject({ dir, files, readText: readFromDisk, show });
+    const load = loadProject({ dir, files, readText: texts.readText, show });
     results = rewriteProject(load, options).files;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

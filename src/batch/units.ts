@@ -1,11 +1,11 @@
 import * as nodePath from "node:path";
 import { groupProjects } from "../compose/project-files";
 import { parseYaml } from "../yaml/parse-yaml";
-import { readUtf8 } from "./read-files";
+import { FileTexts } from "./file-texts";
 
 /** The paths a file's top-level `include:` names, resolved beside it; none when it has none. */
-function includedBy(file: string): string[] {
-  const read = readUtf8(file);
+function includedBy(file: string, texts: FileTexts): string[] {
+  const read = texts.read(file);
   if (!("text" in read) || !/^include\s*:/m.test(read.text)) return [];
   const parsed = parseYaml(read.text, file);
   if (parsed.kind !== "ok") return [];
@@ -25,13 +25,13 @@ function includedBy(file: string): string[] {
  * another unit of the run includes is part of that unit's project, not a project of its own: it
  * is read and rewritten with it, once. (Of units that only include each other, the first stays.)
  */
-export function projectUnits(files: string[]): string[][] {
+export function projectUnits(files: string[], texts: FileTexts = new FileTexts()): string[][] {
   const units = groupProjects(files);
   const unitOf = new Map<string, number>();
   units.forEach((unit, i) => unit.forEach((f) => unitOf.set(nodePath.resolve(f), i)));
   const includes = units.map((unit, i) => {
     const targets = new Set<number>();
-    for (const path of includedBy(unit[0])) {
+    for (const path of includedBy(unit[0], texts)) {
       const target = unitOf.get(path);
       if (target !== undefined && target !== i) targets.add(target);
     }

@@ -65,7 +65,7 @@ function addPlanOptions(command: Command): Command {
     .addOption(
       new Option(
         "--ports <mode>",
-        "app ports: comment out when routed (auto, default), always (comment), never (keep)",
+        "ports: the ones the proxy carries for a routed app, and database ports beyond the host (auto, default); every app port too (comment); no app port (keep); database ports bound to 127.0.0.1 instead of commented out (rebind)",
       ).choices(PORTS_MODES as string[]),
     );
   for (const [flag, , what] of ROLE_FLAGS) {

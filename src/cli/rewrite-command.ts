@@ -3,6 +3,7 @@ import { describeMissing, discover } from "../batch/discover";
 import { processUnits } from "../batch/pool";
 import { errorReport, FileOutcome } from "../batch/process-unit";
 import { displayPath } from "../batch/read-files";
+import { FileTexts } from "../batch/file-texts";
 import { scanHost } from "../batch/scan-host";
 import { projectUnits } from "../batch/units";
 import { normalizeProjectName } from "../compose/project-name";
@@ -53,10 +54,11 @@ function unmatchedOverrides(options: RunOptions, reports: FileReport[]): string[
 /** Runs the rewrite over the given paths; returns the exit status (0 done, 1 --check found changes, 2 errors). */
 export async function runRewrite(options: RunOptions, io: RunIO): Promise<number> {
   const started = io.now();
-  const { files, missing } = await discover(
+  const discovered = await discover(
     options.paths.map((p) => nodePath.resolve(io.cwd, p)),
     { ignore: options.ignore },
   );
+  const { files, missing } = discovered;
   const reports: FileReport[] = [];
   const explained: string[] = [];
   const progress =
@@ -87,12 +89,14 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
     });
   }
   // outcomes come back in any order from parallel workers; they are shown in discovery order
-  const units = projectUnits(files);
-  const runOptions = { ...options, host: scanHost(units, io.cwd) };
+  const texts = new FileTexts(discovered);
+  const units = projectUnits(files, texts);
+  const runOptions = { ...options, host: scanHost(units, io.cwd, texts) };
   const pending = new Map<number, FileOutcome[]>();
   let shown = 0;
   let filesShown = 0;
-  await processUnits(units, runOptions, io.cwd, (index, outcomes) => {
+  await processUnits(units, runOptions, io.cwd, onUnit, texts);
+  function onUnit(index: number, outcomes: FileOutcome[]) {
     pending.set(index, outcomes);
     while (pending.has(shown)) {
       for (const outcome of pending.get(shown)!) emit(outcome);
@@ -102,7 +106,7 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
     }
     const at = units[Math.min(shown, units.length - 1)][0];
     progress?.update(Math.min(filesShown, files.length), displayPath(at, io.cwd));
-  });
+  }
   progress?.clear();
   if (!options.quiet && !options.json) {
     for (const name of unmatchedOverrides(options, reports)) {

@@ -60,6 +60,21 @@ export function mergedModel(
   resolveExtends: boolean,
   read?: ReadRelative,
 ): ComposeModel {
+  // one file with nothing to inherit is its own merged view: only the anchors stay its own
+  if (models.length === 1 && !(resolveExtends && models[0].services.some((s) => s.data.extends))) {
+    const [model] = models;
+    return {
+      file: model.file,
+      origin: model.origin,
+      variables: model.variables,
+      get style() {
+        return model.style;
+      },
+      services: model.services,
+      networks: model.networks,
+      referencedAnchors: new Map(),
+    };
+  }
   const names: string[] = [];
   const data = new Map<string, Data>();
   const pairs = new Map<string, Pair>();

@@ -5,7 +5,7 @@ import type { ComposeModel } from "../compose/model";
 import { Diagnostic, diagnosticAt } from "../report/diagnostic";
 import type { Warning } from "../report/warning";
 import { applyEdits, Edit, OverlappingEditsError } from "../yaml/apply-edits";
-import { combineResults, TRANSFORMS } from "./transforms";
+import { combineResults, Transform, TRANSFORMS } from "./transforms";
 import { verifyAgainstPlan } from "./verify";
 
 /** The outcome of carrying out a plan on one parsed file. */
@@ -19,8 +19,13 @@ export type Applied =
  * Carries out a plan on one file: the transforms' edits, applied to the original text, parsed
  * again and checked against the plan. Nothing here decides what the file should become.
  */
-export function applyPlan(model: ComposeModel, plan: Plan, path: string): Applied {
-  const result = combineResults(TRANSFORMS.map((t) => t.apply({ model, plan })));
+export function applyPlan(
+  model: ComposeModel,
+  plan: Plan,
+  path: string,
+  transforms: readonly Transform[] = TRANSFORMS,
+): Applied {
+  const result = combineResults(transforms.map((t) => t.apply({ model, plan })));
   const warnings = result.warnings;
   if (result.skip) return { kind: "skipped", reason: result.skip, warnings };
   const shared = editsReachingAliases(model, result.edits);

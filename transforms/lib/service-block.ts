@@ -28,7 +28,14 @@ export function serviceLastLine(ctx: TransformContext, service: ServiceModel): n
   return line;
 }
 
-/** The service of the file's model by name. */
+const byName = new WeakMap<TransformContext["model"], Map<string, ServiceModel>>();
+
+/** The service of the file's model by name (looked up in an index: a file may have thousands). */
 export function serviceNamed(ctx: TransformContext, name: string): ServiceModel {
-  return ctx.model.services.find((s) => s.name === name)!;
+  let index = byName.get(ctx.model);
+  if (!index) {
+    index = new Map(ctx.model.services.map((s) => [s.name, s]));
+    byName.set(ctx.model, index);
+  }
+  return index.get(name)!;
 }

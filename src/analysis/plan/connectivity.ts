@@ -113,6 +113,7 @@ export function connectServices(input: ConnectInput): {
     }
     return ids;
   };
+  const internalId = identity(internal);
   const sharesAfter = (a: string, b: string) => {
     const mine = onAfter(a);
     for (const id of onAfter(b)) if (mine.has(id)) return true;
@@ -163,12 +164,21 @@ export function connectServices(input: ConnectInput): {
     }
     for (const [id, members] of membersBefore) {
       if (members.length < 2) continue;
+      // members on the internal network all meet there: a member on it need only be compared
+      // with those that are not (kept until a repair changes who is)
+      let outside: ServicePlan[] | undefined;
       for (const a of members) {
         if (onAfter(a.name).has(id)) continue;
         // `a` left this network: every other member it no longer meets anywhere gets repaired
-        for (const b of members) {
+        const pool = onAfter(a.name).has(internalId)
+          ? (outside ??= members.filter((m) => !onAfter(m.name).has(internalId)))
+          : members;
+        for (const b of pool) {
           if (b === a || sharesAfter(a.name, b.name)) continue;
-          progress = repair(a, b) || progress;
+          if (repair(a, b)) {
+            progress = true;
+            outside = undefined;
+          }
         }
       }
     }

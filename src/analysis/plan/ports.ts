@@ -1,7 +1,9 @@
 import type { ServiceModel } from "../../compose/model";
 import type { PortSpec } from "../../compose/ports";
 import type { Warning } from "../../report/warning";
-import { typicalWebPort, possibleWebPort } from "../evidence";
+import { carriedPorts, possibleWebPort, routingOf, typicalWebPort } from "../evidence";
+import type { Networks, PlanContext } from "./context";
+import { routedPort, Routes } from "./routing";
 import type { PortsMode } from "./options";
 import type { ServicePlan } from "./types";
 
@@ -128,5 +130,48 @@ export function planAppPorts(
           ? `the proxy carries only ${carried.join(", ")}`
           : "not a port an HTTP proxy carries";
     warnings.push({ code: "port-kept", service: s.name, message: `port ${p.text} kept: ${what}` });
+  }
+}
+
+/**
+ * The ports of the project's apps: only with a change that isolates the project (or with
+ * --ports comment), and for an app the proxy is sure to reach on the proxy network after the
+ * rewrite, only the ports it carries.
+ */
+export function planProjectAppPorts(
+  ctx: PlanContext,
+  nets: Networks,
+  participating: ServicePlan[],
+  routes: Routes,
+): void {
+  const isolating = participating.some(
+    (s) =>
+      s.networksChanged ||
+      s.commentPorts.length ||
+      s.rebindPorts.length ||
+      s.addLabels.length ||
+      s.addEnvironment.length,
+  );
+  for (const s of participating) {
+    if (s.role !== "app") continue;
+    const svc = ctx.serviceOf(s.name);
+    const routing = routingOf(svc);
+    if (!isolating && ctx.options.ports !== "comment") {
+      if (svc.ports.length && s.routing === undefined) {
+        ctx.warn(
+          "app-ports-kept",
+          "ports kept: nothing routes to it through the proxy yet (add routing or use --ports comment)",
+          s.name,
+        );
+      }
+      continue;
+    }
+    const proxied =
+      routes.has(s.name) ||
+      (routing !== undefined &&
+        !routing.uncertain &&
+        s.after!.some((m) => nets.isProxy(m.key) || m.key === ctx.plan.proxy.key));
+    const carried = routes.has(s.name) ? [routedPort(svc)!] : carriedPorts(svc, routing);
+    planAppPorts(s, svc, ctx.options.ports, { proxied, carried }, ctx.plan.warnings);
   }
 }
