@@ -2,12 +2,13 @@ export {
   auditHost,
   auditProjects,
   findingsOf,
+  hostAudit,
   hostFindings,
   hostNetworks,
   markFixed,
   reachableDatabases,
 } from "./analysis/audit";
-export type { Audit, HostNetworks } from "./analysis/audit";
+export type { Audit, HostAudit, HostNetworks } from "./analysis/audit";
 export { RULES } from "./analysis/findings";
 export type { AuditLevel, AuditRule, Finding, RuleInfo } from "./analysis/findings";
 export { auditProjectOf } from "./analysis/audit-project";

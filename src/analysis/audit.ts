@@ -99,22 +99,64 @@ export interface Audit {
   networks: NetworkGroup[];
 }
 
-/**
- * The findings of a host, project by project, made as they are read (see {@link findingsOf}):
- * a large host's findings never exist all at once. With `after`, the same host as the rewrite
- * leaves it (the same projects, in the same order), and each finding says whether the rewrite
- * ends it.
- */
+/** The findings of a host, project by project, made as they are read: a large host's never exist all at once. */
 export function* hostFindings(
   projects: readonly AuditProject[],
   host: HostNetworks,
-  after?: { projects: readonly AuditProject[]; host: HostNetworks },
 ): Generator<Finding> {
-  for (let i = 0; i < projects.length; i++) {
-    const found = findingsOf(host, projects[i]);
-    if (after) markFixed(found, findingsOf(after.host, after.projects[i]));
-    yield* found;
+  for (const project of projects) yield* findingsOf(host, project);
+}
+
+/** A host's audit now and as the rewrite leaves it, its findings made as they are read. */
+export interface HostAudit {
+  /** The networks that several projects share now. */
+  networks: NetworkGroup[];
+  /** The findings now, without whether the rewrite ends them: for counting. */
+  counted(): Iterable<Finding>;
+  /** The findings after the rewrite; reading them once lets {@link findings} say what the rewrite ends. */
+  after(): Iterable<Finding>;
+  /** The findings now, each saying whether the rewrite ends it. */
+  findings(): Iterable<Finding>;
+}
+
+/**
+ * Audits a host as it is and as the rewrite leaves it (the same projects, in the same order).
+ * What the rewrite leaves is kept, project by project, as the keys of its findings (few, on a
+ * host the rewrite isolates), so that marking what it ends costs no second audit of it.
+ */
+export function hostAudit(
+  projects: readonly AuditProject[],
+  rewritten: readonly AuditProject[],
+): HostAudit {
+  const now = hostNetworks(projects);
+  const later = hostNetworks(rewritten);
+  let left: (Set<string> | undefined)[] | undefined;
+  function* after(): Generator<Finding> {
+    const keys: (Set<string> | undefined)[] = new Array(rewritten.length);
+    for (let i = 0; i < rewritten.length; i++) {
+      const found = findingsOf(later, rewritten[i]);
+      if (found.length) keys[i] = new Set(found.map(findingKey));
+      yield* found;
+    }
+    left = keys;
   }
+  function* findings(): Generator<Finding> {
+    if (!left) {
+      const pass = after();
+      while (!pass.next().done);
+    }
+    for (let i = 0; i < projects.length; i++) {
+      const found = findingsOf(now, projects[i]);
+      for (const f of found) f.fixedByWrite = !left![i]?.has(findingKey(f));
+      yield* found;
+    }
+  }
+  return {
+    networks: now.groups.filter((g) => g.projects > 1),
+    counted: () => hostFindings(projects, now),
+    after,
+    findings,
+  };
 }
 
 /** Every finding of a host (see {@link findingsOf}), project by project. */

@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { AuditProject } from "../analysis/audit-model";
 import { auditProjectOf } from "../analysis/audit-project";
+import type { ReadText } from "../compose/load-project";
 import type { NetworkDecl } from "../compose/model";
 import { Diagnostic, diagnosticAt } from "../report/diagnostic";
 import { sarifFixes, sarifReplacements } from "../report/sarif-fix";
@@ -10,6 +12,12 @@ import { displayPath, readFromDisk } from "./read-files";
 import { fixedNetworksOf } from "./scan-host";
 
 const fixesName = (decl: NetworkDecl) => decl.fixedName !== undefined && !decl.external;
+
+/** Reads a project's `.env` only where there is one: most have none, and a failed read costs an exception. */
+const readText: ReadText = (absolute) =>
+  nodePath.basename(absolute) === ".env" && !existsSync(absolute)
+    ? { code: "ENOENT" }
+    : readFromDisk(absolute);
 
 /** What the audit keeps of one unit (the files Compose reads together): plain data, sent by workers. */
 export interface UnitAudit {
@@ -54,7 +62,7 @@ export function auditUnit(unit: string[], options: UnitAuditOptions, cwd: string
   try {
     const files = readUnit(unit, show, errors);
     const missed = errors.map((d) => `${d.path} cannot be read (${d.message})`);
-    const readable = loadReadable(files, readFromDisk, show, errors, missed);
+    const readable = loadReadable(files, readText, show, errors, missed);
     if (!readable) return { dir, errors };
     const { project: loaded, unread } = readable;
     if (options.deferFixedNames && [...loaded.merged.networks.values()].some(fixesName)) {

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { hostFindings, hostNetworks } from "../analysis/audit";
+import { hostAudit } from "../analysis/audit";
 import type { Finding } from "../analysis/findings";
 import { auditHostFiles } from "../batch/audit-host";
 import {
@@ -48,15 +48,14 @@ export async function runAudit(
     jobs,
     fixes: format === "sarif",
   });
-  const now = hostNetworks(host.projects);
-  const after = hostNetworks(host.after);
+  const audit = hostAudit(host.projects, host.after);
   const report = auditReport({
     source: "files",
     projects: host.projects.length,
-    networks: now.groups.filter((g) => g.projects > 1),
-    findings: () => hostFindings(host.projects, now, { projects: host.after, host: after }),
-    counted: () => hostFindings(host.projects, now),
-    after: () => hostFindings(host.after, after),
+    networks: audit.networks,
+    findings: audit.findings,
+    counted: audit.counted,
+    after: audit.after,
     errors: host.errors,
     warnings: host.warnings,
   });
