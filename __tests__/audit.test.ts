@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
+import { RULES } from "../src/analysis/findings";
 import { run } from "../src/cli/program";
 import { normalizeProjectName } from "../src/compose/project-name";
 import { corpusDir, noteMissingCorpus } from "./helpers/corpus";
@@ -284,4 +285,13 @@ describe("audit on a copy of the shared corpus", () => {
       }
     },
   );
+});
+
+test("the README's audit sample is what composemod prints, and every rule has the section its helpUri names", async () => {
+  const readme = readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
+  const sample = /\$ cd \/srv\/stacks && composemod audit \.\n([\s\S]*?)```/.exec(readme)![1];
+  const io = captureIO(tempTree(HOST));
+  await run(["audit", "."], io);
+  expect(io.out()).toBe(sample);
+  for (const rule of Object.keys(RULES)) expect(readme).toContain(`\n#### ${rule}\n`);
 });
