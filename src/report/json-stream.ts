@@ -17,7 +17,7 @@ export class RawJson {
 /**
  * Writes `value` exactly as `JSON.stringify(value, null, 2)` would, piece by piece: objects and
  * arrays down to `depth` levels are walked, deeper values are stringified whole, and a
- * {@link LazyArray} is written item by item as its iterable makes them.
+ * {@link LazyArray} is written item by item as its iterable makes them, each item whole.
  */
 export function writeJson(
   value: unknown,
@@ -34,7 +34,8 @@ export function writeJson(
       first = false;
       if (item instanceof RawJson) write(item.text);
       else if (value.compact) write(JSON.stringify(item) ?? "null");
-      else writeJson(item, write, depth - 1, inner);
+      // an item of a long list is small: stringified whole, it costs a fraction of a walk
+      else writeJson(item, write, 0, inner);
     }
     write(first ? "]" : `\n${indent}]`);
     return;
