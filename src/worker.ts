@@ -14,7 +14,7 @@ const onMessage = (message: WorkerMessage) => {
     const { options, cwd } = message;
     work =
       message.work === "audit"
-        ? (unit) => auditUnit(unit, options as UnitAuditOptions, cwd)
+        ? (unit) => JSON.stringify(auditUnit(unit, options as UnitAuditOptions, cwd))
         : (unit) => processUnit(unit, options as BatchOptions, cwd);
   } else if (message.kind === "task") {
     reply({ id: message.id, outcomes: message.units.map((unit) => work!(unit)) });

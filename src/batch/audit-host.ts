@@ -4,7 +4,7 @@ import { hostIndex } from "../analysis/host-index";
 import type { Diagnostic } from "../report/diagnostic";
 import { diagnosticAt } from "../report/diagnostic";
 import type { Warning } from "../report/warning";
-import type { UnitAudit, UnitAuditOptions } from "./audit-unit";
+import { PackedUnitAudit, UnitAudit, UnitAuditOptions, unpackUnitAudit } from "./audit-unit";
 import { describeMissing, discover } from "./discover";
 import { auditUnits } from "./pool";
 import { displayPath } from "./read-files";
@@ -64,16 +64,17 @@ async function auditAll(
   jobs: number,
   cwd: string,
 ): Promise<UnitAudit[]> {
-  const results: UnitAudit[] = new Array(units.length);
+  const packed: PackedUnitAudit[] = new Array(units.length);
   await auditUnits(units, { ...options, deferFixedNames: true }, jobs, cwd, (i, result) => {
-    results[i] = result;
+    packed[i] = result;
   });
+  const results = packed.map(unpackUnitAudit);
   const deferred = results.flatMap((r, i) => (r.deferred ? [i] : []));
   if (deferred.length) {
     const host = hostIndex(deferred.map((i) => results[i].deferred!));
     const again = deferred.map((i) => units[i]);
     await auditUnits(again, { ...options, host }, jobs, cwd, (k, result) => {
-      results[deferred[k]] = result;
+      results[deferred[k]] = unpackUnitAudit(result);
     });
   }
   return results;

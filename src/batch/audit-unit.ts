@@ -38,6 +38,16 @@ export interface UnitAudit {
   deferred?: { name: string; fixedNetworks: string[] };
 }
 
+/**
+ * A unit's audit as a worker thread sends it: its JSON text, small, and made into objects only
+ * once the workers are done, so that the host's peak memory is that of one thread's work.
+ */
+export type PackedUnitAudit = UnitAudit | string;
+
+export function unpackUnitAudit(packed: PackedUnitAudit): UnitAudit {
+  return typeof packed === "string" ? (JSON.parse(packed) as UnitAudit) : packed;
+}
+
 /** What an audit of a unit is asked: the rewrite's options, and whether to keep the rewrite's edits. */
 export interface UnitAuditOptions extends RewriteOptions {
   fixes: boolean;

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import * as nodePath from "node:path";
 import { Worker } from "node:worker_threads";
 import { diagnosticAt } from "../report/diagnostic";
-import { auditUnit, UnitAudit, UnitAuditOptions } from "./audit-unit";
+import { auditUnit, PackedUnitAudit, UnitAuditOptions } from "./audit-unit";
 import type { BatchOptions } from "./batch-options";
 import type { FileTexts } from "./file-texts";
 import { errorReport, FileOutcome, processUnit } from "./process-unit";
@@ -202,9 +202,9 @@ export function auditUnits(
   options: UnitAuditOptions,
   jobs: number,
   cwd: string,
-  onUnit: (index: number, audit: UnitAudit) => void,
+  onUnit: (index: number, audit: PackedUnitAudit) => void,
 ): Promise<void> {
-  return inWorkers(
+  return inWorkers<PackedUnitAudit>(
     units,
     {
       kind: "audit",
