@@ -294,6 +294,37 @@ networks:
   });
 });
 
+test("a container name or alias that the environment decides is no name two projects share", async () => {
+  const stack = (name: string) => `services:
+  app:
+    image: ${name}
+    container_name: \${CONTAINER_NAME}
+    environment: {VIRTUAL_HOST: ${name}.example.org}
+  cache:
+    image: redis:7
+    container_name: \${CACHE_NAME:-shared-cache}
+networks:
+  default:
+    external: true
+    name: proxy
+`;
+  const { report } = await audit({
+    "proxy/compose.yaml": PROXY,
+    "one/compose.yaml": stack("one"),
+    "two/compose.yaml": stack("two"),
+  });
+  const names = report.findings
+    .filter((f: Dict) => f.rule === "name-shared-with-other-project")
+    .map((f: Dict) => `${f.project}/${f.service} ${f.name}`);
+  // `cache` and its default name are shared; `${CONTAINER_NAME}` is up to each shell
+  expect(names).toEqual([
+    "one/cache cache",
+    "one/cache shared-cache",
+    "two/cache cache",
+    "two/cache shared-cache",
+  ]);
+});
+
 test("output grows with the number of projects, not with its square", async () => {
   const host = (n: number) => {
     const files: Record<string, string> = { "proxy/compose.yaml": PROXY };

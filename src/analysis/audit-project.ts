@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, Node } from "yaml";
 import type { LoadedProject } from "../compose/load-project";
 import { Membership, NetworkDecl, ownPair, ServiceModel } from "../compose/model";
+import { interpolate, Variables } from "../compose/values";
 import type { AuditProject, AuditService, NetworkEntry, Where } from "./audit-model";
 import type { Classification, Role } from "./classify";
 import { isDataStore } from "./evidence";
@@ -120,9 +121,21 @@ function plannedNetworks(loaded: LoadedProject, plan: Plan): Map<string, Network
   return out;
 }
 
-function aliasesOf(settings: Record<string, unknown> | null): string[] {
+/**
+ * A name a service answers as Docker's DNS will know it: `${VAR:-default}` read with the
+ * project's variables; none when it depends on a variable with no value here (the environment
+ * of `docker compose up` decides it, and no two projects can be said to share it).
+ */
+function dnsName(raw: unknown, variables: Variables): string | undefined {
+  if (typeof raw !== "string" || raw === "") return undefined;
+  const read = interpolate(raw, variables);
+  return read.unknown.length || !read.text ? undefined : read.text;
+}
+
+function aliasesOf(settings: Record<string, unknown> | null, variables: Variables): string[] {
   const aliases = settings?.aliases;
-  return Array.isArray(aliases) ? aliases.map(String) : [];
+  if (!Array.isArray(aliases)) return [];
+  return aliases.flatMap((a) => dnsName(String(a), variables) ?? []);
 }
 
 /**
@@ -151,7 +164,7 @@ export function auditProjectOf(
       network: realNameOf(loaded.name, networks, m.key),
       key: m.key,
       external: networks.get(m.key)?.external === true,
-      aliases: aliasesOf(m.settings),
+      aliases: aliasesOf(m.settings, service.variables),
       ...(through !== undefined ? { through } : {}),
       ...(keys && through === undefined && !service.implicitNetworks
         ? { at: keys.network(service.name, m.key) }
@@ -168,7 +181,7 @@ export function auditProjectOf(
     const published = service.ports.flatMap((p, index) =>
       !p.loopback && !gone.has(index) ? [{ text: p.text, index }] : [],
     );
-    const container = service.data.container_name;
+    const container = dnsName(service.data.container_name, service.variables);
     const out: AuditService = {
       name: service.name,
       role: reachRoleOf(roles, service),
@@ -176,7 +189,7 @@ export function auditProjectOf(
       hostNetwork: service.data.network_mode === "host",
       published,
     };
-    if (typeof container === "string" && container) out.containerName = container;
+    if (container) out.containerName = container;
     if (keys) {
       out.at = keys.service(service.name);
       if (published.length) out.publishedAt = keys.ports(service.name)[published[0].index];

@@ -28,26 +28,20 @@ export interface AuditHostOptions extends UnitAuditOptions {
 }
 
 /**
- * Projects that Compose would take for one project: two directories (or two files of one
- * directory, read apart) whose project names are the same once normalised. Compose merges them,
- * networks and all, and their owners rarely know.
+ * Directories that Compose would take for one project: their project names are the same once
+ * normalised (`My App` and `myapp`). Compose merges them, networks and all, and their owners
+ * rarely know. (Files of one directory read apart are one project on purpose: alternatives for
+ * `docker compose -f`.)
  */
-export function sharedProjectNames(
-  units: { name: string; dir: string; file: string }[],
-): Warning[] {
-  const byName = new Map<string, { dir: string; file: string }[]>();
-  for (const u of units) byName.set(u.name, [...(byName.get(u.name) ?? []), u]);
+export function sharedProjectNames(units: { name: string; dir: string }[]): Warning[] {
+  const byName = new Map<string, Set<string>>();
+  for (const u of units) byName.set(u.name, (byName.get(u.name) ?? new Set()).add(u.dir));
   const out: Warning[] = [];
-  for (const [name, list] of byName) {
-    if (list.length < 2) continue;
-    const dirs = [...new Set(list.map((u) => u.dir))];
-    const what =
-      dirs.length > 1
-        ? `the directories ${dirs.map((d) => `\`${d}\``).join(", ")}`
-        : `the files ${list.map((u) => `\`${u.file}\``).join(", ")}`;
+  for (const [name, dirs] of byName) {
+    if (dirs.size < 2) continue;
     out.push({
       code: "project-name-shared",
-      message: `${what} are all the Compose project \`${name}\`: Compose takes them for one project (their containers, networks and volumes are one project's); give each its own \`name:\` or COMPOSE_PROJECT_NAME`,
+      message: `the directories ${[...dirs].map((d) => `\`${d}\``).join(", ")} are all the Compose project \`${name}\`: Compose takes them for one project (their containers, networks and volumes are one project's); give each its own \`name:\` or COMPOSE_PROJECT_NAME`,
     });
   }
   return out;
@@ -103,18 +97,14 @@ export async function auditHostFiles(
   const projects: AuditProject[] = [];
   const after: AuditProject[] = [];
   const fixes = new Map<number, string>();
-  const named: { name: string; dir: string; file: string }[] = [];
+  const named: { name: string; dir: string }[] = [];
   for (const result of results) {
     errors.push(...result.errors);
     if (!result.before) continue;
     if (result.fix) fixes.set(projects.length, result.fix);
     projects.push(result.before);
     after.push(result.after ?? result.before);
-    named.push({
-      name: result.before.name,
-      dir: result.before.dir,
-      file: result.before.files[0],
-    });
+    named.push({ name: result.before.name, dir: result.before.dir });
   }
   return { projects, after, fixes, errors, warnings: sharedProjectNames(named) };
 }
