@@ -76,8 +76,8 @@ async function auditAll(
 
 /**
  * Audits every project under the paths from its files, one project at a time (in worker
- * processes on a large host), keeping only the small model the audit needs of each: memory
- * grows with the number of services, not with the size of their files.
+ * threads on a large host), keeping only the small model the audit needs of each: memory grows
+ * with the number of services, not with the size of their files.
  */
 export async function auditHostFiles(
   paths: string[],

@@ -27,7 +27,7 @@ export interface UnitAudit {
   after?: AuditProject;
   /** The rewrite's edits as the JSON text of a SARIF result's `fixes`, when asked for. */
   fix?: string;
-  /** The project's directory, absolute: two directories of one project name get a warning. */
+  /** The project's directory, absolute. */
   dir: string;
   errors: Diagnostic[];
   /**
