@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { run } from "../src/cli/program";
-import { chunked, LazyArray, writeJson } from "../src/report/json-stream";
+import { inChunks, jsonPieces, LazyArray, writeJson } from "../src/report/json-stream";
 import { captureIO, tempTree } from "./helpers/tmp";
 
 type Dict = Record<string, any>;
@@ -358,11 +358,9 @@ test.each([
   ["deeper than the walk", { a: { b: { c: { d: { e: [1, 2] } } } } }],
 ])("writeJson writes %s as JSON.stringify(value, null, 2) does", (_name, value) => {
   for (const depth of [0, 1, 2, 5]) {
-    let text = "";
-    const out = chunked((t) => (text += t), 4);
-    writeJson(value, out.write, depth);
-    out.flush();
-    expect(text).toBe(JSON.stringify(value, null, 2));
+    expect([...inChunks(jsonPieces(value, depth), 4)].join("")).toBe(
+      JSON.stringify(value, null, 2),
+    );
   }
 });
 
@@ -401,4 +399,35 @@ test("the built CLI, reading a large host in worker threads, prints what one pro
     expect(await run(["audit", format, "."], io)).toBe(1);
     expect(spawned.stdout).toBe(io.out());
   }
+});
+
+test("standard output is handed the report chunk by chunk, as it takes them", async () => {
+  const files: Record<string, string> = { "proxy/compose.yaml": PROXY };
+  for (let i = 0; i < 60; i++) {
+    files[`p${i}/compose.yaml`] = onProxy(`  app:
+    image: ghost:5
+    environment: {VIRTUAL_HOST: p${i}.example.org}
+  db:
+    image: mysql:8
+`);
+  }
+  const dir = tempTree(files);
+  const plain = captureIO(dir);
+  await run(["audit", "--sarif", "."], plain);
+  const slow = captureIO(dir);
+  let waits = 0;
+  let pending = 0;
+  slow.stdout = ((write) => (text: string) => {
+    expect(pending).toBe(0);
+    pending++;
+    write(text);
+  })(slow.stdout);
+  slow.drained = async () => {
+    waits++;
+    await new Promise((resolve) => setImmediate(resolve));
+    pending = 0;
+  };
+  await run(["audit", "--sarif", "."], slow);
+  expect(slow.out()).toBe(plain.out());
+  expect(waits).toBeGreaterThan(1);
 });

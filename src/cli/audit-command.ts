@@ -3,30 +3,40 @@ import { hostAudit } from "../analysis/audit";
 import type { Finding } from "../analysis/findings";
 import { auditHostFiles } from "../batch/audit-host";
 import {
+  auditJsonChunks,
   AuditReport,
   auditReport,
+  auditTableChunks,
   renderAuditErrors,
   renderAuditWarnings,
-  writeAuditJson,
-  writeAuditTable,
 } from "../report/audit-report";
-import { writeSarif } from "../report/sarif";
+import { sarifChunks } from "../report/sarif";
 import type { RunIO } from "./io";
 import type { RunOptions } from "./options";
 
 export type AuditFormat = "table" | "json" | "sarif";
 
-/** Prints a report in the format asked for, then its warnings and errors on standard error. */
-export function printAudit(
+/**
+ * Prints a report in the format asked for, chunk by chunk as standard output takes them, then
+ * its warnings on standard error. Returns the exit status.
+ */
+export async function printAudit(
   report: AuditReport,
   format: AuditFormat,
   options: RunOptions,
   io: RunIO,
   fixesOf: (f: Finding) => string | undefined = () => undefined,
-): number {
-  if (format === "sarif") writeSarif(report, fixesOf, io.stdout);
-  else if (format === "json") writeAuditJson(report, io.stdout);
-  else writeAuditTable(report, options.color, io.stdout);
+): Promise<number> {
+  const chunks =
+    format === "sarif"
+      ? sarifChunks(report, fixesOf)
+      : format === "json"
+        ? auditJsonChunks(report)
+        : auditTableChunks(report, options.color);
+  for (const chunk of chunks) {
+    io.stdout(chunk);
+    await io.drained?.();
+  }
   if (report.warnings.length) io.stderr(renderAuditWarnings(report.warnings));
   return report.errors.length ? 2 : report.summary.databasesReachable > 0 ? 1 : 0;
 }
@@ -61,7 +71,7 @@ export async function runAudit(
   });
   const projectOf = new Map<string, number>();
   host.projects.forEach((p, i) => p.files.forEach((f) => projectOf.set(f, i)));
-  const status = printAudit(report, format, options, io, (f) =>
+  const status = await printAudit(report, format, options, io, (f) =>
     f.file !== undefined ? host.fixes.get(projectOf.get(f.file) ?? -1) : undefined,
   );
   if (host.errors.length) io.stderr(renderAuditErrors(host.errors));

@@ -73,7 +73,7 @@ export async function runLiveAudit(
     errors,
     warnings,
   });
-  const status = printAudit(report, format, options, io);
+  const status = await printAudit(report, format, options, io);
   if (errors.length) io.stderr(renderAuditErrors(errors));
   return status;
 }

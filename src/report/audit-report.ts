@@ -4,7 +4,7 @@ import type { Role } from "../analysis/classify";
 import type { AuditLevel, Finding } from "../analysis/findings";
 import type { NetworkGroup } from "../analysis/reachability";
 import { Diagnostic, formatDiagnostic } from "./diagnostic";
-import { chunked, LazyArray, writeJson } from "./json-stream";
+import { inChunks, jsonPieces, LazyArray } from "./json-stream";
 import type { Warning } from "./warning";
 
 /** A network that services of several projects are on, with each of them once. */
@@ -126,12 +126,18 @@ export function auditReport(input: {
   };
 }
 
-/** The report as JSON, written in pieces: byte for byte `JSON.stringify(report, null, 2)`. */
+/** The report as JSON, in chunks: byte for byte `JSON.stringify(report, null, 2)` and a newline. */
+export function auditJsonChunks(report: AuditReport): Iterable<string> {
+  return inChunks(
+    (function* () {
+      yield* jsonPieces({ ...report, findings: new LazyArray(report.findings) }, 4);
+      yield "\n";
+    })(),
+  );
+}
+
 export function writeAuditJson(report: AuditReport, write: (text: string) => void): void {
-  const out = chunked(write);
-  writeJson({ ...report, findings: new LazyArray(report.findings) }, out.write, 4);
-  out.write("\n");
-  out.flush();
+  for (const chunk of auditJsonChunks(report)) write(chunk);
 }
 
 const COLOUR: Record<AuditLevel, string> = { error: "\u001b[31m", warning: "\u001b[33m" };
@@ -160,32 +166,38 @@ export function summaryLines(report: AuditReport): string[] {
 }
 
 /**
- * A table a person reads (level, project/service, finding, where), written row by row: column
- * widths come from one pass over the findings, and no row is kept once written.
+ * A table a person reads (level, project/service, finding, where), in chunks, row by row:
+ * column widths come from one pass over the findings, and no row is kept once written.
  */
+export function auditTableChunks(report: AuditReport, color: boolean): Iterable<string> {
+  const head = ["LEVEL", "SERVICE", "FINDING", "WHERE"];
+  const cells = (f: Finding) => [f.level, `${f.project}/${f.service}`, f.message, where(f)];
+  return inChunks(
+    (function* () {
+      const widths = head.map((h) => h.length);
+      for (const f of report.findings) {
+        cells(f).forEach((c, i) => (widths[i] = Math.max(widths[i], c.length)));
+      }
+      const line = (row: string[]) =>
+        row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+      if (report.summary.findings) {
+        yield line(head) + "\n";
+        for (const f of report.findings) {
+          const text = line(cells(f));
+          yield color ? `${COLOUR[f.level]}${text}\u001b[0m\n` : `${text}\n`;
+        }
+      }
+      for (const text of summaryLines(report)) yield text + "\n";
+    })(),
+  );
+}
+
 export function writeAuditTable(
   report: AuditReport,
   color: boolean,
   write: (text: string) => void,
 ): void {
-  const out = chunked(write);
-  const head = ["LEVEL", "SERVICE", "FINDING", "WHERE"];
-  const cells = (f: Finding) => [f.level, `${f.project}/${f.service}`, f.message, where(f)];
-  const widths = head.map((h) => h.length);
-  for (const f of report.findings) {
-    cells(f).forEach((c, i) => (widths[i] = Math.max(widths[i], c.length)));
-  }
-  if (report.summary.findings) {
-    const line = (row: string[]) =>
-      row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
-    out.write(line(head) + "\n");
-    for (const f of report.findings) {
-      const text = line(cells(f));
-      out.write(color ? `${COLOUR[f.level]}${text}\u001b[0m\n` : `${text}\n`);
-    }
-  }
-  for (const text of summaryLines(report)) out.write(text + "\n");
-  out.flush();
+  for (const chunk of auditTableChunks(report, color)) write(chunk);
 }
 
 /** Errors for standard error, each with its code frame. */

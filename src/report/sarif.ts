@@ -1,7 +1,7 @@
 import { AuditRule, Finding, findingKey, RULES } from "../analysis/findings";
 import { VERSION } from "../version";
 import type { AuditReport } from "./audit-report";
-import { chunked, LazyArray, RawJson, writeJson } from "./json-stream";
+import { inChunks, jsonPieces, LazyArray, RawJson } from "./json-stream";
 import { fileUri } from "./sarif-fix";
 
 const INFORMATION_URI = "https://www.npmjs.com/package/composemod";
@@ -91,17 +91,16 @@ function* results(
 }
 
 /**
- * SARIF 2.1.0, written in pieces: one result per finding, located at the key it is about in the
+ * SARIF 2.1.0, in chunks: one result per finding, located at the key it is about in the
  * file where that key lives, with the rewrite's edits as a fix when `composemod --write` ends it;
  * the shared networks once, as the run's logical locations (results refer to them by index) and,
  * with their members, in the run's properties. Rules carry their title, description, default
  * level and the README section that explains them.
  */
-export function writeSarif(
+export function sarifChunks(
   report: AuditReport,
   fixesOf: (f: Finding) => string | undefined,
-  write: (text: string) => void,
-): void {
+): Iterable<string> {
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -133,8 +132,18 @@ export function writeSarif(
       },
     ],
   };
-  const out = chunked(write);
-  writeJson(sarif, out.write, 7);
-  out.write("\n");
-  out.flush();
+  return inChunks(
+    (function* () {
+      yield* jsonPieces(sarif, 7);
+      yield "\n";
+    })(),
+  );
+}
+
+export function writeSarif(
+  report: AuditReport,
+  fixesOf: (f: Finding) => string | undefined,
+  write: (text: string) => void,
+): void {
+  for (const chunk of sarifChunks(report, fixesOf)) write(chunk);
 }
