@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
+import { RULES } from "../src/analysis/findings";
 import { run } from "../src/cli/program";
 import { normalizeProjectName } from "../src/compose/project-name";
 import { corpusDir, noteMissingCorpus } from "./helpers/corpus";
@@ -82,10 +83,28 @@ function sarifValidator() {
   return ajv.compile(schema);
 }
 
+/** Applies SARIF replacements (1-based lines and columns, regions in the original) to a text. */
+function applySarif(text: string, replacements: Dict[]): string {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const offset = (line: number, col: number) => starts[line - 1] + col - 1;
+  let out = "";
+  let cursor = 0;
+  for (const r of replacements) {
+    const d = r.deletedRegion;
+    const start = offset(d.startLine, d.startColumn);
+    const end = offset(d.endLine, d.endColumn);
+    expect(start).toBeGreaterThanOrEqual(cursor);
+    out += text.slice(cursor, start) + (r.insertedContent?.text ?? "");
+    cursor = end;
+  }
+  return out + text.slice(cursor);
+}
+
 describe("composemod audit on a small host", () => {
   const dir = tempTree(HOST);
 
-  test("exactly the expected findings, exit 1", async () => {
+  test("exactly the expected findings, each at the key it is about, exit 1", async () => {
     const io = captureIO(dir);
     expect(await run(["audit", "--json", "."], io)).toBe(1);
     const report = JSON.parse(io.out());
@@ -96,9 +115,11 @@ describe("composemod audit on a small host", () => {
       `${f.file}:${f.line}:${f.col}`,
     ]);
     expect(found).toEqual([
-      ["app-database-on-proxy", "warning", "blog/ghost", "blog/compose.yaml:2:3"],
-      ["database-published", "error", "blog/db", "blog/compose.yaml:7:3"],
-      ["database-shared-with-other-project", "error", "blog/db", "blog/compose.yaml:7:3"],
+      // the app's `proxy` in `networks: [proxy]`, the port, the database's `proxy`
+      ["app-database-on-proxy", "warning", "blog/ghost", "blog/compose.yaml:6:16"],
+      ["database-published", "error", "blog/db", "blog/compose.yaml:10:9"],
+      ["database-shared-with-other-project", "error", "blog/db", "blog/compose.yaml:11:16"],
+      // on the proxy network without saying so: at the service
       [
         "database-shared-with-other-project",
         "error",
@@ -107,27 +128,61 @@ describe("composemod audit on a small host", () => {
       ],
       ["app-database-on-proxy", "warning", "wiki/mediawiki", "wiki/docker-compose.yml:4:3"],
     ]);
+    expect(report.findings.every((f: Dict) => f.fixedByWrite === true)).toBe(true);
     const wikiDb = report.findings.find((f: Dict) => f.service === "wiki-db");
     expect(wikiDb.network).toBe("proxy");
-    expect(wikiDb.others).toEqual(["blog/db", "blog/ghost", "pads/etherpad", "proxy/nginx-proxy"]);
+    expect(wikiDb.others).toEqual({
+      services: 4,
+      projects: 3,
+      first: ["blog/db", "blog/ghost", "pads/etherpad"],
+    });
+    expect(wikiDb.message).toBe(
+      "database `wiki-db` is on network `proxy` with 4 services of 3 other projects (blog/db, blog/ghost, pads/etherpad and 1 more)",
+    );
+    // the network's members once, for every finding that names it
+    expect(report.networks).toEqual([
+      {
+        name: "proxy",
+        external: true,
+        projects: 4,
+        members: [
+          { project: "blog", service: "db", role: "database" },
+          { project: "blog", service: "ghost", role: "app" },
+          { project: "pads", service: "etherpad", role: "app" },
+          { project: "proxy", service: "nginx-proxy", role: "proxy" },
+          { project: "wiki", service: "mediawiki", role: "app" },
+          { project: "wiki", service: "wiki-db", role: "database" },
+        ],
+      },
+    ]);
     expect(report.summary).toEqual({
       projects: 4,
       findings: 5,
-      errors: 0,
+      levels: { error: 3, warning: 2 },
       databasesReachable: 2,
+      fileErrors: 0,
       after: { findings: 0, databasesReachable: 0 },
     });
   });
 
-  test("SARIF 2.1.0 that validates against the schema, one result per finding, at the service's line", async () => {
+  test("SARIF 2.1.0 that validates, with rule metadata and the rewrite's edits as fixes", async () => {
     const io = captureIO(dir);
-    await run(["audit", "--sarif", "."], io);
+    expect(await run(["audit", "--sarif", "."], io)).toBe(1);
     const sarif = JSON.parse(io.out());
     const validate = sarifValidator();
     const valid = validate(sarif);
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
-    const results = sarif.runs[0].results;
+    const run0 = sarif.runs[0];
+    for (const rule of run0.tool.driver.rules) {
+      expect(rule).toMatchObject({
+        id: expect.any(String),
+        shortDescription: { text: expect.any(String) },
+        helpUri: `https://www.npmjs.com/package/composemod#${rule.id}`,
+        defaultConfiguration: { level: expect.stringMatching(/^(error|warning)$/) },
+      });
+    }
+    const results = run0.results;
     expect(results).toHaveLength(5);
     expect(results[3]).toMatchObject({
       ruleId: "database-shared-with-other-project",
@@ -138,20 +193,45 @@ describe("composemod audit on a small host", () => {
             artifactLocation: { uri: "wiki/docker-compose.yml" },
             region: { startLine: 2, startColumn: 3 },
           },
+          logicalLocations: [{ index: 0, name: "proxy", kind: "network" }],
         },
       ],
     });
+    expect(run0.logicalLocations).toEqual([
+      { name: "proxy", fullyQualifiedName: "proxy", kind: "network" },
+    ]);
+    // the members once, in the run's properties, never in a result
+    expect(run0.properties.networks[0].members).toHaveLength(6);
+    expect(JSON.stringify(results)).not.toContain("members");
+    // each fix, applied to the file as it is, gives what --write writes
+    const written = tempTree(HOST);
+    expect(await run(["--write", "-q", "."], captureIO(written))).toBe(0);
+    for (const result of results) {
+      expect(result.fixes).toHaveLength(1);
+      for (const change of result.fixes[0].artifactChanges) {
+        const file = change.artifactLocation.uri;
+        const before = readFileSync(path.join(dir, file), "utf8");
+        const after = readFileSync(path.join(written, file), "utf8");
+        expect(applySarif(before, change.replacements)).toBe(after);
+      }
+    }
   });
 
-  test("a readable table; after composemod --write the host has nothing to report", async () => {
+  test("a readable table whose summary counts its rows; after composemod --write nothing to report", async () => {
     const io = captureIO(dir);
     await run(["audit", "."], io);
-    expect(io.out()).toContain(
-      "4 projects: 2 databases reachable from another project, 5 findings, 0 errors",
+    const lines = io.out().trimEnd().split("\n");
+    const rows = lines.slice(1, -2);
+    expect(rows).toHaveLength(5);
+    expect(rows.filter((r) => r.startsWith("error ")).length).toBe(3);
+    expect(rows.filter((r) => r.startsWith("warning ")).length).toBe(2);
+    expect(lines.at(-2)).toBe(
+      "4 projects: 2 databases reachable from another project, 5 findings (3 errors, 2 warnings)",
     );
-    expect(io.out()).toContain("after `composemod --write`: 0 reachable, 0 findings");
-    expect(await run(["--write", "-q", "."], captureIO(dir))).toBe(0);
-    const after = captureIO(dir);
+    expect(lines.at(-1)).toBe("after `composemod --write`: 0 reachable, 0 findings");
+    const copy = tempTree(HOST);
+    expect(await run(["--write", "-q", "."], captureIO(copy))).toBe(0);
+    const after = captureIO(copy);
     expect(await run(["audit", "--json", "."], after)).toBe(0);
     expect(JSON.parse(after.out()).findings).toEqual([]);
   });
@@ -173,7 +253,7 @@ describe("audit on a copy of the shared corpus", () => {
   const corpus = corpusDir();
   if (!corpus) noteMissingCorpus("audit.test (corpus)");
   (corpus ? test : test.skip)(
-    "findings before; after --write, no database reachable from another project and nothing else",
+    "findings before; after --write, exactly the findings the audit said it would leave",
     async () => {
       const dir = tempTree({});
       cpSync(corpus!, path.join(dir, "corpus"), { recursive: true });
@@ -182,17 +262,36 @@ describe("audit on a copy of the shared corpus", () => {
       await run(["audit", "--json", "corpus"], before);
       const was = JSON.parse(before.out());
       expect(was.summary.databasesReachable).toBeGreaterThan(0);
-      expect(was.summary.after.databasesReachable).toBe(0);
+      expect(was.summary.after.databasesReachable).toBeLessThan(was.summary.databasesReachable);
       expect(await run(["--write", "-q", "corpus"], captureIO(dir))).toBe(0);
       const after = captureIO(dir);
-      expect(await run(["audit", "--json", "corpus"], after)).toBe(0);
+      await run(["audit", "--json", "corpus"], after);
       const now = JSON.parse(after.out());
       // what the audit said --write would leave is what it left
-      expect(now.summary).toMatchObject({ ...was.summary.after, errors: 0 });
-      // what stays is a backend kept on a shared network on purpose (it reaches another
-      // project there), or a note about a project composemod leaves alone
-      const kept = now.findings.filter((f: Dict) => f.level !== "note");
-      expect(kept.every((f: Dict) => f.rule === "backend-shared-with-other-project")).toBe(true);
+      expect(now.summary).toMatchObject({ ...was.summary.after, fileErrors: 0 });
+      const key = (f: Dict) =>
+        `${f.rule} ${f.project}/${f.service} ${f.network ?? ""} ${f.name ?? ""}`;
+      expect(now.findings.map(key).sort()).toEqual(
+        was.findings
+          .filter((f: Dict) => !f.fixedByWrite)
+          .map(key)
+          .sort(),
+      );
+      // what stays is in a project --write leaves as it is (the message says why), or a
+      // backend kept on a shared network on purpose (it reaches another project there)
+      for (const f of now.findings) {
+        if (f.rule === "backend-shared-with-other-project") continue;
+        expect(f.message).toContain("`composemod --write` leaves this project as it is: ");
+      }
     },
   );
+});
+
+test("the README's audit sample is what composemod prints, and every rule has the section its helpUri names", async () => {
+  const readme = readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
+  const sample = /\$ cd \/srv\/stacks && composemod audit \.\n([\s\S]*?)```/.exec(readme)![1];
+  const io = captureIO(tempTree(HOST));
+  await run(["audit", "."], io);
+  expect(io.out()).toBe(sample);
+  for (const rule of Object.keys(RULES)) expect(readme).toContain(`\n#### ${rule}\n`);
 });

@@ -79,24 +79,51 @@ describe("what the matrix shows", () => {
   });
 });
 
-test("the audit's JSON is read as databases and backends with the services that reach them", () => {
+test("the audit's JSON is read as databases and backends with the services of other projects on their networks", () => {
   const reach = auditReach({
+    networks: [
+      {
+        name: "proxy",
+        members: [
+          { project: "a", service: "db" },
+          { project: "a", service: "w" },
+          { project: "b", service: "app" },
+        ],
+      },
+    ],
     findings: [
       {
         rule: "database-shared-with-other-project",
         level: "error",
         project: "a",
         service: "db",
-        others: ["b/app"],
+        network: "proxy",
       },
-      { rule: "database-shared-with-other-project", level: "note", project: "c", service: "db" },
-      { rule: "backend-shared-with-other-project", level: "warning", project: "a", service: "w" },
+      {
+        rule: "backend-shared-with-other-project",
+        level: "warning",
+        project: "a",
+        service: "w",
+        network: "proxy",
+      },
       { rule: "app-database-on-proxy", level: "warning", project: "a", service: "app" },
+      {
+        rule: "name-shared-with-other-project",
+        level: "error",
+        project: "a",
+        service: "db",
+        network: "proxy",
+        name: "db",
+      },
+      { rule: "network-drift", level: "warning", project: "b", service: "app" },
     ],
-    summary: { after: { databasesReachable: 0 } },
+    summary: { databasesReachable: 1, after: { databasesReachable: 0 } },
   });
   expect([...reach.databases]).toEqual([["a/db", new Set(["b/app"])]]);
-  expect([...reach.backends.keys()]).toEqual(["a/w"]);
+  expect([...reach.backends]).toEqual([["a/w", new Set(["b/app"])]]);
+  expect([...reach.names]).toEqual(["a/db db on proxy"]);
+  expect([...reach.drift]).toEqual(["b/app"]);
+  expect(reach.databasesReachable).toBe(1);
   expect(reach.databasesReachableAfterWrite).toBe(0);
 });
 

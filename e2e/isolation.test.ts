@@ -7,7 +7,10 @@ import {
   reachedByOtherProjects,
   reachedFrom,
 } from "./analysis";
+import type { AuditReach, Role } from "./composemod";
 import { Engine, engineUnavailable, startEngine } from "./engine";
+import type { Matrix } from "./probe";
+import { sarifProblems } from "./sarif";
 import { PROXY_CONTAINER, runScenario, Scenario } from "./scenario";
 import { figures, report, summaryLine } from "./summary";
 
@@ -51,6 +54,27 @@ const the = () => {
   return scenario;
 };
 const show = (lines: string[]) => lines.slice(0, 40).join("\n");
+
+/** The audit's `target -> sources`, the sources narrowed to Compose containers (no audit of files knows the suite's proxy). */
+const composeSources = (reach: Map<string, Set<string>>, roles: Map<string, Role>) =>
+  new Map([...reach].map(([t, sources]) => [t, new Set([...sources].filter((x) => roles.has(x)))]));
+
+/** Each Compose container's networks, as the engine ran it. */
+const networksOf = (m: Matrix) =>
+  new Map(
+    m.containers
+      .filter((c) => c.project && c.networks.length)
+      .map((c) => [
+        c.identity,
+        c.networks
+          .map((n) => n.network)
+          .sort()
+          .join(" "),
+      ]),
+  );
+
+/** The findings of an audit, as `<rule> <project>/<service>`, sorted. */
+const findings = (reach: AuditReach) => [...reach.findings].sort();
 
 describeEngine(
   "on a real Docker Engine, composemod --write isolates each project's databases",
@@ -172,6 +196,74 @@ describeEngine(
       expect(s.auditBefore.databasesReachableAfterWrite).toBe(
         reachedByOtherProjects(s.after, s.roles, "database").size,
       );
+    });
+
+    test("audit --live before the rewrite names exactly the databases the engine let other projects reach, exit 1", () => {
+      const s = the();
+      expect({ code: s.liveBefore.code, stderr: s.liveBefore.stderr }).toEqual({
+        code: 1,
+        stderr: "",
+      });
+      expect(s.liveBefore.reach.databasesReachable).toBeGreaterThan(0);
+      expect(
+        show(
+          compareReach(
+            reachedByOtherProjects(s.before, s.roles, "database"),
+            composeSources(s.liveBefore.reach.databases, s.roles),
+          ),
+        ),
+      ).toBe("");
+    });
+
+    test("a name that services of two projects answer on the shared network: a finding before, in both audits; none after", () => {
+      const s = the();
+      expect(s.auditBefore.names.size).toBeGreaterThan(0);
+      expect([...s.liveBefore.reach.names].sort()).toEqual([...s.auditBefore.names].sort());
+      expect([...s.auditAfter.names]).toEqual([]);
+      expect([...s.liveAfter.reach.names]).toEqual([]);
+    });
+
+    test("audit --live between --write and the recreate reports as drift exactly the containers the recreate moved", () => {
+      const s = the();
+      const before = networksOf(s.before);
+      const after = networksOf(s.after);
+      const moved = [...before].filter(([id, nets]) => after.get(id) !== nets).map(([id]) => id);
+      expect(moved.length).toBeGreaterThan(0);
+      expect([...s.liveDrift.reach.drift].sort()).toEqual(moved.sort());
+      expect([...s.liveAfter.reach.drift]).toEqual([]);
+    });
+
+    test("audit --live says what the static audit says of the same host, before the rewrite", () => {
+      const s = the();
+      expect(findings(s.liveBefore.reach)).toEqual(findings(s.auditBefore));
+    });
+
+    test("audit --live once the stacks are recreated: nothing reachable, exit 0, and what the static audit says", () => {
+      const s = the();
+      expect({ code: s.liveAfter.code, stderr: s.liveAfter.stderr }).toEqual({
+        code: 0,
+        stderr: "",
+      });
+      expect(s.liveAfter.reach.databasesReachable).toBe(0);
+      expect(s.liveAfter.reach.databases.size).toBe(0);
+      expect(findings(s.liveAfter.reach)).toEqual(findings(s.auditAfter));
+    });
+
+    test("audit --live prints SARIF 2.1.0 that validates, and JSON whose summary counts its rows", () => {
+      const s = the();
+      for (const live of [s.liveBefore, s.liveAfter]) {
+        expect(sarifProblems(live.sarif)).toEqual([]);
+        const report = live.json as {
+          source: string;
+          findings: { level: string }[];
+          summary: { findings: number; levels: Record<string, number> };
+        };
+        expect(report.source).toBe("engine");
+        expect(report.summary.findings).toBe(report.findings.length);
+        expect(report.summary.levels.error).toBe(
+          report.findings.filter((f) => f.level === "error").length,
+        );
+      }
     });
   },
 );

@@ -1,17 +1,27 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { composeDown, composeRejects, composeUp } from "./compose";
-import { AuditReach, composemod, readRoles, Role, runAudit } from "./composemod";
+import {
+  AuditReach,
+  composemod,
+  LiveAudit,
+  readRoles,
+  Role,
+  runAudit,
+  runLiveAudit,
+} from "./composemod";
 import type { Engine } from "./engine";
 import { mapLimit, Ran, runOk } from "./exec";
 import { buildHost, corpusDir, Host, HOST_PROJECTS, HostProject, ProjectSpec } from "./host";
 import { Container, listContainers, Matrix, probeMatrix } from "./probe";
 import { httpdScript } from "./standin-compose";
-import { ensureStandinImage, STANDIN_IMAGE } from "./standin";
+import { ensureStandinImage } from "./standin";
 
 /** The suite's own stand-in for the host's reverse proxy: on the proxy network, in no project. */
 export const PROXY_CONTAINER = "composemod-e2e-proxy";
 const PROXY_PORT = 80;
+/** The stand-in image under the name of the proxy it stands for, as `audit --live` sees it. */
+const PROXY_IMAGE = "nginxproxy/nginx-proxy:1.6";
 
 export interface Scenario {
   host: Host;
@@ -21,6 +31,12 @@ export interface Scenario {
   after: Matrix;
   auditBefore: AuditReach;
   auditAfter: AuditReach;
+  /** `audit --live` on the host as it runs before the rewrite. */
+  liveBefore: LiveAudit;
+  /** `audit --live` with the projects' directories, after `--write` and before the recreate. */
+  liveDrift: LiveAudit;
+  /** `audit --live` with the directories once the rewritten stacks run. */
+  liveAfter: LiveAudit;
   write: Ran;
   /** `project file -> why config -q refused it`, before and after the rewrite. */
   configBefore: Map<string, string | undefined>;
@@ -67,7 +83,7 @@ export async function runScenario(
     const dirs = host.projects.map((p) => p.dir);
     runnable = host.projects.filter((p) => !p.notRunnable);
     step("build host");
-    await ensureStandinImage(engine, host.images);
+    await ensureStandinImage(engine, [...host.images, PROXY_IMAGE]);
     step("stand-in image");
     await runOk("docker", ["network", "create", proxyNetwork], { env });
     await runOk(
@@ -83,7 +99,7 @@ export async function runScenario(
           "--entrypoint",
           "/bin/sh",
         ],
-        STANDIN_IMAGE,
+        PROXY_IMAGE,
         ...["-c", httpdScript(`proxy/${PROXY_CONTAINER}`, PROXY_PORT)],
       ],
       { env },
@@ -115,6 +131,9 @@ export async function runScenario(
     );
     step("config, roles, audit");
     const before = await record();
+    const running = runnable.map((p) => p.dir);
+    const liveBefore = await runLiveAudit(options.repoRoot, env, [], true);
+    step("audit --live");
     const write = await composemod(options.repoRoot, ["--write", ...dirs]);
     const textAfter = readAll();
     const configAfter = await configOf();
@@ -122,8 +141,11 @@ export async function runScenario(
       options.repoRoot,
       runnable.map((p) => p.dir),
     );
-    step("write, config, audit");
+    const liveDrift = await runLiveAudit(options.repoRoot, env, running, false);
+    step("write, config, audit, audit --live");
     const after = await record();
+    const liveAfter = await runLiveAudit(options.repoRoot, env, running, true);
+    step("audit --live");
     return {
       host,
       runnable,
@@ -132,6 +154,9 @@ export async function runScenario(
       after,
       auditBefore,
       auditAfter,
+      liveBefore,
+      liveDrift,
+      liveAfter,
       write,
       configBefore,
       configAfter,

@@ -14,6 +14,11 @@ export interface Figures {
   apps: number;
   proxyApps: number;
   proxyDataStores: number;
+  /** `audit --live`: findings before the rewrite, of which name collisions; drifted containers; findings after. */
+  liveBefore: number;
+  liveNames: number;
+  liveDrift: number;
+  liveAfter: number;
 }
 
 export function figures(s: Scenario): Figures {
@@ -32,6 +37,10 @@ export function figures(s: Scenario): Figures {
     apps: apps.length,
     proxyApps: apps.filter((a) => fromProxy.get("app")?.has(a)).length,
     proxyDataStores: (fromProxy.get("database")?.size ?? 0) + (fromProxy.get("backend")?.size ?? 0),
+    liveBefore: s.liveBefore.reach.findings.length,
+    liveNames: s.liveBefore.reach.names.size,
+    liveDrift: s.liveDrift.reach.drift.size,
+    liveAfter: s.liveAfter.reach.findings.length,
   };
 }
 
@@ -45,7 +54,9 @@ export function summaryLine(f: Figures, seconds: number): string {
     `e2e: ${f.projects} projects${skipped}, ${f.containers} containers, ${n(f.probes)} probes; ` +
     `cross-project reaches to databases/backends before ${n(f.crossBefore)}, after ${n(f.crossAfter)}; ` +
     `in-project links lost ${f.linksLost}; proxy reaches ${f.proxyApps}/${f.apps} apps, ` +
-    `${f.proxyDataStores} databases/backends; ${Math.round(seconds)} s`
+    `${f.proxyDataStores} databases/backends; audit --live: ${f.liveBefore} findings before ` +
+    `(${f.liveNames} name collisions), ${f.liveDrift} containers drifted until recreated, ` +
+    `${f.liveAfter} findings after; ${Math.round(seconds)} s`
   );
 }
 

@@ -13,6 +13,8 @@ const common = {
   target: "node20",
   format: "cjs",
   logLevel: "warning",
+  // read only by `audit --live`, and loaded only then: from node_modules, not the bundle
+  external: ["dockerode"],
 };
 
 // The command and its worker carry their dependencies inside: each process reads one file

@@ -1,5 +1,24 @@
-export { auditHost, RULES } from "./analysis/audit";
-export type { AuditLevel, AuditRule, Finding } from "./analysis/audit";
+export {
+  auditHost,
+  auditProjects,
+  findingsOf,
+  hostAudit,
+  hostFindings,
+  hostNetworks,
+  markFixed,
+  reachableDatabases,
+} from "./analysis/audit";
+export type { Audit, HostAudit, HostNetworks } from "./analysis/audit";
+export { RULES } from "./analysis/findings";
+export type { AuditLevel, AuditRule, Finding, RuleInfo } from "./analysis/findings";
+export { auditProjectOf } from "./analysis/audit-project";
+export type {
+  AuditProject,
+  AuditService,
+  NetworkEntry,
+  Others,
+  Where,
+} from "./analysis/audit-model";
 export { classifyServices, EXPLICIT_ROLES, ROLE_RULES, ROLES } from "./analysis/classify";
 export type {
   Classification,
@@ -19,13 +38,15 @@ export type { Driver, PlanOptions, PortsMode } from "./analysis/plan/options";
 export { planProject } from "./analysis/plan/plan-project";
 export type { PlanInput } from "./analysis/plan/plan-project";
 export type { Plan, PlanReason, ServicePlan } from "./analysis/plan/types";
-export { reachability, realNetworkName } from "./analysis/reachability";
-export type { NetworkMember, Reachability } from "./analysis/reachability";
+export { realNetworkName, sharedNetworks } from "./analysis/reachability";
+export type { NetworkGroup, NetworkMember } from "./analysis/reachability";
 export { topology } from "./analysis/topology";
 export type { Topology } from "./analysis/topology";
 export type { BatchOptions } from "./batch/batch-options";
 export { discover, COMPOSE_FILE_NAME } from "./batch/discover";
 export type { DiscoverOptions, Discovered } from "./batch/discover";
+export { auditHostFiles } from "./batch/audit-host";
+export type { AuditedHost } from "./batch/audit-host";
 export { loadHost, migratedHost } from "./batch/load-host";
 export { loadConfig } from "./cli/config";
 export type { Config, ConfigResult } from "./cli/config";
@@ -48,8 +69,9 @@ export { buildModel } from "./compose/model";
 export type { ComposeModel, Membership, NetworkDecl, ServiceModel } from "./compose/model";
 export { normalizeProjectName, projectName } from "./compose/project-name";
 export { groupProjects } from "./compose/project-files";
-export { auditReport, renderAuditTable, renderSarif } from "./report/audit-report";
-export type { AuditReport } from "./report/audit-report";
+export { auditReport, writeAuditJson, writeAuditTable } from "./report/audit-report";
+export type { AuditReport, NetworkReport } from "./report/audit-report";
+export { writeSarif } from "./report/sarif";
 export { formatDiagnostic } from "./report/diagnostic";
 export type { Diagnostic, DiagnosticCode } from "./report/diagnostic";
 export type {

@@ -1,18 +1,24 @@
+import { parentPort } from "node:worker_threads";
+import { auditUnit, UnitAuditOptions } from "./batch/audit-unit";
 import type { BatchOptions } from "./batch/batch-options";
 import { unitHere, type WorkerMessage, type WorkerReply } from "./batch/pool";
 
-// A worker process of a parallel run: it takes its options, then batches of units, and answers
-// each batch with the units' outcomes; it prints nothing.
-let options: BatchOptions | undefined;
-let cwd = process.cwd();
-process.on("message", (message: WorkerMessage) => {
+// A worker of a parallel run, a process or a thread: it takes its work and options, then
+// batches of units, and answers each batch with the units' outcomes; it prints nothing.
+let work: ((unit: string[]) => unknown) | undefined;
+const reply = (message: WorkerReply) =>
+  parentPort ? parentPort.postMessage(message) : process.send!(message);
+const onMessage = (message: WorkerMessage) => {
   if (message.kind === "init") {
-    options = message.options;
-    cwd = message.cwd;
+    const { options, cwd } = message;
+    work =
+      message.work === "audit"
+        ? (unit) => JSON.stringify(auditUnit(unit, options as UnitAuditOptions, cwd))
+        : (unit) => unitHere(unit, options as BatchOptions, cwd);
   } else if (message.kind === "task") {
-    const done = message.units.map((unit) => unitHere(unit, options!, cwd));
-    const reply: WorkerReply = { id: message.id, outcomes: done.map((d) => d.outcomes) };
-    if (options!.recordReads) reply.reads = done.map((d) => d.reads ?? []);
-    process.send!(reply);
-  } else process.disconnect();
-});
+    reply({ id: message.id, outcomes: message.units.map((unit) => work!(unit)) });
+  } else if (parentPort) parentPort.close();
+  else process.disconnect();
+};
+if (parentPort) parentPort.on("message", onMessage);
+else process.on("message", onMessage);

@@ -1,190 +1,206 @@
-import type { Role } from "./classify";
-import type { Host, HostProject } from "./host";
-import { membershipOf, reachability, reachRole, realNetworkName } from "./reachability";
+import type { AuditProject, AuditService } from "./audit-model";
+import { auditProjectOf } from "./audit-project";
+import { compareFindings, describeOthers, Finding, FindingSink, findingKey } from "./findings";
+import type { Host } from "./host";
+import { nameCollisions } from "./name-collisions";
+import { NetworkGroup, othersOn, sharedNetworks } from "./reachability";
 
-export type AuditRule =
-  | "database-shared-with-other-project"
-  | "backend-shared-with-other-project"
-  | "database-published"
-  | "app-database-on-proxy";
-
-/** `error` counts toward the exit status; `note` is a finding in a project composemod leaves alone. */
-export type AuditLevel = "error" | "warning" | "note";
-
-export interface Finding {
-  rule: AuditRule;
-  level: AuditLevel;
-  project: string;
-  service: string;
-  role: Role;
-  /** Where the service is defined: file and 1-based line and column. */
-  file: string;
-  line: number;
-  col: number;
-  message: string;
-  /** The real Docker network, for findings about a network. */
-  network?: string;
-  /** Services of other projects on that network, as `project/service`. */
-  others?: string[];
-}
-
-export const RULES: Record<AuditRule, { level: AuditLevel; description: string }> = {
-  "database-shared-with-other-project": {
-    level: "error",
-    description:
-      "A database shares a Docker network with a service of another project, which can reach it.",
-  },
-  "backend-shared-with-other-project": {
-    level: "warning",
-    description: "A backend service shares a Docker network with a service of another project.",
-  },
-  "database-published": {
-    level: "error",
-    description: "A database publishes a port beyond the host (not on loopback).",
-  },
-  "app-database-on-proxy": {
-    level: "warning",
-    description: "An app is on the proxy network and so is its own database.",
-  },
-};
-
-function locate(
-  project: HostProject,
-  service: string,
-): { file: string; line: number; col: number } {
-  const files = project.loaded.files;
-  for (const file of files) {
-    const pair = file.model.services.find((s) => s.name === service)?.pair;
-    const range = (pair?.key as { range?: number[] } | undefined)?.range;
-    if (range) {
-      const source = file.file.source;
-      return {
-        file: file.path,
-        line: source.lineOf(range[0]) + 1,
-        col: source.columnOf(range[0]) + 1,
-      };
+function ownFindings(project: AuditProject, sink: FindingSink): void {
+  const onProxy = (s: AuditService) =>
+    s.networks.find((n) => n.network === project.proxyNetwork && n.external);
+  const databases = project.services.filter((s) => s.role === "database");
+  for (const db of databases) {
+    if (db.hostNetwork) {
+      sink.add(
+        project,
+        db,
+        "database-published",
+        `database \`${db.name}\` uses the host's network: every port it listens on is open beyond the host`,
+        undefined,
+      );
+    } else if (db.published.length) {
+      sink.add(
+        project,
+        db,
+        "database-published",
+        `database \`${db.name}\` publishes ${db.published.map((p) => p.text).join(", ")} beyond the host (not on loopback)`,
+        db.publishedAt,
+      );
     }
   }
-  return { file: files[0].path, line: 1, col: 1 };
+  const exposed = databases.filter((db) => onProxy(db)).map((db) => `\`${db.name}\``);
+  if (!exposed.length) return;
+  for (const app of project.services) {
+    const entry = app.role === "app" ? onProxy(app) : undefined;
+    if (!entry) continue;
+    sink.add(
+      project,
+      app,
+      "app-database-on-proxy",
+      `app \`${app.name}\` is on the proxy network \`${project.proxyNetwork}\` with its database ${exposed.join(", ")}`,
+      entry.at,
+    );
+  }
 }
 
-/** Projects the rewrite leaves alone on purpose: their findings are notes. */
-function leftAlone(project: HostProject): string | undefined {
-  if (project.plan.action === "skip") return project.plan.reason;
-  if (project.plan.reasonCode === "shared-database-service") return "a shared database service";
-  return undefined;
+/** Every real network of a host with its members, worked out once, looked up by name. */
+export interface HostNetworks {
+  /** In name order. */
+  groups: NetworkGroup[];
+  byName: Map<string, NetworkGroup>;
+}
+
+export function hostNetworks(projects: readonly AuditProject[]): HostNetworks {
+  const groups = sharedNetworks(projects);
+  return { groups, byName: new Map(groups.map((g) => [g.name, g])) };
 }
 
 /**
- * Finds what lets one project reach another's databases: a database or backend on a network that
- * a service of another project is on, a database port published beyond the host, and an app
- * whose own database is on the proxy network with it.
+ * The findings of one project of a host, in the order of its files and lines: a database or
+ * backend on a network that a service of another project is on, a database port published
+ * beyond the host, an app whose own database is on the proxy network with it, and a name that
+ * services of another project answer on a network this project is on. Each is at its rule's
+ * level, whatever the rewrite does with the project. It costs as much as the project is large:
+ * the members of a network are counted, never listed, and only the first few named.
+ */
+export function findingsOf(host: HostNetworks, project: AuditProject): Finding[] {
+  const sink = new FindingSink();
+  const shared = new Set<NetworkGroup>();
+  for (const service of project.services) {
+    const seen = new Set<string>();
+    for (const entry of service.networks) {
+      const group = host.byName.get(entry.network);
+      if (!group || group.projects < 2 || seen.has(entry.network)) continue;
+      seen.add(entry.network);
+      shared.add(group);
+      const { role } = service;
+      if (role !== "database" && role !== "backend") continue;
+      const others = othersOn(group, project.name);
+      sink.add(
+        project,
+        service,
+        role === "database"
+          ? "database-shared-with-other-project"
+          : "backend-shared-with-other-project",
+        `${role} \`${service.name}\` is on network \`${group.name}\` with ${describeOthers(others)}`,
+        entry.at,
+        { network: group.name, others },
+      );
+    }
+  }
+  ownFindings(project, sink);
+  for (const group of shared) nameCollisions(group, project, sink);
+  return sink.findings.sort(compareFindings);
+}
+
+/** An audit of a host: its findings, project by project, and the networks several projects share. */
+export interface Audit {
+  findings: Finding[];
+  networks: NetworkGroup[];
+}
+
+/** The findings of a host, project by project, made as they are read: a large host's never exist all at once. */
+export function* hostFindings(
+  projects: readonly AuditProject[],
+  host: HostNetworks,
+): Generator<Finding> {
+  for (const project of projects) yield* findingsOf(host, project);
+}
+
+/** A host's audit now and as the rewrite leaves it, its findings made as they are read. */
+export interface HostAudit {
+  /** The networks that several projects share now. */
+  networks: NetworkGroup[];
+  /** The findings now, without whether the rewrite ends them: for counting. */
+  counted(): Iterable<Finding>;
+  /** The findings after the rewrite; reading them once lets {@link findings} say what the rewrite ends. */
+  after(): Iterable<Finding>;
+  /** The findings now, each saying whether the rewrite ends it. */
+  findings(): Iterable<Finding>;
+}
+
+/**
+ * Audits a host as it is and as the rewrite leaves it (the same projects, in the same order).
+ * What the rewrite leaves is kept, project by project, as the keys of its findings (few, on a
+ * host the rewrite isolates), so that marking what it ends costs no second audit of it.
+ */
+export function hostAudit(
+  projects: readonly AuditProject[],
+  rewritten: readonly AuditProject[],
+): HostAudit {
+  const now = hostNetworks(projects);
+  const later = hostNetworks(rewritten);
+  let left: (Set<string> | undefined)[] | undefined;
+  function* after(): Generator<Finding> {
+    const keys: (Set<string> | undefined)[] = new Array(rewritten.length);
+    for (let i = 0; i < rewritten.length; i++) {
+      const found = findingsOf(later, rewritten[i]);
+      if (found.length) keys[i] = new Set(found.map(findingKey));
+      yield* found;
+    }
+    left = keys;
+  }
+  function* findings(): Generator<Finding> {
+    if (!left) {
+      const pass = after();
+      while (!pass.next().done);
+    }
+    for (let i = 0; i < projects.length; i++) {
+      const found = findingsOf(now, projects[i]);
+      for (const f of found) f.fixedByWrite = !left![i]?.has(findingKey(f));
+      yield* found;
+    }
+  }
+  return {
+    networks: now.groups.filter((g) => g.projects > 1),
+    counted: () => hostFindings(projects, now),
+    after,
+    findings,
+  };
+}
+
+/** Every finding of a host (see {@link findingsOf}), project by project. */
+export function auditProjects(projects: readonly AuditProject[]): Audit {
+  const host = hostNetworks(projects);
+  return {
+    findings: projects.flatMap((p) => findingsOf(host, p)),
+    networks: host.groups.filter((g) => g.projects > 1),
+  };
+}
+
+/**
+ * The findings of a host that {@link loadHost} read, its projects as they are: for a library
+ * user who holds one. (The command line reads projects one at a time, and also audits the host
+ * as the rewrite leaves it.)
  */
 export function auditHost(host: Host): Finding[] {
-  const findings: Finding[] = [];
-  const { members } = reachability(host);
-  const add = (
-    project: HostProject,
-    service: string,
-    role: Role,
-    rule: AuditRule,
-    message: string,
-    extra = {},
-  ) => {
-    const alone = leftAlone(project);
-    findings.push({
-      rule,
-      level: alone ? "note" : RULES[rule].level,
-      project: project.name,
-      service,
-      role,
-      ...locate(project, service),
-      message: alone ? `${message} (composemod leaves this project alone: ${alone})` : message,
-      ...extra,
-    });
-  };
-  for (const [network, onIt] of [...members].sort(([a], [b]) => a.localeCompare(b))) {
-    for (const member of onIt) {
-      if (member.role !== "database" && member.role !== "backend") continue;
-      // a project is its name to Docker: two files of one directory are one project
-      const others = onIt.filter((o) => o.project.name !== member.project.name);
-      if (others.length === 0) continue;
-      const names = [...new Set(others.map((o) => `${o.project.name}/${o.service.name}`))].sort();
-      const rule =
-        member.role === "database"
-          ? "database-shared-with-other-project"
-          : "backend-shared-with-other-project";
-      add(
-        member.project,
-        member.service.name,
-        member.role,
-        rule,
-        `${member.role} \`${member.service.name}\` is on network \`${network}\` with ${names.join(", ")}`,
-        { network, others: names },
-      );
-    }
-  }
-  for (const project of host.projects) {
-    const proxy = project.plan.proxy.realName;
-    const networks = project.loaded.merged.networks;
-    const onProxy = (name: string) =>
-      membershipOf(project, name).some(
-        (key) => realNetworkName(project, key) === proxy && networks.get(key)?.external,
-      );
-    const services = project.loaded.merged.services;
-    const databases = services.filter((s) => reachRole(project, s) === "database");
-    for (const db of databases) {
-      if (db.data.network_mode === "host") {
-        add(
-          project,
-          db.name,
-          "database",
-          "database-published",
-          `database \`${db.name}\` uses the host's network: every port it listens on is open beyond the host`,
-        );
-        continue;
-      }
-      const published = db.ports.filter((p) => !p.loopback);
-      if (published.length) {
-        add(
-          project,
-          db.name,
-          "database",
-          "database-published",
-          `database \`${db.name}\` publishes ${published.map((p) => p.text).join(", ")} beyond the host (not on loopback)`,
-        );
-      }
-    }
-    const exposed = databases.filter((db) => onProxy(db.name)).map((db) => db.name);
-    for (const service of services) {
-      if (
-        project.roles.get(service.name)?.role !== "app" ||
-        !exposed.length ||
-        !onProxy(service.name)
-      )
-        continue;
-      add(
-        project,
-        service.name,
-        "app",
-        "app-database-on-proxy",
-        `app \`${service.name}\` is on the proxy network \`${proxy}\` with its database ${exposed.map((d) => `\`${d}\``).join(", ")}`,
-      );
-    }
-  }
-  return findings.sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule),
+  const projects = host.projects.map((p) =>
+    auditProjectOf(p.loaded, p.roles, p.plan, {
+      dir: p.dir,
+      leftAlone: p.unread ?? (p.plan.action === "change" ? undefined : p.plan.reason),
+    }),
+  );
+  return auditProjects(projects).findings;
+}
+
+/** A finding that says another project can reach a database: on a network it shares, or through a port beyond the host. */
+export function reachesDatabase(f: Finding): boolean {
+  return (
+    f.level === "error" &&
+    f.role === "database" &&
+    (f.rule === "database-shared-with-other-project" || f.rule === "database-published")
   );
 }
 
-/**
- * Databases that another project can reach, counted once each: on a network it shares, or
- * published beyond the host (another project reaches it through the host's address).
- */
-export function reachableDatabases(findings: Finding[]): number {
-  return new Set(
-    findings
-      .filter((f) => f.level === "error" && f.role === "database")
-      .map((f) => `${f.project}/${f.service}`),
-  ).size;
+/** Databases that another project can reach, counted once each. */
+export function reachableDatabases(findings: Iterable<Finding>): number {
+  const reachable = new Set<string>();
+  for (const f of findings) if (reachesDatabase(f)) reachable.add(`${f.project}/${f.service}`);
+  return reachable.size;
+}
+
+/** Marks each finding with whether the audit of the rewritten host still has it. */
+export function markFixed(findings: Finding[], after: readonly Finding[]): void {
+  const remaining = new Set(after.map(findingKey));
+  for (const f of findings) f.fixedByWrite = !remaining.has(findingKey(f));
 }

@@ -11,6 +11,8 @@ export interface HostProject {
   loaded: LoadedProject;
   roles: Map<string, Classification>;
   plan: Plan;
+  /** Files of the project that could not be read, when some could not: the rewrite leaves the project alone. */
+  unread?: string;
 }
 
 /** Every project under the paths of a run, and the files that could not be read. */

@@ -1,38 +1,10 @@
-import type { ServiceModel } from "../compose/model";
-import type { Role } from "./classify";
-import { isDataStore } from "./evidence";
-import type { Host, HostProject } from "./host";
-
-/** One service on one real Docker network. */
-export interface NetworkMember {
-  project: HostProject;
-  service: ServiceModel;
-  /** Its role; a data store that `network_mode` takes out of the rewrite is still a database. */
-  role: Role;
-  /** The key its project's files use for the network. */
-  key: string;
-}
-
-/** Who is on which real Docker network, across every project of a host. */
-export interface Reachability {
-  /** Real network name -> its members, in the order of the host's projects and services. */
-  members: Map<string, NetworkMember[]>;
-  /** Project name -> service name -> the real networks it is on. */
-  networksOf: Map<string, Map<string, string[]>>;
-}
+import type { AuditProject, AuditService, NetworkEntry, Others } from "./audit-model";
+import { followMembership, realNameOf } from "./audit-project";
+import type { HostProject } from "./host";
 
 /** The Docker network a key of a project's files really is, as Compose names it. */
 export function realNetworkName(project: HostProject, key: string): string {
-  const decl = project.loaded.merged.networks.get(key);
-  if (decl?.external) return decl.realName;
-  if (decl?.fixedName) return decl.fixedName;
-  return `${project.name}_${key}`;
-}
-
-/** A service's role for reachability: a data store stays a database whatever else it is. */
-export function reachRole(project: HostProject, service: ServiceModel): Role {
-  const role = project.roles.get(service.name)?.role ?? "backend";
-  return role === "skipped" && isDataStore(service) ? "database" : role;
+  return realNameOf(project.name, project.loaded.merged.networks, key);
 }
 
 /**
@@ -40,22 +12,17 @@ export function reachRole(project: HostProject, service: ServiceModel): Role {
  * network namespace it shares.
  */
 export function membershipOf(project: HostProject, name: string): string[] {
-  const byName = servicesByName(project);
-  const seen = new Set<string>();
-  for (let current = name; ;) {
-    const service = byName.get(current);
-    if (!service || seen.has(current)) return [];
-    seen.add(current);
-    if (service.membership) return service.membership.map((m) => m.key);
-    const mode = String(service.data.network_mode ?? "");
-    if (!mode.startsWith("service:")) return [];
-    current = mode.slice(8);
-  }
+  return followMembership(servicesByName(project), name, (s) => s.membership).list.map(
+    (m) => m.key,
+  );
 }
 
-const byNameCache = new WeakMap<HostProject, Map<string, ServiceModel>>();
+const byNameCache = new WeakMap<
+  HostProject,
+  Map<string, HostProject["loaded"]["merged"]["services"][number]>
+>();
 
-function servicesByName(project: HostProject): Map<string, ServiceModel> {
+function servicesByName(project: HostProject) {
   let map = byNameCache.get(project);
   if (!map) {
     map = new Map(project.loaded.merged.services.map((s) => [s.name, s]));
@@ -64,26 +31,101 @@ function servicesByName(project: HostProject): Map<string, ServiceModel> {
   return map;
 }
 
-/** Works out, once, which services of which projects share each real network. */
-export function reachability(host: Host): Reachability {
-  const members = new Map<string, NetworkMember[]>();
-  const networksOf = new Map<string, Map<string, string[]>>();
-  for (const project of host.projects) {
-    const own = networksOf.get(project.name) ?? new Map<string, string[]>();
-    networksOf.set(project.name, own);
-    for (const service of project.loaded.merged.services) {
-      const role = reachRole(project, service);
-      const names: string[] = [];
-      for (const key of membershipOf(project, service.name)) {
-        const name = realNetworkName(project, key);
-        names.push(name);
-        const list = members.get(name);
-        const member = { project, service, role, key };
-        if (list) list.push(member);
-        else members.set(name, [member]);
+/** One service on one real Docker network. */
+export interface NetworkMember {
+  project: AuditProject;
+  service: AuditService;
+  /** Its entry for the network. */
+  entry: NetworkEntry;
+}
+
+/** A real network and every service on it, of every project, each once. */
+export interface NetworkGroup {
+  name: string;
+  /** Some project declares it external. */
+  external: boolean;
+  /** Its members, by project name, then service name. */
+  members: NetworkMember[];
+  /** How many projects (by name: Docker's unit) have a service on it. */
+  projects: number;
+  /** Project name -> its slice of `members`, as [start, end). */
+  slices: Map<string, [number, number]>;
+}
+
+/**
+ * Works out, once, which services of which projects are on each real network. A project is its
+ * name to Docker: two directories with one project name are one project here too.
+ */
+export function sharedNetworks(projects: readonly AuditProject[]): NetworkGroup[] {
+  const byName = new Map<string, NetworkGroup>();
+  for (const project of projects) {
+    for (const service of project.services) {
+      const seen = new Set<string>();
+      for (const entry of service.networks) {
+        if (seen.has(entry.network)) continue;
+        seen.add(entry.network);
+        let group = byName.get(entry.network);
+        if (!group) {
+          group = {
+            name: entry.network,
+            external: false,
+            members: [],
+            projects: 0,
+            slices: new Map(),
+          };
+          byName.set(entry.network, group);
+        }
+        group.external ||= entry.external;
+        group.members.push({ project, service, entry });
       }
-      own.set(service.name, names);
     }
   }
-  return { members, networksOf };
+  const groups = [...byName.values()].sort((a, b) => compare(a.name, b.name));
+  for (const group of groups) {
+    group.members.sort(
+      (a, b) => compare(a.project.name, b.project.name) || compare(a.service.name, b.service.name),
+    );
+    let start = 0;
+    for (let i = 1; i <= group.members.length; i++) {
+      const name = group.members[start].project.name;
+      if (i < group.members.length && group.members[i].project.name === name) continue;
+      group.slices.set(name, [start, i]);
+      start = i;
+    }
+    group.projects = group.slices.size;
+  }
+  return groups;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** How many of the first services of other projects a finding names. */
+export const FIRST_FEW = 3;
+
+/**
+ * The services of other projects than `project` among a group's members, counted, with the
+ * first few by name; the members of `project` are skipped as one slice, so this costs no more
+ * than the few it names.
+ */
+export function othersOn(
+  group: Pick<NetworkGroup, "members" | "slices">,
+  project: string,
+  label: (m: NetworkMember) => string = (m) => `${m.project.name}/${m.service.name}`,
+): Others {
+  const own = group.slices.get(project);
+  const ownCount = own ? own[1] - own[0] : 0;
+  const first: string[] = [];
+  for (let i = 0; i < group.members.length && first.length < FIRST_FEW; i++) {
+    if (own && i === own[0]) {
+      i = own[1] - 1;
+      continue;
+    }
+    const name = label(group.members[i]);
+    if (!first.includes(name)) first.push(name);
+  }
+  return {
+    services: group.members.length - ownCount,
+    projects: group.slices.size - (own ? 1 : 0),
+    first,
+  };
 }

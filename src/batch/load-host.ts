@@ -9,30 +9,102 @@ import { displayPath, readFromDisk, readUtf8 } from "./read-files";
 import { fixedNetworksOf } from "./scan-host";
 import { projectUnits } from "./units";
 
-function hostProject(loaded: LoadedProject, options: RewriteOptions): HostProject {
+function hostProject(loaded: LoadedProject, options: RewriteOptions, unread?: string): HostProject {
   const { roles, plan } = analyseProject(loaded, options);
-  return { name: loaded.name, dir: loaded.dir, loaded, roles, plan };
+  const project: HostProject = { name: loaded.name, dir: loaded.dir, loaded, roles, plan };
+  if (unread !== undefined) project.unread = unread;
+  return project;
 }
 
-/** Loads one project's files (base and overrides) the way the rewrite does; failures go to `errors`. */
-function loadUnit(
+/** The files of a unit that can be read as UTF-8 text; the others are errors. */
+export function readUnit(
+  unit: string[],
+  show: (absolute: string) => string,
+  errors: Diagnostic[],
+): SourceFile[] {
+  const files: SourceFile[] = [];
+  for (const file of unit) {
+    const shown = show(file);
+    const read = readUtf8(file);
+    if ("text" in read) files.push({ path: shown, absolute: file, text: read.text });
+    else if ("line" in read) {
+      errors.push({
+        code: "read-error",
+        message: "not UTF-8 text",
+        path: shown,
+        line: read.line,
+        col: read.col,
+      });
+    } else {
+      errors.push(
+        diagnosticAt(undefined, shown, 0, "read-error", `cannot read the file (${read.code})`),
+      );
+    }
+  }
+  return files;
+}
+
+/** A project loaded from the files of a unit that could be read, and why it is not all of them. */
+export interface ReadableProject {
+  project: LoadedProject;
+  /** What could not be read, when something could not: the rewrite leaves such a project alone. */
+  unread?: string;
+}
+
+/**
+ * Loads a project (base and overrides) the way the rewrite does; failures go to `errors`. Where
+ * the rewrite would leave the whole project alone because one of its files cannot be read or
+ * parsed (or its `.env`), the project is loaded again from what can be, so that what those
+ * files say still counts: an audit has no blind spot for a project with one bad file. Such a
+ * project says what was left out in `unread`.
+ */
+export function loadReadable(
   files: SourceFile[],
   readText: ReadText,
   show: (absolute: string) => string,
   errors: Diagnostic[],
-): LoadedProject | undefined {
-  const load = loadProject({ dir: nodePath.dirname(files[0].absolute), files, readText, show });
-  if (load.kind === "failed") {
-    for (const f of load.files) if (f.diagnostic) errors.push(f.diagnostic);
-    return undefined;
+  missing: string[] = [],
+): ReadableProject | undefined {
+  if (files.length === 0) return undefined;
+  const dir = nodePath.dirname(files[0].absolute);
+  const envPath = nodePath.join(dir, ".env");
+  const unread = [...missing];
+  let read = readText;
+  let remaining = files;
+  for (;;) {
+    const load = loadProject({ dir, files: remaining, readText: read, show });
+    if (load.kind === "ok") {
+      const project = load.project;
+      return unread.length ? { project, unread: unread.join("; ") } : { project };
+    }
+    const own = load.files.filter((f) => f.cause === "own");
+    for (const f of own) {
+      if (f.diagnostic) errors.push(f.diagnostic);
+      unread.push(
+        f.diagnostic
+          ? `${f.diagnostic.path}:${f.diagnostic.line}:${f.diagnostic.col} cannot be read (${f.diagnostic.message})`
+          : `${f.path} is not a compose file (${f.reason})`,
+      );
+    }
+    const env = read(envPath);
+    if (typeof env !== "string" && env.code !== "ENOENT" && env.code !== "ENOTDIR") {
+      // the .env failed the project: read it again without it
+      read = (absolute) => (absolute === envPath ? { code: "ENOENT" } : readText(absolute));
+      continue;
+    }
+    const dropped = new Set(own.map((f) => f.path));
+    const next = remaining.filter((f) => !dropped.has(f.path));
+    if (next.length === remaining.length || next.length === 0) return undefined;
+    remaining = next;
   }
-  return load.project;
 }
 
 /** Classifies and plans loaded projects knowing each other: the networks they share by name. */
-function analyseAll(loaded: LoadedProject[], options: RewriteOptions): HostProject[] {
-  const host = hostIndex(loaded.map((p) => ({ name: p.name, fixedNetworks: fixedNetworksOf(p) })));
-  return loaded.map((p) => hostProject(p, { ...options, host }));
+function analyseAll(loaded: ReadableProject[], options: RewriteOptions): HostProject[] {
+  const host = hostIndex(
+    loaded.map(({ project: p }) => ({ name: p.name, fixedNetworks: fixedNetworksOf(p) })),
+  );
+  return loaded.map((p) => hostProject(p.project, { ...options, host }, p.unread));
 }
 
 /** A host as the paths gave it, and how many compose files they led to. */
@@ -43,7 +115,8 @@ export interface LoadedHost extends Host {
 /**
  * Reads every project under the paths as the rewrite reads it: its compose files grouped as
  * Compose reads them, with the files they include and the project's `.env`, parsed, merged,
- * classified and planned. Files that cannot be read or parsed are errors.
+ * classified and planned. Files that cannot be read or parsed are errors, and their projects
+ * are read from the files that can be.
  */
 export async function loadHost(
   paths: string[],
@@ -59,29 +132,12 @@ export async function loadHost(
   const errors: Diagnostic[] = missing.map((m) =>
     diagnosticAt(undefined, show(m.path), 0, "read-error", describeMissing(m.message)),
   );
-  const loadedProjects: LoadedProject[] = [];
+  const loadedProjects: ReadableProject[] = [];
   for (const unit of projectUnits(files)) {
-    const loaded: SourceFile[] = [];
-    for (const file of unit) {
-      const shown = show(file);
-      const read = readUtf8(file);
-      if ("text" in read) loaded.push({ path: shown, absolute: file, text: read.text });
-      else if ("line" in read) {
-        errors.push({
-          code: "read-error",
-          message: "not UTF-8 text",
-          path: shown,
-          line: read.line,
-          col: read.col,
-        });
-      } else {
-        errors.push(
-          diagnosticAt(undefined, shown, 0, "read-error", `cannot read the file (${read.code})`),
-        );
-      }
-    }
-    if (loaded.length !== unit.length || loaded.length === 0) continue;
-    const project = loadUnit(loaded, readFromDisk, show, errors);
+    const before = errors.length;
+    const read = readUnit(unit, show, errors);
+    const missed = errors.slice(before).map((d) => `${d.path} cannot be read (${d.message})`);
+    const project = loadReadable(read, readFromDisk, show, errors, missed);
     if (project) loadedProjects.push(project);
   }
   return { projects: analyseAll(loadedProjects, options), errors, discovered: files.length };
@@ -90,12 +146,16 @@ export async function loadHost(
 /** The host as `composemod --write` would leave it, worked out in memory. */
 export function migratedHost(host: Host, options: RewriteOptions): Host {
   const errors: Diagnostic[] = [];
-  const loadedProjects: LoadedProject[] = [];
+  const loadedProjects: ReadableProject[] = [];
   const index = hostIndex(
     host.projects.map((p) => ({ name: p.name, fixedNetworks: fixedNetworksOf(p.loaded) })),
   );
   for (const project of host.projects) {
     const { loaded } = project;
+    if (project.unread !== undefined) {
+      loadedProjects.push({ project: loaded, unread: project.unread });
+      continue;
+    }
     const result = rewriteProject({ kind: "ok", project: loaded }, { ...options, host: index });
     const after = new Map(
       loaded.files.map((f, i) => [f.absolute, result.files[i]?.output ?? f.text]),
@@ -106,7 +166,7 @@ export function migratedHost(host: Host, options: RewriteOptions): Host {
       .map((f) => ({ path: f.path, absolute: f.absolute, text: after.get(f.absolute)! }));
     const show = (absolute: string) =>
       loaded.files.find((f) => f.absolute === absolute)?.path ?? absolute;
-    const next = loadUnit(files, readText, show, errors);
+    const next = loadReadable(files, readText, show, errors);
     if (next) loadedProjects.push(next);
   }
   return { projects: analyseAll(loadedProjects, options), errors: [...host.errors, ...errors] };

@@ -1,7 +1,9 @@
 import { ChildProcess, fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as nodePath from "node:path";
+import { Worker } from "node:worker_threads";
 import { diagnosticAt } from "../report/diagnostic";
+import { auditUnit, PackedUnitAudit, UnitAuditOptions } from "./audit-unit";
 import type { BatchOptions } from "./batch-options";
 import type { FileTexts } from "./file-texts";
 import { errorReport, FileOutcome, processUnit } from "./process-unit";
@@ -10,27 +12,36 @@ import { displayPath, ReadRecord } from "./read-files";
 /** Below this many units a run stays in one process: starting workers costs more than it saves. */
 export const PARALLEL_THRESHOLD = 64;
 
-/** What the pool sends a worker: its options once, then batches of units. */
+/** The work a worker process does, named once in its first message. */
+export type WorkKind = "rewrite" | "audit";
+
+/** What the pool sends a worker: the work and its options once, then batches of units. */
 export type WorkerMessage =
-  | { kind: "init"; options: BatchOptions; cwd: string }
+  | { kind: "init"; work: WorkKind; options: unknown; cwd: string }
   | { kind: "task"; id: number; units: string[][] }
   | { kind: "done" };
 
-/** What a worker sends back: for each unit of a batch, its outcomes (and, when asked, its reads). */
-export interface WorkerReply {
+/** What a worker sends back: for each unit of a batch, its outcome. */
+export interface WorkerReply<R = unknown> {
   id: number;
-  outcomes: FileOutcome[][];
-  reads?: ReadRecord[][];
+  outcomes: R[];
 }
 
-/** Processes one unit here, recording its reads when the options ask for that. */
+/** A unit's outcomes from the rewrite, with the files they were made from when the options ask. */
+export interface UnitResult {
+  outcomes: FileOutcome[];
+  reads?: ReadRecord[];
+}
+
+/** Rewrites one unit here, recording its reads when the options ask for that. */
 export function unitHere(
   unit: string[],
   options: BatchOptions,
   cwd: string,
   texts?: FileTexts,
-): { outcomes: FileOutcome[]; reads?: ReadRecord[] } {
-  const reads: ReadRecord[] | undefined = options.recordReads ? [] : undefined;
+): UnitResult {
+  if (!options.recordReads) return { outcomes: processUnit(unit, options, cwd, texts) };
+  const reads: ReadRecord[] = [];
   return { outcomes: processUnit(unit, options, cwd, texts, reads), reads };
 }
 
@@ -41,28 +52,80 @@ function workerScript(): string | undefined {
   return existsSync(script) ? script : undefined;
 }
 
+interface Work<R> {
+  kind: WorkKind;
+  options: unknown;
+  jobs: number;
+  /**
+   * Worker threads rather than processes: one process, each thread with a small young
+   * generation, for work whose memory counts more than the last few percent of speed.
+   */
+  threads?: boolean;
+  /** The work on one unit, in this process. */
+  local: (unit: string[]) => R;
+  /** The outcome of a unit whose worker died before it answered. */
+  lost: (unit: string[], why: string) => R;
+}
+
+/** A worker as the pool talks to it, whether a process or a thread. */
+interface Channel<R> {
+  send(message: WorkerMessage): void;
+  onReply(listener: (reply: WorkerReply<R>) => void): void;
+  onError(listener: (error: Error) => void): void;
+  /** Called once the worker has ended, with why when it did not end by itself. */
+  onEnd(listener: (why: string) => void): void;
+}
+
+function processChannel<R>(script: string): Channel<R> {
+  const worker: ChildProcess = fork(script, [], {
+    serialization: "advanced",
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  return {
+    send: (message) => worker.send(message),
+    onReply: (listener) => worker.on("message", listener),
+    onError: (listener) => worker.on("error", listener),
+    onEnd: (listener) => worker.on("exit", (code, signal) => listener(signal ?? `exit ${code}`)),
+  };
+}
+
+/** Young generations this small keep a parse's garbage from growing the heap; old ones are not capped. */
+const THREAD_YOUNG_MB = 8;
+
+function threadChannel<R>(script: string): Channel<R> {
+  const worker = new Worker(script, {
+    resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_MB },
+    stdout: true,
+  });
+  // standard output carries the product: whatever a thread prints is dropped, as a process's is
+  worker.stdout.resume();
+  return {
+    send: (message) => worker.postMessage(message),
+    onReply: (listener) => worker.on("message", listener),
+    onError: (listener) => worker.on("error", listener),
+    onEnd: (listener) => worker.on("exit", (code) => listener(`exit ${code}`)),
+  };
+}
+
 /**
- * Processes units (the files Compose reads together) in `jobs` worker processes (processes, not
- * threads: on small virtual machines the threads of one process slowed each other down), handing
- * out small batches so that a slow file does not hold up a queue. Options go to each worker once
- * over its IPC channel, and paths only in the batches, so that no command line or environment
- * grows with the number of files. Results arrive in any order; `onUnit` gets each unit's index
- * and outcomes.
+ * Processes units (the files Compose reads together) in `jobs` workers, handing out small
+ * batches so that a slow file does not hold up a queue. The rewrite uses processes (on small
+ * virtual machines the threads of one process slowed its runs down); the audit uses threads
+ * (its workers send back little, and one process holds less memory than three). Options go to
+ * each worker once, and paths only in the batches, so that no command line or environment grows
+ * with the number of files. Results arrive in any order; `onUnit` gets each unit's index and
+ * outcome.
  */
-export async function processUnits(
+async function inWorkers<R>(
   units: string[][],
-  options: BatchOptions,
+  work: Work<R>,
   cwd: string,
-  onUnit: (index: number, outcomes: FileOutcome[], reads?: ReadRecord[]) => void,
-  texts?: FileTexts,
+  onUnit: (index: number, outcome: R) => void,
 ): Promise<void> {
   const script = workerScript();
-  const jobs = Math.min(options.jobs, units.length);
+  const jobs = Math.min(work.jobs, units.length);
   if (!script || jobs < 2 || units.length < PARALLEL_THRESHOLD) {
-    units.forEach((unit, i) => {
-      const { outcomes, reads } = unitHere(unit, options, cwd, texts);
-      onUnit(i, outcomes, reads);
-    });
+    units.forEach((unit, i) => onUnit(i, work.local(unit)));
     return;
   }
   // batches, two in flight per worker, so that no worker waits on a message round trip
@@ -74,62 +137,109 @@ export async function processUnits(
   let next = 0;
   await Promise.all(
     Array.from({ length: jobs }, () => {
-      const worker: ChildProcess = fork(script, [], {
-        serialization: "advanced",
-        stdio: ["ignore", "ignore", "inherit", "ipc"],
-      });
+      const worker: Channel<R> = work.threads ? threadChannel(script) : processChannel(script);
       const inFlight = new Map<number, number[]>();
       let closed = false;
-      const send = (message: WorkerMessage) => worker.send(message);
       const give = () => {
         if (next < batches.length) {
           const id = next++;
           inFlight.set(id, batches[id]);
-          send({ kind: "task", id, units: batches[id].map((u) => units[u]) });
+          worker.send({ kind: "task", id, units: batches[id].map((u) => units[u]) });
         } else if (!closed && inFlight.size === 0) {
           closed = true;
-          send({ kind: "done" });
+          worker.send({ kind: "done" });
         }
       };
       return new Promise<void>((resolve, reject) => {
-        worker.on("message", ({ id, outcomes, reads }: WorkerReply) => {
+        worker.onReply(({ id, outcomes }) => {
           try {
             const batch = inFlight.get(id)!;
             inFlight.delete(id);
-            batch.forEach((unit, i) => onUnit(unit, outcomes[i], reads?.[i]));
+            batch.forEach((unit, i) => onUnit(unit, outcomes[i]));
             give();
           } catch (error) {
             reject(error);
           }
         });
-        worker.on("error", reject);
-        worker.on("exit", (code, signal) => {
+        worker.onError(reject);
+        worker.onEnd((how) => {
           // a worker that died leaves its files as errors, never as silence
+          const why = `the worker stopped (${how}); the file was not processed`;
           for (const batch of inFlight.values()) {
-            for (const unit of batch) {
-              onUnit(
-                unit,
-                units[unit].map((file) => {
-                  const shown = displayPath(file, cwd);
-                  const why = `the worker process stopped (${signal ?? `exit ${code}`}); the file was not processed`;
-                  return {
-                    report: errorReport(
-                      shown,
-                      "",
-                      diagnosticAt(undefined, shown, 0, "internal-error", why),
-                    ),
-                  };
-                }),
-              );
-            }
+            for (const unit of batch) onUnit(unit, work.lost(units[unit], why));
           }
           inFlight.clear();
           resolve();
         });
-        send({ kind: "init", options, cwd });
+        worker.send({ kind: "init", work: work.kind, options: work.options, cwd });
         give();
         give();
       });
     }),
+  );
+}
+
+/**
+ * Rewrites units (and with --write writes them), in worker processes on a large run; in this
+ * process, the texts already read (`texts`) are not read again.
+ */
+export function processUnits(
+  units: string[][],
+  options: BatchOptions,
+  cwd: string,
+  onUnit: (index: number, outcomes: FileOutcome[], reads?: ReadRecord[]) => void,
+  texts?: FileTexts,
+): Promise<void> {
+  return inWorkers<UnitResult>(
+    units,
+    {
+      kind: "rewrite",
+      options,
+      jobs: options.jobs,
+      local: (unit) => unitHere(unit, options, cwd, texts),
+      lost: (unit, why) => ({
+        outcomes: unit.map((file) => {
+          const shown = displayPath(file, cwd);
+          return {
+            report: errorReport(
+              shown,
+              "",
+              diagnosticAt(undefined, shown, 0, "internal-error", why),
+            ),
+          };
+        }),
+      }),
+    },
+    cwd,
+    (index, result) => onUnit(index, result.outcomes, result.reads),
+  );
+}
+
+/** Audits units: what the audit keeps of each project, in worker threads on a large host. */
+export function auditUnits(
+  units: string[][],
+  options: UnitAuditOptions,
+  jobs: number,
+  cwd: string,
+  onUnit: (index: number, audit: PackedUnitAudit) => void,
+): Promise<void> {
+  return inWorkers<PackedUnitAudit>(
+    units,
+    {
+      kind: "audit",
+      options,
+      jobs,
+      threads: true,
+      local: (unit) => auditUnit(unit, options, cwd),
+      lost: (unit, why) => {
+        const shown = displayPath(unit[0], cwd);
+        return {
+          dir: nodePath.dirname(unit[0]),
+          errors: [diagnosticAt(undefined, shown, 0, "internal-error", why)],
+        };
+      },
+    },
+    cwd,
+    onUnit,
   );
 }

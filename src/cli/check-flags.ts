@@ -43,7 +43,7 @@ const RULES: Rule[] = [
     "--list-different prints file names: it cannot be used with --json or --explain",
   ],
   [
-    (f, p) => p.length === 0 && f.stdinFilepath === undefined,
+    (f, p) => p.length === 0 && f.stdinFilepath === undefined && !f.live,
     "missing paths: compose files or directories to read (- for standard input)",
   ],
   [
@@ -75,6 +75,9 @@ export function checkFlags(
   if (typeof format !== "string") return format.error;
   if (command !== "rewrite" && paths.includes(STDIN_PATH)) {
     return `${command} reads the projects in files and directories; standard input (-) is for the rewrite`;
+  }
+  if (command === "audit" && paths.length === 0 && !flags.live) {
+    return "missing paths: compose files or directories to audit (or --live for the running engine)";
   }
   return RULES.find(([broken]) => broken(flags, paths, format))?.[1];
 }

@@ -73,7 +73,11 @@ export function buildProgram(io: RunIO, select: (s: Selected) => void): Command 
         .description(
           "Report what lets one project reach another's databases, across every project under the paths.",
         )
-        .argument("<paths...>", "compose files or directories"),
+        .argument("[paths...]", "compose files or directories (with --live: to compare with)")
+        .option(
+          "--live",
+          "audit what the Docker Engine runs (DOCKER_HOST, else /var/run/docker.sock); with paths, also containers whose networks differ from their files",
+        ),
       "audit",
     ),
   )

@@ -14,6 +14,11 @@ export interface RunIO {
   stderrColumns?: number;
   /** Standard input, whole (for the path `-`). */
   readStdin?: () => Promise<Uint8Array>;
+  /**
+   * Resolves once standard output has taken what it was given (or is gone): a long report is
+   * handed on as a slow reader takes it, not held in memory until it does.
+   */
+  drained?: () => Promise<void>;
 }
 
 /** The process's streams, directory and clock, with what went wrong writing standard output. */
@@ -47,6 +52,8 @@ function endsQuietly(stream: NodeJS.WriteStream) {
       }
     },
     failure: () => failure,
+    /** Whether writing has stopped: the reader left, or a write failed. */
+    closed: () => closed,
   };
 }
 
@@ -56,6 +63,21 @@ function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
     stream.on("data", (chunk: Buffer) => chunks.push(chunk));
     stream.on("end", () => resolve(Buffer.concat(chunks)));
     stream.on("error", reject);
+  });
+}
+
+/** Resolves once the stream has written what it holds, or has closed or failed. */
+function drained(out: NodeJS.WriteStream): Promise<void> {
+  // with nothing pending there is no drain to come (a write that failed leaves the flag set)
+  if (!out.writableNeedDrain || out.writableLength === 0 || out.destroyed) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const event of ["drain", "close", "error"]) out.off(event, done);
+      resolve();
+    };
+    for (const event of ["drain", "close", "error"]) out.once(event, done);
   });
 }
 
@@ -74,5 +96,7 @@ export function processIO(): ProcessIO {
     stderrColumns: process.stderr.isTTY ? process.stderr.columns : undefined,
     readStdin: () => readAll(process.stdin),
     outputFailure: stdout.failure,
+    // once the reader has left, nothing is written, and nothing is waited for
+    drained: () => (stdout.closed() ? Promise.resolve() : drained(process.stdout)),
   };
 }

@@ -21,6 +21,8 @@ export interface RunOptions extends BatchOptions {
   cacheLocation?: string;
   /** graph: the topology now and after `--write`. */
   beforeAfter: boolean;
+  /** audit: the running Docker Engine. */
+  live: boolean;
   color: boolean;
   quiet: boolean;
   /** Where each setting came from: a flag, the configuration file, or the default. */
@@ -43,6 +45,8 @@ export interface Flags {
   config?: string | false;
   stdinFilepath?: string;
   beforeAfter?: boolean;
+  /** audit: read the running Docker Engine rather than (or beside) the files. */
+  live?: boolean;
   backup?: boolean;
   backupSuffix?: string;
   jobs?: number;
@@ -159,6 +163,7 @@ export function resolveOptions(
     listDifferent: flags.listDifferent === true,
     stdinFilepath: flags.stdinFilepath,
     beforeAfter: flags.beforeAfter === true,
+    live: flags.live === true,
     write: flags.write === true,
     check: flags.check === true,
     json: output.format === "json",

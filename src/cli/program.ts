@@ -1,7 +1,7 @@
 import { CommanderError } from "commander";
 import * as nodePath from "node:path";
 import { defaultCacheLocation } from "../batch/cache";
-import { runAudit } from "./audit-command";
+import { AuditFormat, runAudit } from "./audit-command";
 import { checkFlags, chosenFormat } from "./check-flags";
 import { buildProgram, Selected } from "./command-line";
 import { completionScript } from "./completion";
@@ -9,13 +9,24 @@ import { configForPaths } from "./config-for-paths";
 import type { CommandName, Format } from "./formats";
 import { runGraph } from "./graph-command";
 import { processIO, RunIO } from "./io";
+import { runLiveAudit } from "./live-audit-command";
 import { resolveOptions, RunOptions } from "./options";
 import { bufferedOutput, writeOutputFile } from "./output-file";
 import { runRewrite } from "./rewrite-command";
 
-const COMMANDS: Record<CommandName, (options: RunOptions, io: RunIO) => Promise<number>> = {
+type Command = (options: RunOptions, io: RunIO, env: Env) => Promise<number>;
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The audit's format: the table for text. */
+const auditFormat = (format: Format): AuditFormat =>
+  format === "json" || format === "sarif" ? format : "table";
+
+const COMMANDS: Record<CommandName, Command> = {
   rewrite: runRewrite,
-  audit: runAudit,
+  audit: (options, io, env) =>
+    options.live
+      ? runLiveAudit(options, auditFormat(options.format), io, env.DOCKER_HOST)
+      : runAudit(options, auditFormat(options.format), io),
   graph: runGraph,
 };
 
@@ -63,7 +74,8 @@ export async function run(
   }
   const output = flags.outputFile !== undefined ? bufferedOutput() : undefined;
   const terminal = output === undefined && (io.stdoutIsTTY ?? isTTY);
-  const options = resolveOptions(flags, loaded.config, loaded.path, targets, {
+  // audit --live with no path compares the engine with no file
+  const options = resolveOptions(flags, loaded.config, loaded.path, flags.live ? paths : targets, {
     format: chosenFormat(command, flags) as Format,
     color: flags.color !== false && terminal && !env.NO_COLOR,
     explainWidth: terminal ? io.columns : undefined,
@@ -73,11 +85,17 @@ export async function run(
         : defaultCacheLocation(env)
       : undefined,
   });
-  const status = await COMMANDS[command](options, {
-    ...io,
-    stdout: output?.write ?? io.stdout,
-    stdoutIsTTY: terminal,
-  });
+  const status = await COMMANDS[command](
+    options,
+    {
+      ...io,
+      stdout: output?.write ?? io.stdout,
+      stdoutIsTTY: terminal,
+      // what goes to the output file is held until the end anyway
+      drained: output ? undefined : io.drained,
+    },
+    env,
+  );
   if (output && flags.outputFile !== undefined) {
     const failure = writeOutputFile(nodePath.resolve(io.cwd, flags.outputFile), output.text());
     if (failure) {

@@ -10,6 +10,7 @@ export type WarningCode =
   // reading the project
   | "include-remote"
   | "extends-unreadable"
+  | "project-name-shared"
   // roles and the proxy network
   | "proxy-network-ambiguous"
   | "database-routed"

@@ -20,12 +20,9 @@ export class OverlappingEditsError extends Error {
   }
 }
 
-/**
- * Splices edits into the original text, copying the text between them untouched. Edits are
- * sorted by position; inserts at the same offset by their `order`, then as they were given.
- */
-export function applyEdits(original: string, edits: readonly Edit[]): string {
-  const sorted = edits
+/** Edits in the order they are spliced in: by position; inserts at one offset by their `order`, then as given. */
+export function sortedEdits(edits: readonly Edit[]): Edit[] {
+  return edits
     .map((edit, index) => ({ edit, index }))
     .sort(
       (a, b) =>
@@ -35,6 +32,14 @@ export function applyEdits(original: string, edits: readonly Edit[]): string {
         a.index - b.index,
     )
     .map(({ edit }) => edit);
+}
+
+/**
+ * Splices edits into the original text, copying the text between them untouched. Edits are
+ * sorted by position; inserts at the same offset by their `order`, then as they were given.
+ */
+export function applyEdits(original: string, edits: readonly Edit[]): string {
+  const sorted = sortedEdits(edits);
   let out = "";
   let cursor = 0;
   let previous: Edit | undefined;

@@ -1,0 +1,119 @@
+import * as nodePath from "node:path";
+import type { AuditProject } from "../analysis/audit-model";
+import { hostIndex } from "../analysis/host-index";
+import type { Diagnostic } from "../report/diagnostic";
+import { diagnosticAt } from "../report/diagnostic";
+import type { Warning } from "../report/warning";
+import { PackedUnitAudit, UnitAudit, UnitAuditOptions, unpackUnitAudit } from "./audit-unit";
+import { describeMissing, discover } from "./discover";
+import { auditUnits } from "./pool";
+import { displayPath } from "./read-files";
+import { projectUnits } from "./units";
+
+/** A host as the audit reads it from its files: every project now and after `composemod --write`. */
+export interface AuditedHost {
+  projects: AuditProject[];
+  /** The same projects as the rewrite would leave them, in the same order. */
+  after: AuditProject[];
+  /** The rewrite's edits of each project that has some, as SARIF `fixes` text, by project (index into `projects`). */
+  fixes: Map<number, string>;
+  errors: Diagnostic[];
+  warnings: Warning[];
+  /** How many compose files the paths led to. */
+  discovered: number;
+}
+
+/** What an audit of files is asked: the rewrite's options, the walk's, the pool's. */
+export interface AuditHostOptions extends UnitAuditOptions {
+  ignore: string[];
+  jobs: number;
+}
+
+/**
+ * Directories that Compose would take for one project: their project names are the same once
+ * normalised (`My App` and `myapp`). Compose merges them, networks and all, and their owners
+ * rarely know. (Files of one directory read apart are one project on purpose: alternatives for
+ * `docker compose -f`.)
+ */
+export function sharedProjectNames(units: { name: string; dir: string }[]): Warning[] {
+  const byName = new Map<string, Set<string>>();
+  for (const u of units) byName.set(u.name, (byName.get(u.name) ?? new Set()).add(u.dir));
+  const out: Warning[] = [];
+  for (const [name, dirs] of byName) {
+    if (dirs.size < 2) continue;
+    out.push({
+      code: "project-name-shared",
+      message: `the directories ${[...dirs].map((d) => `\`${d}\``).join(", ")} are all the Compose project \`${name}\`: Compose takes them for one project (their containers, networks and volumes are one project's); give each its own \`name:\` or COMPOSE_PROJECT_NAME`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Audits every unit, in two rounds: the projects whose plans do not depend on the others first
+ * (nearly all), then those that declare a network with a fixed `name:`, knowing which projects
+ * name each such network. Every file is parsed once, or twice for those few.
+ */
+async function auditAll(
+  units: string[][],
+  options: UnitAuditOptions,
+  jobs: number,
+  cwd: string,
+): Promise<UnitAudit[]> {
+  const packed: PackedUnitAudit[] = new Array(units.length);
+  await auditUnits(units, { ...options, deferFixedNames: true }, jobs, cwd, (i, result) => {
+    packed[i] = result;
+  });
+  const results = packed.map(unpackUnitAudit);
+  const deferred = results.flatMap((r, i) => (r.deferred ? [i] : []));
+  if (deferred.length) {
+    const host = hostIndex(deferred.map((i) => results[i].deferred!));
+    const again = deferred.map((i) => units[i]);
+    await auditUnits(again, { ...options, host }, jobs, cwd, (k, result) => {
+      results[deferred[k]] = unpackUnitAudit(result);
+    });
+  }
+  return results;
+}
+
+/**
+ * Audits every project under the paths from its files, one project at a time (in worker
+ * threads on a large host), keeping only the small model the audit needs of each: memory grows
+ * with the number of services, not with the size of their files.
+ */
+export async function auditHostFiles(
+  paths: string[],
+  cwd: string,
+  options: AuditHostOptions,
+): Promise<AuditedHost> {
+  const { files, missing } = await discover(
+    paths.map((p) => nodePath.resolve(cwd, p)),
+    { ignore: options.ignore },
+  );
+  const show = (p: string) => displayPath(p, cwd);
+  const errors: Diagnostic[] = missing.map((m) =>
+    diagnosticAt(undefined, show(m.path), 0, "read-error", describeMissing(m.message)),
+  );
+  const units = projectUnits(files);
+  const results = await auditAll(units, options, options.jobs, cwd);
+  const projects: AuditProject[] = [];
+  const after: AuditProject[] = [];
+  const fixes = new Map<number, string>();
+  const named: { name: string; dir: string }[] = [];
+  for (const result of results) {
+    errors.push(...result.errors);
+    if (!result.before) continue;
+    if (result.fix) fixes.set(projects.length, result.fix);
+    projects.push(result.before);
+    after.push(result.after ?? result.before);
+    named.push({ name: result.before.name, dir: result.before.dir });
+  }
+  return {
+    projects,
+    after,
+    fixes,
+    errors,
+    warnings: sharedProjectNames(named),
+    discovered: files.length,
+  };
+}
