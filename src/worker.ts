@@ -1,11 +1,12 @@
 import { parentPort } from "node:worker_threads";
 import { auditUnit, UnitAuditOptions } from "./batch/audit-unit";
 import type { BatchOptions } from "./batch/batch-options";
-import { unitHere, type WorkerMessage, type WorkerReply } from "./batch/pool";
+import type { HandedOver } from "./batch/file-texts";
+import { unitInWorker, type WorkerMessage, type WorkerReply } from "./batch/pool";
 
 // A worker of a parallel run, a process or a thread: it takes its work and options, then
 // batches of units, and answers each batch with the units' outcomes; it prints nothing.
-let work: ((unit: string[]) => unknown) | undefined;
+let work: ((unit: string[], given: unknown) => unknown) | undefined;
 const reply = (message: WorkerReply) =>
   parentPort ? parentPort.postMessage(message) : process.send!(message);
 const onMessage = (message: WorkerMessage) => {
@@ -14,9 +15,11 @@ const onMessage = (message: WorkerMessage) => {
     work =
       message.work === "audit"
         ? (unit) => JSON.stringify(auditUnit(unit, options as UnitAuditOptions, cwd))
-        : (unit) => unitHere(unit, options as BatchOptions, cwd);
+        : (unit, given) =>
+            unitInWorker(unit, given as HandedOver | undefined, options as BatchOptions, cwd);
   } else if (message.kind === "task") {
-    reply({ id: message.id, outcomes: message.units.map((unit) => work!(unit)) });
+    const { units, given } = message;
+    reply({ id: message.id, outcomes: units.map((unit, i) => work!(unit, given?.[i])) });
   } else if (parentPort) parentPort.close();
   else process.disconnect();
 };

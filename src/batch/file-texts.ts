@@ -8,6 +8,12 @@ import { readFromDisk, ReadOutcome, readUtf8 } from "./read-files";
  * before their rewrite does, and the rewrite takes them from here instead of reading them
  * again. A `.env` in a directory the walk has listed needs no second look either.
  */
+/** What the main process hands a worker of a unit: its files as read, and whether there is a `.env`. */
+export interface HandedOver {
+  texts: (ReadOutcome | null)[];
+  dotEnv?: boolean;
+}
+
 export class FileTexts {
   private readonly texts = new Map<string, ReadOutcome>();
 
@@ -21,6 +27,29 @@ export class FileTexts {
       this.texts.set(absolute, read);
     }
     return read;
+  }
+
+  /** A unit's files as read here, taken out of this cache, to be handed to a worker. */
+  handOver(unit: readonly string[]): HandedOver {
+    const texts = unit.map((file) => {
+      const read = this.texts.get(file);
+      if (read) this.texts.delete(file);
+      return read ?? null;
+    });
+    const dotEnv = this.discovered?.dotEnv.get(nodePath.dirname(unit[0]));
+    return dotEnv === undefined ? { texts } : { texts, dotEnv };
+  }
+
+  /** The texts of a unit as a worker is handed them. */
+  static from(unit: readonly string[], given: HandedOver): FileTexts {
+    const dotEnv = new Map<string, boolean>();
+    if (given.dotEnv !== undefined) dotEnv.set(nodePath.dirname(unit[0]), given.dotEnv);
+    const texts = new FileTexts({ dotEnv });
+    unit.forEach((file, i) => {
+      const read = given.texts[i];
+      if (read) texts.provide(file, read);
+    });
+    return texts;
   }
 
   /** Gives the text a file is to be taken as (standard input standing in for a path). */

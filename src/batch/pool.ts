@@ -5,7 +5,7 @@ import { Worker } from "node:worker_threads";
 import { diagnosticAt } from "../report/diagnostic";
 import { auditUnit, PackedUnitAudit, UnitAuditOptions } from "./audit-unit";
 import type { BatchOptions } from "./batch-options";
-import type { FileTexts } from "./file-texts";
+import { FileTexts, HandedOver } from "./file-texts";
 import { errorReport, FileOutcome, processUnit } from "./process-unit";
 import { displayPath, ReadRecord } from "./read-files";
 
@@ -18,7 +18,7 @@ export type WorkKind = "rewrite" | "audit";
 /** What the pool sends a worker: the work and its options once, then batches of units. */
 export type WorkerMessage =
   | { kind: "init"; work: WorkKind; options: unknown; cwd: string }
-  | { kind: "task"; id: number; units: string[][] }
+  | { kind: "task"; id: number; units: string[][]; given?: unknown[] }
   | { kind: "done" };
 
 /** What a worker sends back: for each unit of a batch, its outcome. */
@@ -31,6 +31,16 @@ export interface WorkerReply<R = unknown> {
 export interface UnitResult {
   outcomes: FileOutcome[];
   reads?: ReadRecord[];
+}
+
+/** Rewrites one unit in a worker, with what the main process handed over of it. */
+export function unitInWorker(
+  unit: string[],
+  given: HandedOver | undefined,
+  options: BatchOptions,
+  cwd: string,
+): UnitResult {
+  return unitHere(unit, options, cwd, given ? FileTexts.from(unit, given) : undefined);
 }
 
 /** Rewrites one unit here, recording its reads when the options ask for that. */
@@ -65,6 +75,34 @@ interface Work<R> {
   local: (unit: string[]) => R;
   /** The outcome of a unit whose worker died before it answered. */
   lost: (unit: string[], why: string) => R;
+  /** What a worker is given with a unit besides its paths (what this process read of it). */
+  given?: (index: number) => unknown;
+  /** Workers started beforehand, while this process still read the host. */
+  started?: StartedWorkers;
+}
+
+/** Workers started before their work is known, so that they load while the host is read. */
+export interface StartedWorkers {
+  channels: Channel<unknown>[];
+  threads: boolean;
+}
+
+/**
+ * Starts `jobs` workers now (none when there is no worker script, or one job): a large run
+ * starts them as soon as it knows it is large, and hands them to its `processUnits`.
+ */
+export function startWorkers(jobs: number, threads = false): StartedWorkers | undefined {
+  const script = workerScript();
+  if (!script || jobs < 2) return undefined;
+  const channels = Array.from({ length: jobs }, () =>
+    threads ? threadChannel<unknown>(script) : processChannel<unknown>(script),
+  );
+  return { channels, threads };
+}
+
+/** Ends workers that were started and are not needed after all. */
+function release(started: StartedWorkers | undefined): void {
+  for (const channel of started?.channels ?? []) channel.send({ kind: "done" });
 }
 
 /** A worker as the pool talks to it, whether a process or a thread. */
@@ -81,11 +119,17 @@ function processChannel<R>(script: string): Channel<R> {
     serialization: "advanced",
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
+  // a worker started early may end before anyone listens: its end is kept for the listener
+  let ended: string | undefined;
+  worker.on("exit", (code, signal) => (ended = signal ?? `exit ${code}`));
   return {
     send: (message) => worker.send(message),
     onReply: (listener) => worker.on("message", listener),
     onError: (listener) => worker.on("error", listener),
-    onEnd: (listener) => worker.on("exit", (code, signal) => listener(signal ?? `exit ${code}`)),
+    onEnd: (listener) => {
+      if (ended !== undefined) setImmediate(listener, ended);
+      else worker.on("exit", (code, signal) => listener(signal ?? `exit ${code}`));
+    },
   };
 }
 
@@ -99,11 +143,16 @@ function threadChannel<R>(script: string): Channel<R> {
   });
   // standard output carries the product: whatever a thread prints is dropped, as a process's is
   worker.stdout.resume();
+  let ended: string | undefined;
+  worker.on("exit", (code) => (ended = `exit ${code}`));
   return {
     send: (message) => worker.postMessage(message),
     onReply: (listener) => worker.on("message", listener),
     onError: (listener) => worker.on("error", listener),
-    onEnd: (listener) => worker.on("exit", (code) => listener(`exit ${code}`)),
+    onEnd: (listener) => {
+      if (ended !== undefined) setImmediate(listener, ended);
+      else worker.on("exit", (code) => listener(`exit ${code}`));
+    },
   };
 }
 
@@ -123,10 +172,16 @@ async function inWorkers<R>(
   onUnit: (index: number, outcome: R) => void,
 ): Promise<void> {
   const script = workerScript();
-  const jobs = Math.min(work.jobs, units.length);
+  const started = work.started?.threads === !!work.threads ? work.started : undefined;
+  const jobs = Math.min(started?.channels.length ?? work.jobs, units.length);
   if (!script || jobs < 2 || units.length < PARALLEL_THRESHOLD) {
+    release(work.started);
     units.forEach((unit, i) => onUnit(i, work.local(unit)));
     return;
+  }
+  if (work.started && !started) release(work.started);
+  if (started && started.channels.length > jobs) {
+    release({ ...started, channels: started.channels.slice(jobs) });
   }
   // batches, two in flight per worker, so that no worker waits on a message round trip
   const size = Math.max(1, Math.min(32, Math.ceil(units.length / (jobs * 8))));
@@ -136,15 +191,23 @@ async function inWorkers<R>(
   }
   let next = 0;
   await Promise.all(
-    Array.from({ length: jobs }, () => {
-      const worker: Channel<R> = work.threads ? threadChannel(script) : processChannel(script);
+    Array.from({ length: jobs }, (_j, k) => {
+      const worker: Channel<R> =
+        (started?.channels[k] as Channel<R> | undefined) ??
+        (work.threads ? threadChannel(script) : processChannel(script));
       const inFlight = new Map<number, number[]>();
       let closed = false;
       const give = () => {
         if (next < batches.length) {
           const id = next++;
           inFlight.set(id, batches[id]);
-          worker.send({ kind: "task", id, units: batches[id].map((u) => units[u]) });
+          const given = work.given;
+          worker.send({
+            kind: "task",
+            id,
+            units: batches[id].map((u) => units[u]),
+            ...(given ? { given: batches[id].map((u) => given(u)) } : {}),
+          });
         } else if (!closed && inFlight.size === 0) {
           closed = true;
           worker.send({ kind: "done" });
@@ -180,8 +243,8 @@ async function inWorkers<R>(
 }
 
 /**
- * Rewrites units (and with --write writes them), in worker processes on a large run; in this
- * process, the texts already read (`texts`) are not read again.
+ * Rewrites units (and with --write writes them), in worker processes on a large run (`started`
+ * early, when they were); the texts already read (`texts`) are not read again, here or there.
  */
 export function processUnits(
   units: string[][],
@@ -189,6 +252,7 @@ export function processUnits(
   cwd: string,
   onUnit: (index: number, outcomes: FileOutcome[], reads?: ReadRecord[]) => void,
   texts?: FileTexts,
+  started?: StartedWorkers,
 ): Promise<void> {
   return inWorkers<UnitResult>(
     units,
@@ -196,6 +260,9 @@ export function processUnits(
       kind: "rewrite",
       options,
       jobs: options.jobs,
+      started,
+      // what this process has read of a unit goes with it: its files are not read twice
+      given: texts ? (index) => texts.handOver(units[index]) : undefined,
       local: (unit) => unitHere(unit, options, cwd, texts),
       lost: (unit, why) => ({
         outcomes: unit.map((file) => {

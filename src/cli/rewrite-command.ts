@@ -1,7 +1,7 @@
 import * as nodePath from "node:path";
 import { hostIndex } from "../analysis/host-index";
 import { describeMissing, discover } from "../batch/discover";
-import { processUnits } from "../batch/pool";
+import { PARALLEL_THRESHOLD, processUnits, startWorkers } from "../batch/pool";
 import { errorReport, FileOutcome, processUnit } from "../batch/process-unit";
 import { ResultCache } from "../batch/cache";
 import { FileTexts } from "../batch/file-texts";
@@ -129,6 +129,12 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
       );
     }
   } else {
+    // a large run starts its workers now, so that they load while the host is read; with the
+    // cache, only the projects it does not hold are worked on, and the pool starts when needed
+    const started =
+      !options.cacheLocation && files.length >= PARALLEL_THRESHOLD
+        ? startWorkers(Math.min(options.jobs, files.length))
+        : undefined;
     // outcomes come back in any order from parallel workers; they are shown in discovery order
     const texts = new FileTexts(discovered);
     const cache = options.cacheLocation
@@ -172,6 +178,7 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
         onUnit(index, outcomes);
       },
       texts,
+      started,
     );
     const failure = cache?.save();
     if (failure && !options.quiet) {
