@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { ReadText } from "../compose/load-project";
@@ -6,11 +6,25 @@ import { decodeUtf8 } from "../yaml/decode";
 
 /** A path as the report and the diff show it: relative to the working directory when inside it. */
 export function displayPath(path: string, cwd: string): string {
+  // the common case, a normalised path under a normalised working directory, without resolving
+  if (
+    nodePath.sep === "/" &&
+    path.length > cwd.length + 1 &&
+    path.startsWith(cwd) &&
+    path[cwd.length] === "/" &&
+    !NOT_NORMAL.test(path) &&
+    !NOT_NORMAL.test(cwd)
+  ) {
+    return path.slice(cwd.length + 1);
+  }
   const absolute = nodePath.resolve(cwd, path);
   const relative = nodePath.relative(cwd, absolute);
   const shown = relative && !relative.startsWith("..") ? relative : absolute;
   return shown.split(nodePath.sep).join("/");
 }
+
+/** A path with `//`, a `.` or `..` segment, or a trailing `/`: one that `resolve` would change. */
+const NOT_NORMAL = /\/\/|\/\.\.?(\/|$)|\/$|^[^/]/;
 
 /** A file's text as UTF-8, or why it cannot be had: an errno code, or the first byte that is not UTF-8. */
 export type ReadOutcome =
@@ -39,12 +53,19 @@ export const readFromDisk: ReadText = (absolute) => {
  */
 export type ReadRecord = [absolute: string, digest: string];
 
+/** SHA-256 in base64url; one call where Node has `crypto.hash` (20.12 and later), as it is cheaper for small texts. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: string) => string })
+  .hash;
+const sha256 = oneShot
+  ? (text: string) => oneShot("sha256", text, "base64url")
+  : (text: string) => crypto.createHash("sha256").update(text).digest("base64url");
+
 /** The digest a read is recorded under (worked out once for each read). */
 export function digestOf(read: ReadOutcome): string {
   if ("text" in read) {
     let digest = digests.get(read);
     if (digest === undefined) {
-      digest = createHash("sha256").update(read.text).digest("base64url");
+      digest = sha256(read.text);
       digests.set(read, digest);
     }
     return digest;

@@ -3,7 +3,7 @@ import { hostIndex, HostIndex } from "../analysis/host-index";
 import { LoadedProject, loadProject, SourceFile } from "../compose/load-project";
 import type { Remember } from "./cache";
 import { FileTexts } from "./file-texts";
-import { displayPath } from "./read-files";
+import { displayPath, ReadOutcome } from "./read-files";
 
 /** The fixed-name networks a project's services are on: `networks: {x: {name: common}}` that is not external. */
 export function fixedNetworksOf(project: LoadedProject): string[] {
@@ -51,9 +51,20 @@ export function mayFixNames(text: string): boolean {
  * Whether a unit's files may bring a fixed-name network into its project: declared in one of
  * them, or in a file one of them includes. Only such a project's outcome depends on the others.
  */
-export function mayBringFixedNames(texts: readonly string[]): boolean {
-  return texts.some((text) => mayFixNames(text) || /^include\s*:/m.test(text));
+export function mayBringFixedNames(reads: readonly ReadOutcome[]): boolean {
+  return reads.some((read) => {
+    if (!("text" in read)) return false;
+    let may = looked.get(read);
+    if (may === undefined) {
+      may = mayFixNames(read.text) || /^include\s*:/m.test(read.text);
+      looked.set(read, may);
+    }
+    return may;
+  });
 }
+
+/** What `mayBringFixedNames` found of a text as read: the host scan and the cache both ask. */
+const looked = new WeakMap<ReadOutcome, boolean>();
 
 /**
  * What the rewrite of each project needs to know of the others: which networks with a fixed
@@ -68,13 +79,13 @@ export function scanHost(
 ): HostIndex {
   const projects: { name: string; fixedNetworks: string[] }[] = [];
   for (const unit of units) {
-    const files: SourceFile[] = [];
-    for (const file of unit) {
-      const read = texts.read(file);
-      if (!("text" in read)) break;
-      files.push({ path: displayPath(file, cwd), absolute: file, text: read.text });
-    }
-    if (files.length !== unit.length || !mayBringFixedNames(files.map((f) => f.text))) continue;
+    const read = unit.map((file) => texts.read(file));
+    if (!read.every((r) => "text" in r) || !mayBringFixedNames(read)) continue;
+    const files: SourceFile[] = unit.map((file, i) => ({
+      path: displayPath(file, cwd),
+      absolute: file,
+      text: (read[i] as { text: string }).text,
+    }));
     const project = remember("fixed-networks", unit, (reads) => {
       for (const file of unit) reads.read(file);
       const load = loadProject({

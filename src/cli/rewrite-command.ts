@@ -154,8 +154,7 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
     const cached: [number, FileOutcome[]][] = [];
     // a project's outcome depends on the others only through a network with a fixed name
     const hostOf = (unit: string[]) => {
-      const own = unit.map((f) => texts.peek(f)).map((r) => ("text" in r ? r.text : ""));
-      return mayBringFixedNames(own) ? runOptions.host : undefined;
+      return mayBringFixedNames(unit.map((f) => texts.peek(f))) ? runOptions.host : undefined;
     };
     const hosts: unknown[] = [];
     units.forEach((unit, i) => {

@@ -11,9 +11,22 @@ const YAML11_NOT_A_STRING =
 /** A scalar as YAML writes it: plain when every YAML reader reads it back the same, quoted otherwise. */
 export function scalarText(value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "string" && YAML11_NOT_A_STRING.test(value)) return JSON.stringify(value);
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  if (typeof value !== "string") return stringify(value, { lineWidth: 0 }).trimEnd();
+  let text = written.get(value);
+  if (text === undefined) {
+    text = YAML11_NOT_A_STRING.test(value)
+      ? JSON.stringify(value)
+      : stringify(value, { lineWidth: 0 }).trimEnd();
+    // the same few names (networks, keys) are written in every file: each is stringified once
+    if (written.size >= WRITTEN_MAX) written.clear();
+    written.set(value, text);
+  }
+  return text;
 }
+
+/** Strings as `scalarText` writes them; `yaml`'s stringify builds a whole document for each. */
+const written = new Map<string, string>();
+const WRITTEN_MAX = 4096;
 
 /** A scalar inside `[...]` or `{...}`: quoted also where a comma, bracket or brace would end it. */
 export function flowScalarText(value: unknown): string {
