@@ -76,7 +76,8 @@ function sarifValidator() {
       "utf8",
     ),
   );
-  const ajv = new Ajv({ schemaId: "id", allErrors: true });
+  // draft-04, as the SARIF schema is written; the draft-07 meta-schema Ajv would add is not used
+  const ajv = new Ajv({ schemaId: "id", allErrors: true, meta: false });
   ajv.addMetaSchema(
     JSON.parse(readFileSync(require.resolve("ajv/lib/refs/json-schema-draft-04.json"), "utf8")),
   );
