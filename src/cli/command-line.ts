@@ -42,7 +42,7 @@ export function buildProgram(io: RunIO, select: (s: Selected) => void): Command 
     )
     .option(
       "-j, --jobs <n>",
-      "worker processes for large runs (default: one per core, at most 8)",
+      "worker processes for large runs (default: one per core, at most 8, on more than two cores; else none)",
       jobCount,
     )
     .option(
