@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchAudit } from "./bench-audit.mjs";
+import { benchAudit, treeRss } from "./bench-audit.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const corpus = path.resolve(
@@ -52,35 +52,6 @@ function walk(dir) {
   return out.sort();
 }
 
-/** The resident memory of a process and all its descendants, in kB (Linux /proc). */
-function treeRssKb(root) {
-  const children = new Map();
-  let total = 0;
-  const rss = new Map();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const status = fs.readFileSync(`/proc/${entry}/status`, "utf8");
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      rss.set(Number(entry), kb);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // a process that ended while being read
-    }
-  }
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop();
-    total += rss.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total;
-}
-
 /** Runs `node ...args`; wall time around the whole child, peak RSS of its tree sampled every 20 ms. */
 function measure(args, cwd) {
   return new Promise((resolve) => {
@@ -92,7 +63,7 @@ function measure(args, cwd) {
     child.stderr.on("data", (d) => (stderr += d));
     let peak = 0;
     const timer = setInterval(() => {
-      peak = Math.max(peak, treeRssKb(child.pid));
+      peak = Math.max(peak, treeRss(child.pid) / 1024);
     }, 20);
     child.on("close", (status, signal) => {
       clearInterval(timer);
@@ -125,7 +96,11 @@ function broken(label, run) {
 async function compare(label, candidate, floor, { rounds = ROUNDS, prepare, target } = {}) {
   const runs = { candidate: [], floor: [] };
   for (let i = -1; i < rounds; i++) {
-    if (prepare) prepare();
+    if (prepare) {
+      prepare();
+      // the copy's writeback is not part of the run measured next
+      spawnSync("sync");
+    }
     const c = await measure(candidate.args, candidate.cwd);
     if (broken(`${label} (composemod)`, c)) throw new Error(label);
     const f = await measure(floor.args, floor.cwd);
