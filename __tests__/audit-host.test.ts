@@ -377,17 +377,22 @@ test("a lazy array is written as the array its iterable makes", () => {
   expect(text).toBe('{\n  "list": [\n    {"a":1},\n    [2]\n  ]\n}');
 });
 
-test("the built CLI, reading a large host in worker threads, prints what one process does", async () => {
+/** The proxy and `count` projects of a blog and its database, all on the proxy network. */
+function ghostHost(count: number, name: (i: number) => string): Record<string, string> {
   const files: Record<string, string> = { "proxy/compose.yaml": PROXY };
-  for (let i = 0; i < 70; i++) {
-    files[`p${String(i).padStart(2, "0")}/compose.yaml`] = onProxy(`  app:
+  for (let i = 0; i < count; i++) {
+    files[`${name(i)}/compose.yaml`] = onProxy(`  app:
     image: ghost:5
     environment: {VIRTUAL_HOST: p${i}.example.org}
   db:
     image: mysql:8
 `);
   }
-  const dir = tempTree(files);
+  return files;
+}
+
+test("the built CLI, reading a large host in worker threads, prints what one process does", async () => {
+  const dir = tempTree(ghostHost(70, (i) => `p${String(i).padStart(2, "0")}`));
   const cli = path.resolve(__dirname, "..", "dist", "cli.js");
   for (const format of ["--json", "--sarif"]) {
     const spawned = spawnSync(process.execPath, [cli, "audit", format, "."], {
@@ -402,16 +407,7 @@ test("the built CLI, reading a large host in worker threads, prints what one pro
 });
 
 test("standard output is handed the report chunk by chunk, as it takes them", async () => {
-  const files: Record<string, string> = { "proxy/compose.yaml": PROXY };
-  for (let i = 0; i < 60; i++) {
-    files[`p${i}/compose.yaml`] = onProxy(`  app:
-    image: ghost:5
-    environment: {VIRTUAL_HOST: p${i}.example.org}
-  db:
-    image: mysql:8
-`);
-  }
-  const dir = tempTree(files);
+  const dir = tempTree(ghostHost(60, (i) => `p${i}`));
   const plain = captureIO(dir);
   await run(["audit", "--sarif", "."], plain);
   const slow = captureIO(dir);

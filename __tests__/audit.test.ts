@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import Ajv from "ajv";
 import { RULES } from "../src/analysis/findings";
 import { run } from "../src/cli/program";
 import { normalizeProjectName } from "../src/compose/project-name";
 import { corpusDir, noteMissingCorpus } from "./helpers/corpus";
+import { sarifValidator } from "./helpers/sarif";
 import { captureIO, tempTree } from "./helpers/tmp";
 
 // three projects share the proxy network: a blog whose database is on it and publishes 3306 on
@@ -67,22 +67,6 @@ networks:
 };
 
 type Dict = Record<string, any>;
-
-/** The SARIF 2.1.0 schema as the @microsoft/jest-sarif package ships it (JSON Schema draft-04). */
-function sarifValidator() {
-  const schema = JSON.parse(
-    readFileSync(
-      require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"),
-      "utf8",
-    ),
-  );
-  // draft-04, as the SARIF schema is written; the draft-07 meta-schema Ajv would add is not used
-  const ajv = new Ajv({ schemaId: "id", allErrors: true, meta: false });
-  ajv.addMetaSchema(
-    JSON.parse(readFileSync(require.resolve("ajv/lib/refs/json-schema-draft-04.json"), "utf8")),
-  );
-  return ajv.compile(schema);
-}
 
 /** Applies SARIF replacements (1-based lines and columns, regions in the original) to a text. */
 function applySarif(text: string, replacements: Dict[]): string {

@@ -2,7 +2,7 @@ import * as nodePath from "node:path";
 import { classifyProject, Classification, RoleOverrides } from "../analysis/classify";
 import { DEFAULT_PLAN_OPTIONS, PlanOptions } from "../analysis/plan/options";
 import { planProject } from "../analysis/plan/plan-project";
-import type { Plan } from "../analysis/plan/types";
+import { editsService, Plan } from "../analysis/plan/types";
 import { LoadedFile, LoadedProject, loadProject, ProjectLoad } from "../compose/load-project";
 import { mergedModel } from "../compose/merge";
 import { buildModel, ComposeModel } from "../compose/model";
@@ -186,14 +186,7 @@ function touches(plan: Plan): boolean {
     plan.internal.declare ||
     plan.proxy.declare ||
     plan.modernize.length > 0 ||
-    plan.services.some(
-      (s) =>
-        s.networksChanged ||
-        s.commentPorts.length ||
-        s.rebindPorts.length ||
-        s.addLabels.length ||
-        s.addEnvironment.length,
-    )
+    plan.services.some(editsService)
   );
 }
 

@@ -5,7 +5,7 @@ import { carriedPorts, possibleWebPort, routingOf, typicalWebPort } from "../evi
 import type { Networks, PlanContext } from "./context";
 import { routedPort, Routes } from "./routing";
 import type { PortsMode } from "./options";
-import type { ServicePlan } from "./types";
+import { editsService, ServicePlan } from "./types";
 
 /** Prefixes `127.0.0.1:` to a `HOST:CONTAINER` port; other forms are rebound by hand. */
 export function rebindable(port: PortSpec): boolean {
@@ -144,14 +144,7 @@ export function planProjectAppPorts(
   participating: ServicePlan[],
   routes: Routes,
 ): void {
-  const isolating = participating.some(
-    (s) =>
-      s.networksChanged ||
-      s.commentPorts.length ||
-      s.rebindPorts.length ||
-      s.addLabels.length ||
-      s.addEnvironment.length,
-  );
+  const isolating = participating.some(editsService);
   for (const s of participating) {
     if (s.role !== "app") continue;
     const svc = ctx.serviceOf(s.name);

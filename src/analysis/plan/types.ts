@@ -25,6 +25,17 @@ export interface ServicePlan {
   addEnvironment: [string, string][];
 }
 
+/** True when a service's plan edits it: its networks, its ports, its labels or its environment. */
+export function editsService(s: ServicePlan): boolean {
+  return (
+    s.networksChanged ||
+    s.commentPorts.length > 0 ||
+    s.rebindPorts.length > 0 ||
+    s.addLabels.length > 0 ||
+    s.addEnvironment.length > 0
+  );
+}
+
 /** Why a plan changes a project, keeps it, or leaves it alone. */
 export type PlanReason =
   | "ignored-in-file"
