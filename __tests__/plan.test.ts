@@ -210,7 +210,7 @@ networks:
     expect(output).toContain("networks: &nets\n");
   });
 
-  test("an anchored networks block that an untouched service still uses is not edited", () => {
+  test("a database that an ignored service shares its network with stays where it is", () => {
     const text = `services:
   app:
     image: x
@@ -227,7 +227,9 @@ networks:
 `;
     const result = migrate(text, { overrides: flagRoles({ legacy: "ignore" }) });
     expect(result.status).toBe("skipped");
-    expect(result.reason).toBe("db: its networks are shared through an anchor");
+    expect(result.reason).toContain(
+      "`db` (database) and `legacy` (ignore) share `proxy` now and would share no network after",
+    );
     expect(result.output).toBe(text);
   });
 });

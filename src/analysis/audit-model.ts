@@ -41,6 +41,8 @@ export interface AuditService {
   at?: Where;
   /** On a live engine: the containers that run it. */
   containers?: string[];
+  /** Services of other projects that reach it by name over a shared network, with how: the rewrite keeps it there. */
+  reachedBy?: { network: string; by: string[] }[];
 }
 
 /**

@@ -190,6 +190,8 @@ export function auditProjectOf(
       published,
     };
     if (container) out.containerName = container;
+    const reached = plan.reachedBy.filter((r) => r.service === service.name);
+    if (reached.length) out.reachedBy = reached.map(({ network, by }) => ({ network, by }));
     if (keys) {
       out.at = keys.service(service.name);
       if (published.length) out.publishedAt = keys.ports(service.name)[published[0].index];

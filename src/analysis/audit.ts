@@ -89,6 +89,19 @@ export function findingsOf(host: HostNetworks, project: AuditProject): Finding[]
     }
   }
   ownFindings(project, sink);
+  for (const service of project.services) {
+    for (const { network, by } of service.reachedBy ?? []) {
+      const entry = service.networks.find((n) => n.network === network);
+      sink.add(
+        project,
+        service,
+        "reached-by-other-project",
+        `${service.role} \`${service.name}\` is reached by name over \`${network}\` by ${by.slice(0, 3).join(", ")}${by.length > 3 ? ` and ${by.length - 3} more` : ""}: \`composemod --write\` keeps it there so as not to cut that connection; give the other project a network of its own with it to end it`,
+        entry?.at,
+        { network },
+      );
+    }
+  }
   for (const group of shared) nameCollisions(group, project, sink);
   return sink.findings.sort(compareFindings);
 }

@@ -7,6 +7,7 @@ export type AuditRule =
   | "database-published"
   | "app-database-on-proxy"
   | "name-shared-with-other-project"
+  | "reached-by-other-project"
   | "network-drift";
 
 /** `error` counts toward the exit status of a run when a database is involved. */
@@ -69,6 +70,12 @@ export const RULES: Record<AuditRule, RuleInfo> = {
     title: "Service name answered by another project on a shared network",
     description:
       "A service of another project answers the same name on a network this project's services are on: Docker's DNS answers with either, so a lookup may reach the other project's service.",
+  },
+  "reached-by-other-project": {
+    level: "warning",
+    title: "Service another project reaches by name over a shared network",
+    description:
+      "A service of another project reaches this database or backend by name over a shared network: the rewrite keeps it there, so as not to cut that connection, until the other project reaches it another way.",
   },
   "network-drift": {
     level: "warning",

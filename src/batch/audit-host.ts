@@ -1,6 +1,6 @@
 import * as nodePath from "node:path";
 import type { AuditProject } from "../analysis/audit-model";
-import { hostIndex } from "../analysis/host-index";
+import { hostIndex, hostSlice, ProjectFacts } from "../analysis/host-index";
 import type { Diagnostic } from "../report/diagnostic";
 import { diagnosticAt } from "../report/diagnostic";
 import type { Warning } from "../report/warning";
@@ -50,9 +50,11 @@ export function sharedProjectNames(units: { name: string; dir: string }[]): Warn
 }
 
 /**
- * Audits every unit, in two rounds: the projects whose plans do not depend on the others first
- * (nearly all), then those that declare a network with a fixed `name:`, knowing which projects
- * name each such network. Every file is parsed once, or twice for those few.
+ * Audits every unit, in two rounds: every project first, as if it were alone on the host (those
+ * that declare a network with a fixed `name:` are only read), then again, knowing the others,
+ * those whose plans depend on them: a network with a fixed name, a service another project
+ * reaches by name over a shared network, a name a service reaches that only another project
+ * can answer. Every file is parsed once, or twice for those few.
  */
 async function auditAll(
   units: string[][],
@@ -65,15 +67,24 @@ async function auditAll(
     packed[i] = result;
   });
   const results = packed.map(unpackUnitAudit);
-  const deferred = results.flatMap((r, i) => (r.deferred ? [i] : []));
+  const facts = results.map((r) => r.deferred ?? r.facts);
+  const host = hostIndex(facts.filter((f): f is ProjectFacts => f !== undefined));
+  const deferred = results.flatMap((r, i) =>
+    r.deferred || (facts[i] && dependsOnOthers(hostSlice(host, facts[i]!))) ? [i] : [],
+  );
   if (deferred.length) {
-    const host = hostIndex(deferred.map((i) => results[i].deferred!));
     const again = deferred.map((i) => units[i]);
     await auditUnits(again, { ...options, host }, jobs, cwd, (k, result) => {
       results[deferred[k]] = unpackUnitAudit(result);
     });
   }
   return results;
+}
+
+/** Whether a project's part of the host index holds anything its plan reads. */
+function dependsOnOthers(slice: unknown): boolean {
+  const parts = slice as Record<"fixed" | "joined" | "incoming" | "outgoing", unknown[]>;
+  return Object.values(parts).some((part) => part.length > 0);
 }
 
 /**

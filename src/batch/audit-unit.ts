@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { AuditProject } from "../analysis/audit-model";
+import { ProjectFacts, projectFacts } from "../analysis/host-index";
 import { auditProjectOf } from "../analysis/audit-project";
 import type { ReadText } from "../compose/load-project";
 import type { NetworkDecl } from "../compose/model";
@@ -9,7 +10,6 @@ import { sarifFixes, sarifReplacements } from "../report/sarif-fix";
 import { analyseProject, RewriteOptions, rewriteProject } from "../rewrite/rewrite-project";
 import { loadReadable, readUnit } from "./load-host";
 import { displayPath, readFromDisk } from "./read-files";
-import { fixedNetworksOf } from "./scan-host";
 
 const fixesName = (decl: NetworkDecl) => decl.fixedName !== undefined && !decl.external;
 
@@ -35,7 +35,9 @@ export interface UnitAudit {
    * are the fixed-name networks its services are on. Its plan depends on the other projects
    * that name them; it is audited again once they are known.
    */
-  deferred?: { name: string; fixedNetworks: string[] };
+  deferred?: ProjectFacts;
+  /** What the project shows the others on the networks it shares with them, when it is on one. */
+  facts?: ProjectFacts;
 }
 
 /**
@@ -75,18 +77,16 @@ export function auditUnit(unit: string[], options: UnitAuditOptions, cwd: string
     const readable = loadReadable(files, readText, show, errors, missed);
     if (!readable) return { dir, errors };
     const { project: loaded, unread } = readable;
+    const facts = projectFacts(loaded.name, loaded.merged);
     if (options.deferFixedNames && [...loaded.merged.networks.values()].some(fixesName)) {
-      return {
-        dir,
-        errors: [],
-        deferred: { name: loaded.name, fixedNetworks: fixedNetworksOf(loaded) },
-      };
+      return { dir, errors: [], deferred: facts };
     }
+    const shown = facts.shared.length || facts.reaches.length ? { facts } : {};
     if (unread !== undefined || options.asIs) {
       const { roles, plan } = analyseProject(loaded, options);
       const leftAlone = unread ?? (plan.action === "change" ? undefined : plan.reason);
       const before = auditProjectOf(loaded, roles, plan, { dir: shownDir, leftAlone });
-      return { before, dir, errors };
+      return { before, dir, errors, ...shown };
     }
     const rewrite = rewriteProject({ kind: "ok", project: loaded }, options);
     const { roles, plan } = rewrite as Required<typeof rewrite>;
@@ -96,9 +96,9 @@ export function auditUnit(unit: string[], options: UnitAuditOptions, cwd: string
     if (plan.action !== "change") leftAlone = plan.reason;
     else if (failed) leftAlone = failed.reason;
     const before = auditProjectOf(loaded, roles, plan, { dir: shownDir, leftAlone });
-    if (!changed) return { before, dir, errors };
+    if (!changed) return { before, dir, errors, ...shown };
     const after = auditProjectOf(loaded, roles, plan, { dir: shownDir, after: true });
-    const out: UnitAudit = { before, after, dir, errors };
+    const out: UnitAudit = { before, after, dir, errors, ...shown };
     if (options.fixes) {
       out.fix = sarifFixes({
         description: plan.reason,

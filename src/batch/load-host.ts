@@ -1,12 +1,11 @@
 import * as nodePath from "node:path";
 import type { Host, HostProject } from "../analysis/host";
-import { hostIndex } from "../analysis/host-index";
+import { hostIndex, projectFacts } from "../analysis/host-index";
 import { LoadedProject, loadProject, ReadText, SourceFile } from "../compose/load-project";
 import { Diagnostic, diagnosticAt } from "../report/diagnostic";
 import { analyseProject, RewriteOptions, rewriteProject } from "../rewrite/rewrite-project";
 import { describeMissing, discover } from "./discover";
 import { displayPath, readFromDisk, readUtf8 } from "./read-files";
-import { fixedNetworksOf } from "./scan-host";
 import { projectUnits } from "./units";
 
 function hostProject(loaded: LoadedProject, options: RewriteOptions, unread?: string): HostProject {
@@ -101,9 +100,7 @@ export function loadReadable(
 
 /** Classifies and plans loaded projects knowing each other: the networks they share by name. */
 function analyseAll(loaded: ReadableProject[], options: RewriteOptions): HostProject[] {
-  const host = hostIndex(
-    loaded.map(({ project: p }) => ({ name: p.name, fixedNetworks: fixedNetworksOf(p) })),
-  );
+  const host = hostIndex(loaded.map(({ project: p }) => projectFacts(p.name, p.merged)));
   return loaded.map((p) => hostProject(p.project, { ...options, host }, p.unread));
 }
 
@@ -147,9 +144,7 @@ export async function loadHost(
 export function migratedHost(host: Host, options: RewriteOptions): Host {
   const errors: Diagnostic[] = [];
   const loadedProjects: ReadableProject[] = [];
-  const index = hostIndex(
-    host.projects.map((p) => ({ name: p.name, fixedNetworks: fixedNetworksOf(p.loaded) })),
-  );
+  const index = hostIndex(host.projects.map((p) => projectFacts(p.name, p.loaded.merged)));
   for (const project of host.projects) {
     const { loaded } = project;
     if (project.unread !== undefined) {

@@ -1,6 +1,13 @@
 import * as nodePath from "node:path";
-import { hostIndex, HostIndex } from "../analysis/host-index";
+import {
+  hostIndex,
+  HostIndex,
+  hostSlice,
+  ProjectFacts,
+  projectFacts,
+} from "../analysis/host-index";
 import { LoadedProject, loadProject, SourceFile } from "../compose/load-project";
+import { normalizeProjectName } from "../compose/project-name";
 import type { Remember } from "./cache";
 import { FileTexts } from "./file-texts";
 import { displayPath, ReadOutcome } from "./read-files";
@@ -67,26 +74,41 @@ export function mayBringFixedNames(reads: readonly ReadOutcome[]): boolean {
 const looked = new WeakMap<ReadOutcome, boolean>();
 
 /**
+ * True when a text may put a service on a network other projects can be on: it says `external`,
+ * declares a network with a fixed name, or includes other files. A cheap look at the text.
+ */
+export function mayBeShared(text: string): boolean {
+  return /\bexternal\s*:/.test(text) || mayFixNames(text) || /^include\s*:/m.test(text);
+}
+
+/** What the host scan found: the index, and each unit's facts (none for a unit on no shared network). */
+export interface HostScan {
+  index: HostIndex;
+  facts: (ProjectFacts | undefined)[];
+}
+
+/**
  * What the rewrite of each project needs to know of the others: which networks with a fixed
- * name several projects of the run are on. Only the projects whose files may declare such a
- * network, or include a file that may, are read for it.
+ * name several projects of the run are on, and on the networks several projects can be on,
+ * who answers and who reaches which name. Only the projects whose files may put a service on
+ * such a network are read for it.
  */
 export function scanHost(
   units: string[][],
   cwd: string,
   texts: FileTexts,
   remember: Remember = (_kind, _unit, compute) => compute(texts),
-): HostIndex {
-  const projects: { name: string; fixedNetworks: string[] }[] = [];
-  for (const unit of units) {
+): HostScan {
+  const factsOf = (unit: string[], test: (texts: string[]) => boolean) => {
     const read = unit.map((file) => texts.read(file));
-    if (!read.every((r) => "text" in r) || !mayBringFixedNames(read)) continue;
+    if (!read.every((r) => "text" in r)) return undefined;
+    if (!test(read.map((r) => (r as { text: string }).text))) return undefined;
     const files: SourceFile[] = unit.map((file, i) => ({
       path: displayPath(file, cwd),
       absolute: file,
       text: (read[i] as { text: string }).text,
     }));
-    const project = remember("fixed-networks", unit, (reads) => {
+    const found = remember("host-facts", unit, (reads) => {
       for (const file of unit) reads.read(file);
       const load = loadProject({
         dir: nodePath.dirname(files[0].absolute),
@@ -94,11 +116,31 @@ export function scanHost(
         readText: reads.readText,
         show: (p) => displayPath(p, cwd),
       });
-      return load.kind === "ok"
-        ? { name: load.project.name, fixedNetworks: fixedNetworksOf(load.project) }
-        : null;
+      return load.kind === "ok" ? projectFacts(load.project.name, load.project.merged) : null;
     });
-    if (project) projects.push(project);
+    return found ?? undefined;
+  };
+  const facts = units.map((unit) => factsOf(unit, (t) => t.some(mayBeShared)));
+  // a project on no shared network of its own may still be joined: another project names one of
+  // its networks as external (`npm_default`); those are read too
+  const named = new Set<string>();
+  for (const f of facts) for (const s of f?.shared ?? []) if (!s.private) named.add(s.network);
+  const prefixes = new Set<string>();
+  for (const n of named) {
+    for (let at = n.indexOf("_"); at !== -1; at = n.indexOf("_", at + 1)) {
+      prefixes.add(n.slice(0, at + 1));
+    }
   }
-  return hostIndex(projects);
+  units.forEach((unit, i) => {
+    if (facts[i]) return;
+    const dirName = normalizeProjectName(nodePath.basename(nodePath.dirname(unit[0])));
+    if (prefixes.has(`${dirName}_`)) facts[i] = factsOf(unit, () => true);
+  });
+  return { index: hostIndex(facts.filter((f): f is ProjectFacts => f !== undefined)), facts };
+}
+
+/** What a unit's outcome depends on of the other projects: the part of the index its plan reads. */
+export function unitHost(scan: HostScan, i: number): unknown {
+  const facts = scan.facts[i];
+  return facts ? hostSlice(scan.index, facts) : undefined;
 }

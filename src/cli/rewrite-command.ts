@@ -6,7 +6,7 @@ import { errorReport, FileOutcome, processUnit } from "../batch/process-unit";
 import { ResultCache } from "../batch/cache";
 import { FileTexts } from "../batch/file-texts";
 import { displayPath } from "../batch/read-files";
-import { mayBringFixedNames, scanHost } from "../batch/scan-host";
+import { scanHost, unitHost } from "../batch/scan-host";
 import { projectUnits } from "../batch/units";
 import { normalizeProjectName } from "../compose/project-name";
 import { diagnosticAt } from "../report/diagnostic";
@@ -145,21 +145,19 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
     }
     const remember = cache?.remembering(texts);
     const units = projectUnits(files, texts, remember);
-    const runOptions = { ...options, host: scanHost(units, io.cwd, texts, remember) };
+    const scan = scanHost(units, io.cwd, texts, remember);
+    const runOptions = { ...options, host: scan.index };
     const pending = new Map<number, FileOutcome[]>();
     let shown = 0;
     let filesShown = 0;
     // units whose outcome the cache holds are not processed again
     const todo: number[] = [];
     const cached: [number, FileOutcome[]][] = [];
-    // a project's outcome depends on the others only through a network with a fixed name
-    const hostOf = (unit: string[]) => {
-      return mayBringFixedNames(unit.map((f) => texts.peek(f))) ? runOptions.host : undefined;
-    };
+    // a project's outcome depends on the others only through the networks it shares with them
     const hosts: unknown[] = [];
     units.forEach((unit, i) => {
       if (!cache) return todo.push(i);
-      hosts[i] = hostOf(unit);
+      hosts[i] = unitHost(scan, i);
       const hit = cache.lookup(unit, hosts[i], (f) => texts.peek(f));
       if (hit) {
         cached.push([i, hit]);

@@ -2,6 +2,14 @@ import { Membership, sameMembership } from "../../compose/model";
 import type { Warning } from "../../report/warning";
 import type { ServicePlan } from "./types";
 
+/** Two services that shared a network, which the plan would part: `moved` leaves, `kept` may not follow. */
+export interface LostConnection {
+  moved: string;
+  kept: string;
+  /** The aliases of `kept` that `moved` would stop finding. */
+  aliases?: string[];
+}
+
 export interface ConnectInput {
   /** Every service of the file, with the networks it is on before. */
   services: ServicePlan[];
@@ -21,7 +29,8 @@ export interface ConnectInput {
 
 /**
  * Completes the roles' rules so that any two services that shared a network before still share
- * one: the internal network joins them again. A service that has to be written out leaves the
+ * one: the internal network joins them again (the pairs it cannot join are returned: the plan
+ * must not be carried out). A service that has to be written out leaves the
  * implicit `default` network for the internal one, settings (aliases, ...) of a network a
  * service leaves move to the internal network, and a service composemod must not move keeps its
  * neighbours on the network they share with it.
@@ -29,10 +38,13 @@ export interface ConnectInput {
 export function connectServices(input: ConnectInput): {
   after: Map<string, Membership[]>;
   warnings: Warning[];
+  /** Pairs the repair could not keep connected: one moves, the other must not be changed. */
+  lost: LostConnection[];
 } {
   const { services, participating, implicit, rules, internal, identity, isExternal } = input;
   const pinned = input.pinned ?? new Set<string>();
   const warnings: Warning[] = [];
+  const lost: LostConnection[] = [];
   const after = new Map<string, Membership[]>();
   // identities of the networks each service is on after, kept until its list changes
   const onAfterCache = new Map<string, Set<string>>();
@@ -137,11 +149,7 @@ export function connectServices(input: ConnectInput): {
       setAfter(moved.name, [...after.get(moved.name)!, { key: back.key, settings: null }]);
       return true;
     }
-    warnings.push({
-      code: "connection-lost",
-      service: moved.name,
-      message: `no longer shares a network with \`${fixed.name}\` (${fixed.role}), which composemod leaves alone`,
-    });
+    lost.push({ moved: moved.name, kept: fixed.name });
     return false;
   };
   for (let round = 0; round < all.length * 4 + 4; round++) {
@@ -185,7 +193,7 @@ export function connectServices(input: ConnectInput): {
     if (!progress) break;
   }
   carryAliases();
-  return { after, warnings };
+  return { after, warnings, lost };
 
   /**
    * A service that stays on a network where it has aliases keeps them there; the services that
@@ -201,11 +209,7 @@ export function connectServices(input: ConnectInput): {
         const left = members.filter((t) => t !== s && !onAfter(t.name).has(id));
         if (left.length === 0) continue;
         if (!changeable.has(s.name)) {
-          warnings.push({
-            code: "connection-lost",
-            service: s.name,
-            message: `its aliases ${aliases.join(", ")} on \`${own!.key}\` stop resolving for ${left.map((t) => `\`${t.name}\``).join(", ")}, which leave that network`,
-          });
+          for (const t of left) lost.push({ moved: t.name, kept: s.name, aliases: [...aliases] });
           continue;
         }
         addInternal(s.name, { aliases: [...aliases] });

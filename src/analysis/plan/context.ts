@@ -29,6 +29,8 @@ export interface PlanContext {
   plan: Plan;
   warn(code: Warning["code"], message: string, service?: string): void;
   serviceOf(name: string): ServiceModel;
+  /** Services that stay on a shared network because a service of another project reaches them there. */
+  held: Map<string, string>;
 }
 
 /** The plan a project starts from: every service where it is, nothing to change yet. */
@@ -74,6 +76,7 @@ export function startPlan(
       driver: options.driver,
       noEgress: options.noEgress,
     },
+    reachedBy: [],
     warnings,
   };
 }

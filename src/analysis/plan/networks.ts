@@ -1,6 +1,6 @@
 import type { ComposeModel } from "../../compose/model";
 import type { Classification } from "../classify";
-import { othersOn } from "../host-index";
+import { othersOn, runSeesOthersOn } from "../host-index";
 import { Networks, networkIdentity, PlanContext } from "./context";
 import { detectProxyNetwork, freeKey } from "./proxy-network";
 import type { ServicePlan } from "./types";
@@ -69,7 +69,10 @@ export function projectNetworks(
       const d = model.networks.get(key);
       if (d?.external || fragment.includes(key)) return true;
       // a fixed `name:` that another project of the run names too
-      return d?.fixedName !== undefined && othersOn(options.host, d.fixedName, project).length > 0;
+      if (d?.fixedName !== undefined)
+        return othersOn(options.host, d.fixedName, project).length > 0;
+      // a network of the project's own that another project of the run joins as external
+      return runSeesOthersOn(options.host, project, `${project}_${key}`);
     },
     isProxy: (key) => {
       if (proxyName === undefined) return false;

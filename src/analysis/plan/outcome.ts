@@ -21,11 +21,27 @@ export function conclude(
   const existingProxy = model.networks.has(plan.proxy.key) || nets.isShared(plan.proxy.key);
   planDeclarations(plan, usesKey, model.networks.has(options.internalNetwork), existingProxy);
   plan.warnings = uniqueWarnings(plan.warnings);
-  const done = whatIsDone(participating);
+  let done = whatIsDone(participating);
+  if (done.length === 1 && done[0] === LABEL_ONLY) {
+    // the stack is as it should be but for a label Traefik may need: that alone is no rewrite
+    for (const s of participating) {
+      const label = s.addLabels.find(([k]) => k === "traefik.docker.network");
+      if (!label) continue;
+      s.addLabels = s.addLabels.filter((l) => l !== label);
+      plan.warnings.push({
+        code: "edit-by-hand",
+        service: s.name,
+        message: `routed by Traefik on several networks with no traefik.docker.network label: unless Traefik's own configuration names its network, add traefik.docker.network=${label[1]}`,
+      });
+    }
+    done = [];
+  }
   if (done.length === 0)
     return { ...plan, action: "keep", reasonCode: kept.code, reason: kept.reason };
   return { ...plan, action: "change", reasonCode: "isolates", reason: done.join("; ") };
 }
+
+const LABEL_ONLY = "Traefik network label added";
 
 function whatIsDone(participating: ServicePlan[]): string[] {
   const done: string[] = [];
@@ -45,8 +61,7 @@ function whatIsDone(participating: ServicePlan[]): string[] {
   }
   if (any((s) => s.role === "app" && s.commentPorts.length > 0))
     done.push("app ports commented out");
-  if (done.length === 0 && any((s) => s.addLabels.length > 0))
-    done.push("Traefik network label added");
+  if (done.length === 0 && any((s) => s.addLabels.length > 0)) done.push(LABEL_ONLY);
   return done;
 }
 

@@ -11,6 +11,8 @@ import type { PlanOptions } from "./options";
 import { conclude, warnLinks } from "./outcome";
 import { planDatabasePorts, planProjectAppPorts, warnBackendPorts } from "./ports";
 import { planProxyStack } from "./proxy-stack";
+import { checkPlan } from "./safety";
+import { swarmEvidence } from "./swarm";
 import { planRoutingEntries, planVirtualHosts, Routes } from "./routing";
 import type { Plan, PlanReason } from "./types";
 
@@ -29,7 +31,10 @@ export interface PlanInput {
  * `external: {name: x}` networks rewritten as `external: true` + `name: x`.
  */
 export function planProject(input: PlanInput, options: PlanOptions): Plan {
-  const plan = planTarget(input, options);
+  const swarm = swarmEvidence(input.model);
+  // a network composemod adds to a swarm stack file is an overlay network: swarm refuses a bridge
+  const planned = planTarget(input, swarm ? { ...options, driver: "overlay" } : options);
+  const plan = gated(input, options, planned, swarm !== undefined);
   if (!options.modernize || plan.action === "skip") return plan;
   plan.modernize = planModernize(input.model, plan.warnings);
   if (plan.action === "keep" && plan.modernize.length) {
@@ -42,6 +47,34 @@ export function planProject(input: PlanInput, options: PlanOptions): Plan {
   }
   if (plan.modernize.length) plan.reason += "; legacy external networks modernized";
   return plan;
+}
+
+/**
+ * The plan as it may be carried out: a plan that breaks a gate of the safety check is not
+ * written; the project is left as it is, saying which services and connections, and what would
+ * make composemod act.
+ */
+function gated(input: PlanInput, options: PlanOptions, plan: Plan, swarm: boolean): Plan {
+  if (plan.action !== "change") return plan;
+  const breaches = checkPlan({ model: input.model, project: input.project, options, plan, swarm });
+  if (breaches.length === 0) return plan;
+  return {
+    ...plan,
+    action: "skip",
+    reasonCode: breaches[0].code,
+    reason: `left as it is, since the rewrite would break the stack: ${breaches.map((b) => b.message).join("; ")}`,
+    services: plan.services.map((s) => ({
+      ...s,
+      after: s.before,
+      networksChanged: false,
+      commentPorts: [],
+      rebindPorts: [],
+      addLabels: [],
+      addEnvironment: [],
+    })),
+    internal: { ...plan.internal, declare: false, used: false },
+    proxy: { ...plan.proxy, declare: false, used: false },
+  };
 }
 
 /**
@@ -63,6 +96,7 @@ function planTarget(input: PlanInput, options: PlanOptions): Plan {
     warn: (code, message, service) =>
       plan.warnings.push(service === undefined ? { code, message } : { code, service, message }),
     serviceOf: (name) => byName.get(name)!,
+    held: new Map(),
   };
   const leave = (action: "skip" | "keep", reasonCode: PlanReason, reason: string): Plan => ({
     ...plan,
@@ -116,9 +150,15 @@ function planTarget(input: PlanInput, options: PlanOptions): Plan {
   const hostNetwork = model.services.some((s) => s.data.network_mode === "host");
   const rebind = options.ports === "rebind" || hostNetwork;
 
-  if (proxies.length) return planProxyStack(ctx, nets, proxies, movable, rebind);
+  if (proxies.length) {
+    return planProxyStack(ctx, nets, proxies, movable, rebind, (code, reason) =>
+      leave("skip", code, reason),
+    );
+  }
   if (movable.length === 0) return leave("keep", "nothing-to-isolate", "no service to isolate");
-  if (movable.every((s) => s.role === "database")) {
+  // databases alone, with nothing else of the project beside them (a host-network service that
+  // uses them through the host is something else)
+  if (plan.services.every((s) => s.role === "database")) {
     for (const s of movable) {
       if (ctx.serviceOf(s.name).ports.some((p) => !p.loopback)) {
         ctx.warn(
@@ -188,6 +228,13 @@ function planTarget(input: PlanInput, options: PlanOptions): Plan {
     warnLinks(ctx, s, byName);
   }
   planProjectAppPorts(ctx, nets, movable, routes);
+  if (ctx.held.size) {
+    const held = [...ctx.held].map(([name, network]) => `\`${name}\` on \`${network}\``);
+    return conclude(ctx, nets, movable, {
+      code: "cross-project-kept",
+      reason: `nothing else to isolate: ${held.join(", ")} stay${ctx.held.size === 1 ? "s" : ""} where another project reaches ${ctx.held.size === 1 ? "it" : "them"} by name`,
+    });
+  }
   return conclude(ctx, nets, movable, {
     code: "already-isolated",
     reason:

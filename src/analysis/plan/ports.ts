@@ -1,7 +1,14 @@
 import type { ServiceModel } from "../../compose/model";
 import type { PortSpec } from "../../compose/ports";
 import type { Warning } from "../../report/warning";
-import { carriedPorts, possibleWebPort, routingOf, typicalWebPort } from "../evidence";
+import {
+  carriedPorts,
+  imageBase,
+  imageOf,
+  possibleWebPort,
+  routingOf,
+  typicalWebPort,
+} from "../evidence";
 import type { Networks, PlanContext } from "./context";
 import { routedPort, Routes } from "./routing";
 import type { PortsMode } from "./options";
@@ -28,6 +35,7 @@ export function planDatabasePorts(
   rebind: boolean,
   warnings: Warning[],
 ): void {
+  const byDesign = rebind ? undefined : publishedByDesign(service);
   service.ports.forEach((p, i) => {
     if (p.loopback) {
       if (p.variables.length) {
@@ -37,6 +45,14 @@ export function planDatabasePorts(
           message: `${p.text} is on loopback by its default; the environment may change it (${variableNote(p)})`,
         });
       }
+      return;
+    }
+    if (byDesign) {
+      warnings.push({
+        code: "database-port-kept",
+        service: s.name,
+        message: `publishes ${p.text} beyond the host (kept): ${byDesign}; bind it to 127.0.0.1 (--ports rebind) if nothing outside the host connects to it`,
+      });
       return;
     }
     if (!rebind) {
@@ -52,6 +68,30 @@ export function planDatabasePorts(
       });
     }
   });
+}
+
+/** Log and metrics stores that agents outside Docker push to, over the port they publish. */
+const PUSH_RECEIVERS =
+  /^(loki|influxdb|victoria-logs|victorialogs|graphite|graphite-statsd|opentsdb)$/;
+
+/** Connection poolers: the way in for database clients, in front of the database itself. */
+const POOLERS = /^(pgbouncer|pgcat|odyssey|supavisor|pgpool|pgpool2|proxysql)$/;
+
+/**
+ * Why a data store publishes its port on purpose, if it does: a log or metrics store whose
+ * published port is where agents outside Docker push to, or a connection pooler whose published
+ * port is the stack's way in for database clients (the database behind it publishes nothing).
+ * Such a port is kept, with a warning; a database server's own port is not of that kind.
+ */
+export function publishedByDesign(service: ServiceModel): string | undefined {
+  const image = imageOf(service);
+  if (!image) return undefined;
+  const base = imageBase(image);
+  if (PUSH_RECEIVERS.test(base)) {
+    return "a log or metrics store that agents outside Docker push to";
+  }
+  if (POOLERS.test(base)) return "a connection pooler, the way in for database clients";
+  return undefined;
 }
 
 /** A backend keeps its ports (a mail server's 25 is meant to be public), with a warning for each beyond the host. */

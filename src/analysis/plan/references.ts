@@ -50,7 +50,14 @@ function hostPart(value: string): string {
 function hostOf(value: string): string | undefined {
   const text = hostPart(value);
   if (!/^[a-z0-9][a-z0-9_-]*$/i.test(text)) return undefined;
-  if (/^\d+$/.test(text) || /^(localhost|true|false|yes|no|on|off|null|none)$/i.test(text))
+  // a number, a flag's value or a single letter (`ONLY_MAILCOW_HOSTNAME=n`) names no container
+  if (
+    /^\d+$/.test(text) ||
+    text.length < 2 ||
+    /^(localhost|true|false|yes|no|on|off|null|none|nil|auto|default|disabled?|enabled?)$/i.test(
+      text,
+    )
+  )
     return undefined;
   return text;
 }

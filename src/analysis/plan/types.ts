@@ -36,16 +36,23 @@ export function editsService(s: ServicePlan): boolean {
   );
 }
 
+/** Why a plan may not be carried out: the gate of the safety check it would break. */
+export type BreachCode =
+  "would-cut-connection" | "would-cut-cross-project" | "would-add-network" | "driver-refused";
+
 /** Why a plan changes a project, keeps it, or leaves it alone. */
 export type PlanReason =
   | "ignored-in-file"
   | "proxy-stack"
+  | "proxy-stack-shared"
+  | BreachCode
   | "nothing-to-isolate"
   | "shared-database-service"
   | "internal-name-shared"
   | "undeclared-network"
   | "not-behind-proxy"
   | "already-isolated"
+  | "cross-project-kept"
   | "isolates"
   | "modernizes";
 
@@ -60,5 +67,7 @@ export interface Plan {
   /** Top-level networks whose legacy `external: {name: x}` becomes `external: true` + `name: x`. */
   modernize: string[];
   internal: { key: string; declare: boolean; used: boolean; driver: string; noEgress: boolean };
+  /** Services that services of other projects reach by name over a shared network: they stay on it. */
+  reachedBy: { service: string; network: string; by: string[] }[];
   warnings: Warning[];
 }
