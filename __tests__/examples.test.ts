@@ -62,11 +62,13 @@ function load(name: string): Example {
   return { name, files, options: optionsOf(dir), report };
 }
 
+// host examples (`host-*`, several projects) have a test of their own
 const examples = readdirSync(root)
   .filter(
     (name) =>
-      existsSync(path.join(root, name, "expected.yml")) ||
-      existsSync(path.join(root, name, "expected")),
+      !name.startsWith("host-") &&
+      (existsSync(path.join(root, name, "expected.yml")) ||
+        existsSync(path.join(root, name, "expected"))),
   )
   .sort()
   .map(load);
@@ -129,8 +131,13 @@ describe.each(examples)("example $name", (example) => {
   test("the invariants hold for every file", () => {
     const putBehind =
       example.options.proxyNetwork !== undefined || example.options.virtualHost !== undefined;
+    // a file left alone for a stated reason keeps what it had, as it was
     const problems = example.files.flatMap((f, i) =>
-      invariantsOfResult(f.input, results[i], putBehind).map((p) => `${f.path}: ${p}`),
+      results[i].status === "skipped"
+        ? results[i].output === f.input
+          ? []
+          : [`${f.path}: skipped, yet changed`]
+        : invariantsOfResult(f.input, results[i], putBehind).map((p) => `${f.path}: ${p}`),
     );
     expect(problems).toEqual([]);
   });

@@ -219,7 +219,7 @@ networks:
     expect(result.status).toBe("skipped");
     expect(result.reasonCode).toBe("would-cut-connection");
     expect(result.reason).toBe(
-      "left as it is, since the rewrite would break the stack: `db` (database) and `adminer` (ignore) share `proxy` now and would share no network after: composemod leaves `adminer` alone (ignored), so it cannot follow `db`; give `adminer` a role (--backend adminer) or leave `db` alone too (--ignore db)",
+      "left as it is, since the rewrite would break the stack: `db` (database) and `adminer` (ignore) share `proxy` now and would share no network after: composemod leaves `adminer` alone (ignored), so it cannot follow `db`; give `adminer` a role (--backend adminer) or leave `db` alone too (--ignore-service db)",
     );
     expect(result.output).toBe(text);
   });
@@ -330,14 +330,14 @@ ${services}networks:
     ]);
   });
 
-  test("a name nobody on the shared network answers holds no backend back there", async () => {
+  test("a flag's value is no host name: it holds no backend back on the shared network", async () => {
     const { byPath } = await host({
       "mail/docker-compose.yml": onProxy(`  web:
     image: x/mail-web
     environment: {VIRTUAL_HOST: mail.example.org}
   acme:
     image: x/acme
-    environment: {ONLY_HOSTNAME: n, ACME_SERVER: letsencrypt}
+    environment: {ONLY_MAILCOW_HOSTNAME: n, SKIP_LETS_ENCRYPT: y, LE_STAGING: "no"}
 `),
       "other/docker-compose.yml": onProxy(`  site:
     image: x/site

@@ -47,7 +47,13 @@ export interface ServiceModel {
   implicitNetworks: boolean;
   ports: PortSpec[];
   environment: Map<string, string | null>;
+  /**
+   * Its labels, with those of `deploy.labels` (what Traefik reads in swarm mode) where the
+   * service's own labels do not have the key.
+   */
   labels: Map<string, string | null>;
+  /** The keys of `labels` that only `deploy.labels` has. */
+  deployLabelKeys: ReadonlySet<string>;
   /** The variables its values are read with (the project's `.env`). */
   variables: Variables;
 }
@@ -122,9 +128,26 @@ export function serviceModel(
     implicitNetworks: implicit,
     ports: Array.isArray(data.ports) ? data.ports.map((p) => parsePort(p, variables)) : [],
     environment: keyValues(data.environment),
-    labels: keyValues(data.labels),
+    ...labelsOf(data),
     variables,
   };
+}
+
+function labelsOf(data: Record<string, unknown>): {
+  labels: Map<string, string | null>;
+  deployLabelKeys: Set<string>;
+} {
+  const labels = keyValues(data.labels);
+  const deployLabelKeys = new Set<string>();
+  const deploy = data.deploy;
+  if (deploy && typeof deploy === "object" && (deploy as Record<string, unknown>).labels) {
+    for (const [key, value] of keyValues((deploy as Record<string, unknown>).labels)) {
+      if (labels.has(key)) continue;
+      labels.set(key, value);
+      deployLabelKeys.add(key);
+    }
+  }
+  return { labels, deployLabelKeys };
 }
 
 function readMembership(networks: unknown): Membership[] {

@@ -5,7 +5,6 @@ import {
   namesOn,
   Reacher,
   reachersOf,
-  runSeesOthersOn,
   sharedNetworkName,
 } from "../host-index";
 import type { PlanContext } from "./context";
@@ -43,10 +42,10 @@ export interface OutgoingReach {
 
 /**
  * The connections a service makes over a network it is on to names its own project does not
- * define: only another project's container can answer those. Where the run holds the other
- * projects on that network, it knows who answers: a name nobody there answers is no container
- * of this host (a domain, a flag's value), and holds nothing back. Where it does not, any such
- * name counts: the service may need that network.
+ * define: only another project's container can answer those, and the service may need that
+ * network for them. Where the run holds another project that answers the name there, it is
+ * named; a run never holds all of a host for sure, so a name nobody of the run answers counts
+ * too.
  */
 export function outgoingOn(
   ctx: PlanContext,
@@ -59,15 +58,11 @@ export function outgoingOn(
   if (refs.length === 0) return [];
   const index = ctx.options.host;
   const network = sharedNetworkName(ctx.model, m.key, ctx.project, index);
-  const known = network !== undefined && runSeesOthersOn(index, ctx.project, network);
-  const out: OutgoingReach[] = [];
-  for (const ref of refs) {
-    if (!known || ref.unknown) {
-      out.push({ ref, answerers: [] });
-      continue;
-    }
-    const answerers = answerersOf(index, ctx.project, network, ref.host);
-    if (answerers.length) out.push({ ref, answerers });
-  }
-  return out;
+  return refs.map((ref) => ({
+    ref,
+    answerers:
+      network === undefined || ref.unknown
+        ? []
+        : answerersOf(index, ctx.project, network, ref.host),
+  }));
 }

@@ -156,7 +156,14 @@ export function planRoutingEntries(
     !s.addLabels.some(([k]) => k === "traefik.docker.network") &&
     s.after!.some((m) => m.key === plan.proxy.key);
   if (!needsLabel) return;
-  if (nets.fragment.includes(plan.proxy.key)) {
+  const swarmRouted = [...svc.deployLabelKeys].some((k) => k.startsWith("traefik."));
+  if (swarmRouted) {
+    ctx.warn(
+      "edit-by-hand",
+      `on two networks now: add traefik.docker.network=${plan.proxy.realName} to its deploy.labels (traefik.swarm.network with Traefik 3), where Traefik reads its labels in swarm mode`,
+      s.name,
+    );
+  } else if (nets.fragment.includes(plan.proxy.key)) {
     ctx.warn(
       "edit-by-hand",
       `on two networks now: unless Traefik's own configuration names its network, add the label traefik.docker.network with the real name of \`${plan.proxy.key}\``,

@@ -115,7 +115,7 @@ export function checkPlan(input: SafetyInput): Breach[] {
     if (!fixed) return "";
     const other = fixed === a ? b : a;
     return fixed.role === "ignore"
-      ? `: composemod leaves \`${fixed.name}\` alone (ignored), so it cannot follow \`${other.name}\`; give \`${fixed.name}\` a role (--backend ${fixed.name}) or leave \`${other.name}\` alone too (--ignore ${other.name})`
+      ? `: composemod leaves \`${fixed.name}\` alone (ignored), so it cannot follow \`${other.name}\`; give \`${fixed.name}\` a role (--backend ${fixed.name}) or leave \`${other.name}\` alone too (--ignore-service ${other.name})`
       : `: composemod leaves the proxy \`${fixed.name}\` as it is`;
   }
 }
