@@ -12,9 +12,12 @@ export function declarations(ctx: TransformContext): Record<string, Record<strin
   const { plan, model } = ctx;
   const out: Record<string, Record<string, unknown>> = {};
   if (plan.internal.declare) {
-    out[plan.internal.key] = plan.internal.noEgress
-      ? { driver: plan.internal.driver, internal: true }
-      : { driver: plan.internal.driver };
+    const { driver, noEgress, name } = plan.internal;
+    out[plan.internal.key] = {
+      driver,
+      ...(noEgress ? { internal: true } : {}),
+      ...(name !== undefined ? { name } : {}),
+    };
   }
   if (plan.proxy.declare) {
     const { key, realName } = plan.proxy;

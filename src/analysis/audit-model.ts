@@ -15,6 +15,8 @@ export interface NetworkEntry {
   key: string;
   /** Declared external: another stack owns it, the proxy's for one. */
   external: boolean;
+  /** `internal: true`: Docker's DNS searches it after the container's other networks. */
+  internalOnly?: true;
   /** The names Docker's DNS answers for it there besides the service's own: its aliases. */
   aliases: string[];
   /** On it through `network_mode: service:x`: it shares x's endpoint and answers no name of its own. */

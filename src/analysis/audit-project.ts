@@ -112,7 +112,14 @@ function plannedNetworks(loaded: LoadedProject, plan: Plan): Map<string, Network
   const out = new Map(loaded.merged.networks);
   if (plan.internal.declare && !out.has(plan.internal.key)) {
     const key = plan.internal.key;
-    out.set(key, { key, external: false, realName: key, legacyExternal: false });
+    const name = plan.internal.name;
+    out.set(key, {
+      key,
+      external: false,
+      realName: name ?? key,
+      legacyExternal: false,
+      ...(name !== undefined ? { fixedName: name } : {}),
+    });
   }
   if (plan.proxy.declare && !out.has(plan.proxy.key)) {
     const key = plan.proxy.key;
@@ -156,6 +163,12 @@ export function auditProjectOf(
   const networks = after ? plannedNetworks(loaded, plan) : loaded.merged.networks;
   const byName = new Map(loaded.merged.services.map((s) => [s.name, s]));
   const keys = after ? undefined : new KeyIndex(loaded);
+  const declared = (loaded.merged.file.data.networks ?? {}) as Record<string, unknown>;
+  const internalOnly = (key: string) => {
+    if (after && key === plan.internal.key && plan.internal.declare) return plan.internal.noEgress;
+    const cfg = declared[key];
+    return !!cfg && typeof cfg === "object" && (cfg as Record<string, unknown>).internal === true;
+  };
   const membership = (s: ServiceModel) =>
     after ? (planned.get(s.name)?.after ?? s.membership) : s.membership;
   const services = loaded.merged.services.map((service): AuditService => {
@@ -164,6 +177,7 @@ export function auditProjectOf(
       network: realNameOf(loaded.name, networks, m.key),
       key: m.key,
       external: networks.get(m.key)?.external === true,
+      ...(internalOnly(m.key) ? { internalOnly: true as const } : {}),
       aliases: aliasesOf(m.settings, service.variables),
       ...(through !== undefined ? { through } : {}),
       ...(keys && through === undefined && !service.implicitNetworks

@@ -102,7 +102,7 @@ export function findingsOf(host: HostNetworks, project: AuditProject): Finding[]
       );
     }
   }
-  for (const group of shared) nameCollisions(group, project, sink);
+  for (const group of shared) nameCollisions(group, project, sink, (n) => host.byName.get(n));
   return sink.findings.sort(compareFindings);
 }
 

@@ -1,11 +1,14 @@
 import type { ComposeModel, ServiceModel } from "../compose/model";
 import { interpolate } from "../compose/values";
+import { proxyEvidence, routingOf } from "./evidence";
 import { foreignReferences, projectHostNames } from "./plan/references";
 
 /** A service of a project, as the host index names it. */
 export interface HostService {
   project: string;
   service: string;
+  /** It stays on the network after a rewrite: the proxy routes to it, or it is the proxy. */
+  stays?: true;
 }
 
 /** A service of another project that reaches a name on a shared network, and how it names it. */
@@ -27,7 +30,14 @@ export interface ProjectFacts {
    * A service on a network other projects can be on, and the names it answers there. A network
    * of the project's own (`private`) counts only when another project names it as external.
    */
-  shared: { service: string; network: string; names: string[]; private?: true }[];
+  shared: {
+    service: string;
+    network: string;
+    names: string[];
+    private?: true;
+    /** The proxy routes to it, or it is the proxy: a rewrite leaves it on the network. */
+    stays?: true;
+  }[];
   /** A name a service reaches that its project does not define, with the shared networks it is on. */
   reaches: { service: string; networks: string[]; host: string; via: string }[];
 }
@@ -160,7 +170,8 @@ export function projectFacts(name: string, model: ComposeModel): ProjectFacts {
         continue;
       }
       networks.push(network);
-      shared.push({ service: service.name, network, names });
+      const stays = routingOf(service) !== undefined || proxyEvidence(service) !== undefined;
+      shared.push({ service: service.name, network, names, ...(stays ? { stays } : {}) });
     }
     if (networks.length === 0) continue;
     own ??= projectHostNames(model);
@@ -202,9 +213,9 @@ export function hostIndex(projects: readonly ProjectFacts[]): HostIndex {
       let on = projectsOn.get(s.network);
       if (!on) projectsOn.set(s.network, (on = new Set()));
       on.add(project.name);
-      for (const name of new Set(s.names)) {
-        add(answers, s.network, name, { project: project.name, service: s.service });
-      }
+      const who: HostService = { project: project.name, service: s.service };
+      if (s.stays) who.stays = true;
+      for (const name of new Set(s.names)) add(answers, s.network, name, who);
     }
     for (const r of project.reaches ?? []) {
       for (const network of r.networks) {
@@ -242,5 +253,17 @@ export function hostSlice(index: HostIndex, facts: ProjectFacts): unknown {
       runSeesOthersOn(index, facts.name, n),
     ]),
   ]);
-  return { fixed, joined: [...new Set(joined)].sort(), incoming, outgoing };
+  // the names of its services that may leave its shared networks, which another project's app
+  // or proxy answers there: Docker may look them up there first (name-order)
+  const networks = new Set(facts.shared.filter((s) => !s.private).map((s) => s.network));
+  const stay = new Set(facts.shared.filter((s) => s.stays).map((s) => s.service));
+  const names = new Set(facts.shared.filter((s) => !stay.has(s.service)).flatMap((s) => s.names));
+  const answered: [string, string, HostService[]][] = [];
+  for (const network of [...networks].sort()) {
+    for (const name of [...names].sort()) {
+      const who = answerersOf(index, facts.name, network, name).filter((a) => a.stays);
+      if (who.length) answered.push([network, name, who]);
+    }
+  }
+  return { fixed, joined: [...new Set(joined)].sort(), incoming, outgoing, answered };
 }

@@ -43,6 +43,29 @@ function allNames(service: AuditService): string[] {
   return [...names];
 }
 
+/**
+ * The network on which Docker's DNS answers a name for a container: it searches the container's
+ * networks one at a time, those that are not `internal: true` first, then in the order of their
+ * names, and answers from the first where some container has the name. Networks the audit does
+ * not know are taken to answer nothing.
+ */
+function firstAnswering(
+  looker: AuditService,
+  name: string,
+  groupOf: (network: string) => NetworkGroup | undefined,
+): string | undefined {
+  const order = [...looker.networks].sort(
+    (a, b) =>
+      Number(a.internalOnly === true) - Number(b.internalOnly === true) ||
+      (a.network < b.network ? -1 : a.network > b.network ? 1 : 0),
+  );
+  for (const entry of order) {
+    const group = groupOf(entry.network);
+    if (group && answeringOn(group).has(name)) return entry.network;
+  }
+  return undefined;
+}
+
 /** Roles whose services connect to others by name; a database answers, it does not ask. */
 const LOOKERS = new Set<Role>(["app", "backend", "proxy"]);
 
@@ -78,6 +101,7 @@ export function nameCollisions(
   group: NetworkGroup,
   project: AuditProject,
   sink: FindingSink,
+  groupOf: (network: string) => NetworkGroup | undefined = () => undefined,
 ): void {
   const answering = answeringOn(group);
   let lookers: Map<string, AuditService[]> | undefined;
@@ -87,9 +111,10 @@ export function nameCollisions(
       const own = a?.slices.get(project.name);
       if (!a || a.slices.size - (own ? 1 : 0) === 0) continue;
       lookers ??= lookersBy(project, group.name);
+      // Docker answers from the first of the looker's networks where the name is answered
       const looker = networksOf(service)
         .flatMap((n) => lookers!.get(n) ?? [])
-        .find((s) => s !== service);
+        .find((s) => s !== service && firstAnswering(s, name, groupOf) === group.name);
       if (!looker) continue;
       let ownDatabases = 0;
       if (own) {

@@ -135,6 +135,7 @@ export function liveProjects(
   options: Partial<PlanOptions> & { overrides?: RoleOverrides } = {},
 ): AuditProject[] {
   const owner = new Map(state.networks.map((n) => [n.name, n.labels[PROJECT_LABEL]]));
+  const internalOnly = new Set(state.networks.filter((n) => n.internal).map((n) => n.name));
   const serviceOf = new Map<string, string>();
   for (const c of state.containers) {
     const service = c.labels[SERVICE_LABEL] ?? c.name;
@@ -162,6 +163,7 @@ export function liveProjects(
             network: a.network,
             key: a.network,
             external: owner.get(a.network) !== project.name,
+            ...(internalOnly.has(a.network) ? { internalOnly: true as const } : {}),
             aliases: target ? [] : aliases(k, name, a.network),
             ...(target ? { through: target } : {}),
           });

@@ -28,6 +28,7 @@ export type WarningCode =
   | "port-variable"
   | "links-stop-resolving"
   | "fixed-address-moved"
+  | "name-order"
   | "no-egress"
   | "proxy-network-must-exist"
   | "edit-by-hand"

@@ -10,6 +10,8 @@ import { projectNetworks, warnFixedNames } from "./networks";
 import type { PlanOptions } from "./options";
 import { conclude, warnLinks } from "./outcome";
 import { planDatabasePorts, planProjectAppPorts, warnBackendPorts } from "./ports";
+import { othersOn } from "../host-index";
+import { planNameOrder } from "./name-order";
 import { planProxyStack } from "./proxy-stack";
 import { checkPlan } from "./safety";
 import { swarmEvidence } from "./swarm";
@@ -115,7 +117,13 @@ function planTarget(input: PlanInput, options: PlanOptions): Plan {
     return leave("skip", "ignored-in-file", "x-composemod.ignore is set in the file");
   }
   const internalDecl = model.networks.get(options.internalNetwork);
-  if (internalDecl?.external || internalDecl?.fixedName) {
+  // a fixed name is another project's too, but for the one composemod gives it (name-order)
+  if (
+    internalDecl?.external ||
+    (internalDecl?.fixedName !== undefined &&
+      (internalDecl.fixedName !== `${options.internalNetwork}_${project}` ||
+        othersOn(options.host, internalDecl.fixedName, project).length > 0))
+  ) {
     return leave(
       "skip",
       "internal-name-shared",
@@ -228,6 +236,7 @@ function planTarget(input: PlanInput, options: PlanOptions): Plan {
     warnLinks(ctx, s, byName);
   }
   planProjectAppPorts(ctx, nets, movable, routes);
+  planNameOrder(ctx, nets, movable);
   if (ctx.held.size) {
     const held = [...ctx.held].map(([name, network]) => `\`${name}\` on \`${network}\``);
     return conclude(ctx, nets, movable, {

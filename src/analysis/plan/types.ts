@@ -66,7 +66,15 @@ export interface Plan {
   proxy: { key: string; realName: string; declare: boolean; used: boolean };
   /** Top-level networks whose legacy `external: {name: x}` becomes `external: true` + `name: x`. */
   modernize: string[];
-  internal: { key: string; declare: boolean; used: boolean; driver: string; noEgress: boolean };
+  internal: {
+    key: string;
+    declare: boolean;
+    used: boolean;
+    driver: string;
+    noEgress: boolean;
+    /** A `name:` for it, where Docker must search it before a shared network (see name-order). */
+    name?: string;
+  };
   /** Services that services of other projects reach by name over a shared network: they stay on it. */
   reachedBy: { service: string; network: string; by: string[] }[];
   warnings: Warning[];

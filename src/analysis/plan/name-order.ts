@@ -1,0 +1,98 @@
+import { answerersOf, namesOn, sharedNetworkName } from "../host-index";
+import type { Networks, PlanContext } from "./context";
+import { versionWithoutNetworkName } from "./declarations";
+import type { ServicePlan } from "./types";
+
+/**
+ * Docker's DNS looks a name up on a container's networks one network at a time (those that are
+ * not `internal: true` first, then in the order of their names) and answers from the first
+ * network where some container has the name. An app on the shared proxy network and on its
+ * project's internal network looks `web` up on `proxy` before `sentry_internal`: where another
+ * project's app answers `web` on `proxy`, the app reaches that one, not its own backend, once
+ * the backend has left `proxy`. Where the run shows such a name, the internal network that
+ * composemod declares is named so that Docker searches it first (`internal_sentry`), with a
+ * warning that says why; where that cannot be done, the warning says what to do.
+ */
+export function planNameOrder(
+  ctx: PlanContext,
+  nets: Networks,
+  participating: ServicePlan[],
+): void {
+  const { plan, project, options, model } = ctx;
+  const internalKey = plan.internal.key;
+  /** The network's name as Docker knows it, and whether Docker searches it last. */
+  const order = (key: string) => {
+    if (key === internalKey && !model.networks.has(key)) {
+      return { name: plan.internal.name ?? `${project}_${key}`, last: plan.internal.noEgress };
+    }
+    const decl = model.networks.get(key);
+    return {
+      name: decl?.fixedName ?? `${project}_${key}`,
+      last: nets.isInternalOnly(key),
+    };
+  };
+  for (const app of participating) {
+    for (const m of app.after ?? []) {
+      if (!nets.isShared(m.key) || nets.isInternalOnly(m.key)) continue;
+      const shared = sharedNetworkName(model, m.key, project, options.host);
+      if (shared === undefined) continue;
+      const clash = collision(app, m.key, shared);
+      if (!clash) continue;
+      const wanted = `${internalKey}_${project}`;
+      const canName =
+        clash.via === internalKey &&
+        // the internal network composemod declares: it is not in the file yet
+        !model.networks.has(internalKey) &&
+        !plan.internal.noEgress &&
+        !versionWithoutNetworkName(model.file.data.version) &&
+        wanted < shared;
+      const what = `\`${app.name}\` looks names up on \`${shared}\` before \`${clash.via}\`, and \`${clash.name}\` there is also ${clash.others}`;
+      if (canName) {
+        plan.internal.name = wanted;
+        ctx.warn(
+          "name-order",
+          `${what}: \`${internalKey}\` is named \`${wanted}\`, which Docker searches first, so that \`${app.name}\` keeps reaching its own \`${clash.service}\``,
+          app.name,
+        );
+      } else {
+        ctx.warn(
+          "name-order",
+          `${what}: it may reach theirs instead of its own \`${clash.service}\`; give \`${clash.via}\` a \`name:\` that sorts before \`${shared}\`, or \`${clash.service}\` another name`,
+          app.name,
+        );
+      }
+      return;
+    }
+  }
+
+  /**
+   * A name of a service the app reaches on a network of the project that Docker searches after
+   * the shared one, which a service of another project that stays on the shared one answers.
+   */
+  function collision(app: ServicePlan, sharedKey: string, shared: string) {
+    for (const s of participating) {
+      if (s === app || s.after!.some((m) => m.key === sharedKey)) continue;
+      for (const entry of s.after!) {
+        if (!app.after!.some((m) => m.key === entry.key) || nets.isShared(entry.key)) continue;
+        const { name: own, last } = order(entry.key);
+        if (!last && own < shared) continue;
+        const names = namesOn(project, ctx.serviceOf(s.name), entry.settings).filter(
+          (n) => !n.startsWith(`${project}-`) && !n.startsWith(`${project}_`),
+        );
+        for (const name of names) {
+          const others = answerersOf(options.host, project, shared, name).filter((a) => a.stays);
+          if (others.length === 0) continue;
+          const first = others.slice(0, 3).map((a) => `\`${a.project}/${a.service}\``);
+          const more = others.length - first.length;
+          return {
+            name,
+            service: s.name,
+            via: entry.key,
+            others: first.join(", ") + (more > 0 ? ` and ${more} more` : ""),
+          };
+        }
+      }
+    }
+    return undefined;
+  }
+}
