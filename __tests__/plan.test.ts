@@ -210,7 +210,7 @@ networks:
     expect(output).toContain("networks: &nets\n");
   });
 
-  test("an anchored networks block that an untouched service still uses is not edited", () => {
+  test("an anchored networks block is edited, and a service that must keep what it had gets its own list", () => {
     const text = `services:
   app:
     image: x
@@ -226,8 +226,11 @@ networks:
   proxy: {external: true}
 `;
     const result = migrate(text, { overrides: flagRoles({ legacy: "ignore" }) });
-    expect(result.status).toBe("skipped");
-    expect(result.reason).toBe("db: its networks are shared through an anchor");
-    expect(result.output).toBe(text);
+    expect(result.status).toBe("changed");
+    expect(result.output).toContain("    networks: &nets\n      - internal\n");
+    expect(result.output).toContain(
+      "  legacy:\n    image: x/legacy\n    networks:\n      - proxy\n",
+    );
+    expect(result.data.services.legacy.networks).toEqual(["proxy"]);
   });
 });
