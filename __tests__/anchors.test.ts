@@ -10,7 +10,7 @@ import { RewriteOptions, rewriteText } from "../src/rewrite/rewrite-project";
 import { TRANSFORMS } from "../src/rewrite/transforms";
 import { verifyAgainstPlan } from "../src/rewrite/verify";
 import { invariantsOfResult } from "./helpers/invariants";
-import { flagRoles } from "./helpers/project";
+import { flagRoles, rewriteFiles } from "./helpers/project";
 
 /**
  * Anchors and merge keys are edited, not skipped: an anchored node is edited where the plan
@@ -1002,4 +1002,45 @@ networks:
         "legacy inherits its networks from &nets, and not even a key of its own makes them what the plan says (service `legacy`: networks are [internal], planned [proxy])",
     });
   });
+});
+
+test("routing for an app whose base-file mapping is an anchor that backends merge goes to its override file", () => {
+  const base = `services:
+  netbox: &netbox
+    image: netboxcommunity/netbox:v4.1
+  netbox-worker:
+    <<: *netbox
+    command: [rqworker]
+  postgres:
+    image: postgres:16
+networks:
+  default:
+    external:
+      name: proxy
+`;
+  const override = `services:
+  netbox:
+    ports:
+      - "8000:8080"
+    restart: unless-stopped
+`;
+  const [baseResult, overrideResult] = rewriteFiles(
+    [
+      { path: "docker-compose.yml", text: base },
+      { path: "docker-compose.override.yml", text: override },
+    ],
+    { virtualHost: "{service}.example.org", overrides: flagRoles({ "netbox-worker": "backend" }) },
+  );
+  expect([baseResult.status, overrideResult.status]).toEqual(["changed", "changed"]);
+  expect(baseResult.output).not.toContain("VIRTUAL_HOST");
+  expect(overrideResult.output).toBe(`services:
+  netbox:
+    # ports:
+    #   - "8000:8080"
+    restart: unless-stopped
+    environment:
+      VIRTUAL_HOST: netbox.example.org
+      LETSENCRYPT_HOST: netbox.example.org
+      VIRTUAL_PORT: "8080"
+`);
 });
