@@ -38,7 +38,8 @@ function listHabit(ctx: TransformContext, block: EntryBlock): boolean {
 
 /**
  * Adds `key=value` entries to a service's labels or environment, in the list or map style the
- * block already uses; a service without the block gets one in the file's habit.
+ * block already uses; a service without the block gets one in the file's habit, and one that
+ * inherits the block through an anchor gets one of its own that merges or copies it.
  */
 export function addEntries(
   ctx: TransformContext,
