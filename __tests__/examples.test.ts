@@ -11,7 +11,8 @@ const root = path.resolve(__dirname, "..", "examples");
 /**
  * An example is a directory with `docker-compose.yml` and `expected.yml`, or, for a project of
  * several files, `input/` and `expected/` trees (the first of `compose.yaml`,
- * `docker-compose.yml` in `input/` is the base file). `options.json` gives command-line options;
+ * `docker-compose.yml` in `input/` is the base file, `*.override.yml` its override files, and
+ * the others the files they include). `options.json` gives command-line options;
  * `expected-report.json` the status, reason and warnings of the base file.
  */
 interface Example {
@@ -78,10 +79,15 @@ function rewrite(example: Example, texts: string[]): FileResult[] {
   if (example.files.length === 1) {
     return [rewriteText(texts[0], `examples/${example.name}/docker-compose.yml`, example.options)];
   }
-  // the base file and the files it includes: only the base file is named, as Compose reads it
-  const [base, ...rest] = example.files;
-  const others = Object.fromEntries(rest.map((f, i) => [f.path, texts[i + 1]]));
-  const results = rewriteFiles([{ path: base.path, text: texts[0] }], example.options, others);
+  // the base file with its override files, as Compose reads them, and the files they include
+  const isOverride = (p: string) => /\.override\.ya?ml$/.test(p);
+  const named = example.files.flatMap((f, i) =>
+    i === 0 || isOverride(f.path) ? [{ path: f.path, text: texts[i] }] : [],
+  );
+  const others = Object.fromEntries(
+    example.files.flatMap((f, i) => (i === 0 || isOverride(f.path) ? [] : [[f.path, texts[i]]])),
+  );
+  const results = rewriteFiles(named, example.options, others);
   return example.files.map((f) => results.find((r) => r.path === f.path)!);
 }
 

@@ -34,6 +34,7 @@ describe("plain data in one walk", () => {
   test.each([
     ["an alias", "a: &x {b: 1}\nc: *x\n"],
     ["a merge key", "a: &x {b: 1}\nc:\n  <<: *x\n"],
+    ["a merge key of a mapping in place", "c:\n  <<: {b: 1}\n  d: 2\n"],
     ["a collection as a key", "? [a, b]\n: c\n"],
     ["a set", "%YAML 1.1\n---\na: !!set {x, y}\n"],
   ])("%s: left to toJS, with the same result through parseYaml", (_name, text) => {

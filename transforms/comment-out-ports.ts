@@ -1,11 +1,12 @@
 import { isAlias, isSeq, Scalar, YAMLSeq } from "yaml";
 import type { ServicePlan } from "../src/analysis/plan/types";
 import { cannotAddKey } from "../src/compose/editability";
-import { holdsReferencedAnchor, ownPair } from "../src/compose/model";
+import { ownPair } from "../src/compose/model";
 import type { Edit } from "../src/yaml/apply-edits";
 import { isFlow, nodeLines, pairLines } from "../src/yaml/layout";
 import { commentOutLines, insertLinesAfter } from "../src/yaml/line-edits";
 import { flowText } from "../src/yaml/render";
+import { leftToInheritance } from "./lib/inherited";
 import { INSERT_ORDER } from "./lib/order";
 import { serviceKeyColumn, serviceLastLine, serviceNamed } from "./lib/service-block";
 import {
@@ -26,6 +27,7 @@ function commentOut(ctx: TransformContext, plan: ServicePlan): TransformResult {
   const service = serviceNamed(ctx, plan.name);
   const source = ctx.model.file.source;
   const result: TransformResult = { edits: [], warnings: [] };
+  if (leftToInheritance(ctx, service, "ports")) return result;
   const ports = Array.isArray(service.data.ports) ? (service.data.ports as unknown[]) : [];
   const drop = new Set(plan.commentPorts);
   const rebind = new Set(plan.rebindPorts);
@@ -51,10 +53,9 @@ function commentOut(ctx: TransformContext, plan: ServicePlan): TransformResult {
     result.edits.push(insertLinesAfter(source, serviceLastLine(ctx, service), lines));
     return result;
   }
+  // an anchored list of its own is edited where it is: the rewrite settles what the services
+  // that use the anchor get
   const value = pair.value;
-  if (holdsReferencedAnchor(ctx.model, value)) {
-    return { ...result, skip: `${plan.name}: its ports are shared through an anchor` };
-  }
   const span = pairLines(source, pair);
   if (isFlow(value) && drop.size === 0)
     return rebindInPlace(source.text, plan, value as YAMLSeq, rebind, result);

@@ -3,6 +3,7 @@ import { addRouting } from "./add-routing";
 import { attachAppToProxy } from "./attach-app-to-proxy";
 import { attachDatabases } from "./attach-databases";
 import { commentOutPorts } from "./comment-out-ports";
+import { keepInherited } from "./keep-inherited";
 import type { Transform } from "./lib/transform";
 import { modernizeNetworks } from "./modernize-networks";
 
@@ -15,6 +16,7 @@ export const TRANSFORMS: readonly Transform[] = [
   attachAppToProxy,
   addRouting,
   commentOutPorts,
+  keepInherited,
   addInternalNetwork,
   modernizeNetworks,
 ];
@@ -26,5 +28,6 @@ export {
   attachAppToProxy,
   attachDatabases,
   commentOutPorts,
+  keepInherited,
   modernizeNetworks,
 };

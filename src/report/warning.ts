@@ -32,6 +32,7 @@ export type WarningCode =
   | "no-egress"
   | "proxy-network-must-exist"
   | "edit-by-hand"
+  | "anchor-copied"
   | "legacy-external-kept";
 
 /** `service: message`, or the message alone. */

@@ -5,7 +5,8 @@ import type { ComposeModel } from "../compose/model";
 import { Diagnostic, diagnosticAt } from "../report/diagnostic";
 import type { Warning } from "../report/warning";
 import { applyEdits, Edit, OverlappingEditsError } from "../yaml/apply-edits";
-import { combineResults, Transform, TRANSFORMS } from "./transforms";
+import { settleInheritance } from "./settle-inheritance";
+import { Transform, TRANSFORMS } from "./transforms";
 import { verifyAgainstPlan } from "./verify";
 
 /** The outcome of carrying out a plan on one parsed file. */
@@ -16,8 +17,9 @@ export type Applied =
   | { kind: "error"; diagnostic: Diagnostic; warnings: Warning[] };
 
 /**
- * Carries out a plan on one file: the transforms' edits, applied to the original text, parsed
- * again and checked against the plan. Nothing here decides what the file should become.
+ * Carries out a plan on one file: the transforms' edits (with what services inherit through
+ * anchors settled), applied to the original text, parsed again and checked against the plan.
+ * Nothing here decides what the file should become.
  */
 export function applyPlan(
   model: ComposeModel,
@@ -25,11 +27,9 @@ export function applyPlan(
   path: string,
   transforms: readonly Transform[] = TRANSFORMS,
 ): Applied {
-  const result = combineResults(transforms.map((t) => t.apply({ model, plan })));
+  const result = settleInheritance(model, plan, transforms);
   const warnings = result.warnings;
   if (result.skip) return { kind: "skipped", reason: result.skip, warnings };
-  const shared = editsReachingAliases(model, result.edits);
-  if (shared) return { kind: "skipped", reason: shared, warnings };
   const text = model.file.source.text;
   const fail = (message: string, offset: number): Applied => ({
     kind: "error",
@@ -60,6 +60,12 @@ export function applyPlan(
     );
   }
   const problems = verifyAgainstPlan(model, plan, reparsed.file);
+  const anchor = problems.length ? anchorReached(model, result.edits) : undefined;
+  if (anchor) {
+    // what the edits of an anchor do elsewhere that no key of a service's own can undo
+    const reason = `an edit to &${anchor} would change other places of the file that use it: ${problems.join("; ")}`;
+    return { kind: "skipped", reason, warnings };
+  }
   if (problems.length) {
     return fail(
       `the rewrite did not verify: ${problems.join("; ")}; left unchanged`,
@@ -70,11 +76,10 @@ export function applyPlan(
 }
 
 /**
- * A reason to leave the file alone when an edit lands inside an anchored node that an alias
- * elsewhere still refers to: the edit would change that other place too. An alias that an edit
- * replaces whole is not a problem.
+ * An anchor whose node an edit lands inside while an alias elsewhere still refers to it (an
+ * alias that an edit replaces whole does not count): where the edit may change that other place too.
  */
-function editsReachingAliases(model: ComposeModel, edits: Edit[]): string | undefined {
+function anchorReached(model: ComposeModel, edits: Edit[]): string | undefined {
   if (model.referencedAnchors.size === 0) return undefined;
   const source = model.file.source;
   const inside = (range: number[], e: Edit) => {
@@ -101,7 +106,7 @@ function editsReachingAliases(model: ComposeModel, edits: Edit[]): string | unde
       if (!edits.some((e) => inside(range, e))) return undefined;
       const aliases = model.referencedAnchors.get(anchor)!;
       if (aliases.every((a) => a.range && replaced(a.range))) return undefined;
-      reason = `an edit would change &${anchor}, which other places of the file use too`;
+      reason = anchor;
       return visit.BREAK;
     },
   });

@@ -1,17 +1,27 @@
 import type { Plan, ServicePlan } from "../analysis/plan/types";
-import { ComposeModel, Membership, sameMembership, ServiceModel } from "../compose/model";
+import type { EntryBlock } from "../compose/editability";
+import {
+  ComposeModel,
+  holdsReferencedAnchor,
+  Membership,
+  ownPair,
+  sameMembership,
+  ServiceModel,
+} from "../compose/model";
 
 /**
  * The part of a project's plan that falls to each of its files: each change goes to the file
  * where the key it changes lives. New networks go to the first file that lists the service's
  * networks (else its first file), new labels and environment to the first file that defines
- * the service, and the top-level declarations to the project's first file.
+ * the service where no other service would get them through an anchor (`netbox: &netbox` in
+ * the base file, merged by the workers: the override file's `netbox`), and the top-level
+ * declarations to the project's first file.
  */
 export function splitPlan(plan: Plan, models: ComposeModel[]): Plan[] {
   const byName = models.map((m) => new Map(m.services.map((s) => [s.name, s])));
   return models.map((_model, index) => {
     const services = plan.services.flatMap((sp) =>
-      byName[index].has(sp.name) ? [serviceForFile(sp, byName, index)] : [],
+      byName[index].has(sp.name) ? [serviceForFile(sp, models, byName, index)] : [],
     );
     return {
       ...plan,
@@ -23,8 +33,20 @@ export function splitPlan(plan: Plan, models: ComposeModel[]): Plan[] {
   });
 }
 
+/** True when entries added to the service's labels or environment in this file would reach other services through an anchor. */
+function sharedThroughAnchor(
+  model: ComposeModel,
+  service: ServiceModel,
+  block: EntryBlock,
+): boolean {
+  const anchor = service.node?.anchor;
+  if (anchor && model.referencedAnchors.has(anchor)) return true;
+  return holdsReferencedAnchor(model, ownPair(service, block)?.value);
+}
+
 function serviceForFile(
   sp: ServicePlan,
+  models: ComposeModel[],
   files: Map<string, ServiceModel>[],
   index: number,
 ): ServicePlan {
@@ -54,7 +76,10 @@ function serviceForFile(
   const offset = indices.slice(0, index).reduce((n, i) => n + (inFile(i)?.ports.length ?? 0), 0);
   const mine = (list: number[]) =>
     list.filter((i) => i >= offset && i < offset + own.ports.length).map((i) => i - offset);
-  const entryHome = indices.find((i) => inFile(i)?.pair);
+  const entryHome = (block: EntryBlock) => {
+    const defining = indices.filter((i) => inFile(i)?.pair);
+    return defining.find((i) => !sharedThroughAnchor(models[i], inFile(i)!, block)) ?? defining[0];
+  };
   return {
     ...sp,
     before: own.membership,
@@ -63,7 +88,7 @@ function serviceForFile(
     ports: own.ports.map((p) => p.text),
     commentPorts: mine(sp.commentPorts),
     rebindPorts: mine(sp.rebindPorts),
-    addLabels: index === entryHome ? sp.addLabels : [],
-    addEnvironment: index === entryHome ? sp.addEnvironment : [],
+    addLabels: index === entryHome("labels") ? sp.addLabels : [],
+    addEnvironment: index === entryHome("environment") ? sp.addEnvironment : [],
   };
 }

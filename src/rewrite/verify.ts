@@ -1,6 +1,7 @@
-import type { Plan } from "../analysis/plan/types";
+import type { Plan, ServicePlan } from "../analysis/plan/types";
 import type { ComposeFile } from "../compose/compose-file";
-import { buildModel, ComposeModel, sameMembership } from "../compose/model";
+import type { InheritableKey } from "../compose/inheritance";
+import { buildModel, ComposeModel, sameMembership, ServiceModel } from "../compose/model";
 
 /** Keys of a service that the rewrite may change. */
 const EDITABLE_SERVICE_KEYS = new Set(["networks", "ports", "labels", "environment"]);
@@ -33,7 +34,9 @@ function sameOutsideEditable(a: Record<string, unknown>, b: Record<string, unkno
 
 /**
  * Checks that the rewritten file means exactly what the plan said: nothing but networks, ports
- * and the planned labels changed, and every service has its planned networks and ports.
+ * and the planned labels changed, and every service has its planned networks and ports, read
+ * as Compose reads them: a service that inherits a key through a merge key or an alias is
+ * checked on what it inherits.
  * Returns the problems found (none: the result may be written).
  */
 export function verifyAgainstPlan(before: ComposeModel, plan: Plan, after: ComposeFile): string[] {
@@ -56,40 +59,74 @@ export function verifyAgainstPlan(before: ComposeModel, plan: Plan, after: Compo
   const was = new Map(before.services.map((s) => [s.name, s]));
   const now = new Map(model.services.map((s) => [s.name, s]));
   for (const sp of plan.services) {
-    const before = was.get(sp.name)!;
     const after = now.get(sp.name);
     if (!after) {
       problems.push(`service \`${sp.name}\` disappeared`);
       continue;
     }
-    if (!sameMembership(after.membership, sp.after)) {
-      problems.push(
-        `service \`${sp.name}\`: networks are ${describe(after.membership)}, planned ${describe(sp.after)}`,
-      );
-    }
-    const drop = new Set(sp.commentPorts);
-    const rebound = new Set(sp.rebindPorts);
-    const wantPorts = before.ports.flatMap((p, i) =>
-      drop.has(i) ? [] : [rebound.has(i) ? `127.0.0.1:${p.text}` : p.text],
+    problems.push(...serviceProblems(was.get(sp.name)!, sp, after).map((p) => p.message));
+  }
+  return problems;
+}
+
+/** A way in which a service does not end as its plan says, and the key it is about. */
+export interface ServiceProblem {
+  key: InheritableKey;
+  message: string;
+}
+
+/**
+ * How a service of the rewritten file differs from its plan, read from its data as Compose
+ * merges it (merge keys and aliases resolved): its networks, its ports, and labels and
+ * environment that keep every entry and gain only the planned ones.
+ */
+export function serviceProblems(
+  before: ServiceModel,
+  sp: ServicePlan,
+  after: ServiceModel,
+): ServiceProblem[] {
+  const problems: ServiceProblem[] = [];
+  const problem = (key: InheritableKey, message: string) =>
+    problems.push({ key, message: `service \`${sp.name}\`: ${message}` });
+  if (!sameMembership(after.membership, sp.after)) {
+    problem(
+      "networks",
+      `networks are ${describe(after.membership)}, planned ${describe(sp.after)}`,
     );
-    if (JSON.stringify(after.ports.map((p) => p.text)) !== JSON.stringify(wantPorts)) {
-      problems.push(`service \`${sp.name}\`: ports are not the planned ones`);
+  } else if (sp.after === null && !sameData(before.data.networks, after.data.networks)) {
+    // Compose refuses `networks` beside `network_mode`
+    problem("networks", "gained networks beside its network_mode");
+  }
+  const drop = new Set(sp.commentPorts);
+  const rebound = new Set(sp.rebindPorts);
+  const wantPorts = before.ports.flatMap((p, i) =>
+    drop.has(i) ? [] : [rebound.has(i) ? `127.0.0.1:${p.text}` : p.text],
+  );
+  if (JSON.stringify(after.ports.map((p) => p.text)) !== JSON.stringify(wantPorts)) {
+    problem("ports", "ports are not the planned ones");
+  }
+  const blocks = [
+    ["labels", "label", before.labels, after.labels, sp.addLabels],
+    [
+      "environment",
+      "environment variable",
+      before.environment,
+      after.environment,
+      sp.addEnvironment,
+    ],
+  ] as const;
+  for (const [key, what, had, has, planned] of blocks) {
+    for (const [name, value] of had) {
+      if (has.get(name) !== value) problem(key, `${what} ${name} changed`);
     }
-    // labels and environment keep every entry, and gain only the planned ones
-    const blocks = [
-      ["label", before.labels, after.labels, sp.addLabels],
-      ["environment variable", before.environment, after.environment, sp.addEnvironment],
-    ] as const;
-    for (const [what, had, has, planned] of blocks) {
-      for (const [key, value] of had) {
-        if (has.get(key) !== value) problems.push(`service \`${sp.name}\`: ${what} ${key} changed`);
+    for (const [name, value] of has) {
+      if (had.has(name)) continue;
+      if (!planned.some(([k, v]) => k === name && v === value)) {
+        problem(key, `unplanned ${what} ${name}`);
       }
-      for (const [key, value] of has) {
-        if (had.has(key)) continue;
-        if (!planned.some(([k, v]) => k === key && v === value)) {
-          problems.push(`service \`${sp.name}\`: unplanned ${what} ${key}`);
-        }
-      }
+    }
+    for (const [name, value] of planned) {
+      if (has.get(name) !== value) problem(key, `planned ${what} ${name} missing`);
     }
   }
   return problems;

@@ -139,7 +139,10 @@ export function plainData(root: unknown): unknown {
       const key = pair.key;
       if (!(key instanceof Scalar) || key.constructor !== Scalar) return NOT_PLAIN;
       const k = key.value;
-      if (k === "<<" || (k !== null && typeof k === "object")) return NOT_PLAIN;
+      // a merge key is `<<` or, where the composer merges, a symbol: both left to toJS
+      if (k === "<<" || typeof k === "symbol" || (k !== null && typeof k === "object")) {
+        return NOT_PLAIN;
+      }
       const name = k === null ? "" : String(k);
       const value = plainData(pair.value);
       if (value === NOT_PLAIN) return NOT_PLAIN;

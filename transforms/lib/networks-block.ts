@@ -1,7 +1,8 @@
 import { isAlias, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import type { ServicePlan } from "../../src/analysis/plan/types";
 import { cannotAddKey } from "../../src/compose/editability";
-import { aliasesInto, Membership, ownPair } from "../../src/compose/model";
+import { resolveAlias } from "../../src/compose/inheritance";
+import { Membership, ownPair } from "../../src/compose/model";
 import type { Edit } from "../../src/yaml/apply-edits";
 import { lineComment, spanHasComment } from "../../src/yaml/comments";
 import { dashColumn, isFlow, LineSpan, nodeLines, pairLines } from "../../src/yaml/layout";
@@ -13,6 +14,7 @@ import {
   quoteStyleOf,
   scalarText,
 } from "../../src/yaml/render";
+import { leftToInheritance } from "./inherited";
 import { serviceKeyColumn, serviceLastLine, serviceNamed } from "./service-block";
 import type { TransformContext, TransformResult } from "./transform";
 
@@ -78,12 +80,18 @@ function rangeEnd(node: unknown): number {
   return (node as { range: number[] }).range[1];
 }
 
-/** Edits that turn a service's networks into the planned list. */
+/**
+ * Edits that turn a service's networks into the planned list. Networks the service inherits
+ * through a merge key or an alias become its own key (its own key wins over a merged one); an
+ * anchored block of its own is edited where it is, and the rewrite settles what the services
+ * that use the anchor get.
+ */
 export function rewriteServiceNetworks(ctx: TransformContext, plan: ServicePlan): TransformResult {
   const service = serviceNamed(ctx, plan.name);
   const source = ctx.model.file.source;
   const after = plan.after!;
   const result: TransformResult = { edits: [], warnings: [] };
+  if (leftToInheritance(ctx, service, "networks")) return result;
   const pair = ownPair(service, "networks");
   if (!pair) {
     const why = cannotAddKey(service);
@@ -94,10 +102,15 @@ export function rewriteServiceNetworks(ctx: TransformContext, plan: ServicePlan)
     return result;
   }
   const value = pair.value;
-  if (!aliasesLeaveWithTheRewrite(ctx, value)) {
-    return { ...result, skip: `${plan.name}: its networks are shared through an anchor` };
-  }
   const span = pairLines(source, pair as Pair);
+  const target = isAlias(value) ? resolveAlias(ctx.model, value) : undefined;
+  if (isAlias(value) && (isSeq(target) || isMap(target)) && isFlow(target)) {
+    // `networks: *nets` of a flow `&nets [proxy]`: the service's own list in its place, in flow style too
+    const asMap = isMap(target) || needsMapForm(after);
+    const text = flowMembership(source.text, target, after, asMap);
+    result.edits.push({ start: value.range![0], end: value.range![1], text });
+    return result;
+  }
   if (service.node?.flow && !isFlow(value)) {
     return { ...result, skip: `service \`${plan.name}\` is a flow mapping` };
   }
@@ -133,21 +146,6 @@ export function rewriteServiceNetworks(ctx: TransformContext, plan: ServicePlan)
   if (isSeq(value)) return rewriteBlockSequence(ctx, plan, value, result);
   if (isMap(value)) return rewriteBlockMap(ctx, plan, value, result);
   return { ...result, skip: `${plan.name}: networks is neither a list nor a mapping` };
-}
-
-/**
- * An anchored networks block may be edited when every alias to it is the `networks` value of a
- * service whose networks are written out too: those aliases are replaced, so the edit reaches no
- * one else.
- */
-function aliasesLeaveWithTheRewrite(ctx: TransformContext, value: unknown): boolean {
-  const aliases = aliasesInto(ctx.model, value);
-  return aliases.every((alias) =>
-    ctx.plan.services.some((sp) => {
-      if (!sp.networksChanged) return false;
-      return ownPair(serviceNamed(ctx, sp.name), "networks")?.value === alias;
-    }),
-  );
 }
 
 /** Item lines of a block collection, each with the comment lines that belong to no item. */

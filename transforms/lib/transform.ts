@@ -1,4 +1,5 @@
 import type { Plan } from "../../src/analysis/plan/types";
+import type { InheritableKey } from "../../src/compose/inheritance";
 import type { ComposeModel } from "../../src/compose/model";
 import type { Warning } from "../../src/report/warning";
 import type { Edit } from "../../src/yaml/apply-edits";
@@ -7,6 +8,14 @@ import type { Edit } from "../../src/yaml/apply-edits";
 export interface TransformContext {
   model: ComposeModel;
   plan: Plan;
+  /**
+   * Set by a rewrite that settles what services inherit through anchors (see
+   * `src/rewrite/settle-inheritance.ts`): a key that a service gets through a merge key or an
+   * alias is left alone, since editing the anchor may already give it the planned value, unless
+   * it is named here; a named key is written in the service as its own. Without it, every
+   * such key that must change is written as the service's own.
+   */
+  ownKeys?: ReadonlyMap<string, ReadonlySet<InheritableKey>>;
 }
 
 export interface TransformResult {
