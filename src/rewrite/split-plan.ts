@@ -5,7 +5,8 @@ import { ComposeModel, Membership, sameMembership, ServiceModel } from "../compo
  * The part of a project's plan that falls to each of its files: each change goes to the file
  * where the key it changes lives. New networks go to the first file that lists the service's
  * networks (else its first file), new labels and environment to the first file that defines
- * the service, and the top-level declarations to the project's first file.
+ * the service, and the top-level declarations to the project's first file, and to any other
+ * that holds a whole service (Compose can read it alone) and now puts one on them.
  */
 export function splitPlan(plan: Plan, models: ComposeModel[]): Plan[] {
   const byName = models.map((m) => new Map(m.services.map((s) => [s.name, s])));
@@ -13,11 +14,26 @@ export function splitPlan(plan: Plan, models: ComposeModel[]): Plan[] {
     const services = plan.services.flatMap((sp) =>
       byName[index].has(sp.name) ? [serviceForFile(sp, byName, index)] : [],
     );
+    // a file that Compose can read alone (`-f db.yml`) declares what its services are put on
+    const declares = (key: string) =>
+      index > 0 &&
+      key !== "default" &&
+      !models[index].networks.has(key) &&
+      models[index].services.some(
+        (s) => s.data.image !== undefined || s.data.build !== undefined,
+      ) &&
+      services.some((sp) => sp.networksChanged && sp.after?.some((m) => m.key === key));
     return {
       ...plan,
       services,
-      internal: { ...plan.internal, declare: plan.internal.declare && index === 0 },
-      proxy: { ...plan.proxy, declare: plan.proxy.declare && index === 0 },
+      internal: {
+        ...plan.internal,
+        declare: index === 0 ? plan.internal.declare : declares(plan.internal.key),
+      },
+      proxy: {
+        ...plan.proxy,
+        declare: index === 0 ? plan.proxy.declare : plan.proxy.used && declares(plan.proxy.key),
+      },
       modernize: index === 0 ? plan.modernize : [],
     };
   });
