@@ -94,7 +94,7 @@ export async function auditHostFiles(
   const errors: Diagnostic[] = missing.map((m) =>
     diagnosticAt(undefined, show(m.path), 0, "read-error", describeMissing(m.message)),
   );
-  const units = projectUnits(files);
+  const { units } = projectUnits(files);
   const results = await auditAll(units, options, options.jobs, cwd);
   const projects: AuditProject[] = [];
   const after: AuditProject[] = [];

@@ -144,7 +144,7 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
       io.stderr(`warning: the cache ${options.cacheLocation}: ${cache.problem}\n`);
     }
     const remember = cache?.remembering(texts);
-    const units = projectUnits(files, texts, remember);
+    const { units } = projectUnits(files, texts, remember);
     const runOptions = { ...options, host: scanHost(units, io.cwd, texts, remember) };
     const pending = new Map<number, FileOutcome[]>();
     let shown = 0;
