@@ -8,6 +8,7 @@ import {
 import { parseYaml } from "../yaml/parse-yaml";
 import type { Reads, Remember } from "./cache";
 import { FileTexts } from "./file-texts";
+import { siblingDecision } from "./siblings";
 
 /** The paths a file's top-level `include:` names, resolved beside it; none when it has none. */
 function includedBy(file: string, texts: Reads): string[] {
@@ -26,19 +27,22 @@ function includedBy(file: string, texts: Reads): string[] {
     .map((p) => nodePath.resolve(nodePath.dirname(file), p as string));
 }
 
-/** What a directory holds beyond its files' names, read through `texts`. */
-function directoryFacts(texts: FileTexts): DirectoryFacts {
+/** What a directory holds beyond its files' names, read through `texts` (and remembered). */
+function directoryFacts(texts: FileTexts, remember: Remember): DirectoryFacts {
   return {
     composeFile: (dir) => {
       const env = texts.peek(nodePath.join(dir, ".env"));
       return "text" in env ? composeFileSetting(env.text, dir) : undefined;
     },
+    siblings: (base, siblings) =>
+      remember("siblings", [base, ...siblings], (reads) => siblingDecision(base, siblings, reads)),
   };
 }
 
 /**
  * The units of a run, each the files Compose reads together, in discovery order (see
- * {@link groupProjectFiles}). A file that another unit of the run includes is part of that unit's project, not a project
+ * {@link groupProjectFiles}), with warnings on files read apart that may belong together. A
+ * file that another unit of the run includes is part of that unit's project, not a project
  * of its own: it is read and rewritten with it, once. (Of units that only include each other,
  * the first stays.)
  */
@@ -47,8 +51,8 @@ export function projectUnits(
   texts: FileTexts = new FileTexts(),
   remember: Remember = (_kind, _unit, compute) => compute(texts),
 ): ProjectGrouping {
-  const grouping = groupProjectFiles(files, directoryFacts(texts));
-  return { units: absorbIncludes(grouping.units, texts, remember) };
+  const grouping = groupProjectFiles(files, directoryFacts(texts, remember));
+  return { units: absorbIncludes(grouping.units, texts, remember), warnings: grouping.warnings };
 }
 
 /** The units left once the files that others include are theirs. */

@@ -1,5 +1,6 @@
 import * as nodePath from "node:path";
 import { Diagnostic, diagnosticAt } from "../report/diagnostic";
+import type { Warning } from "../report/warning";
 import { SourceText } from "../yaml/source-text";
 import { readDotEnv } from "./values";
 
@@ -11,6 +12,17 @@ export const BASE_FILE_NAMES = [
   "docker-compose.yml",
 ];
 const OVERRIDE_FILE_NAME = /^(compose|docker-compose)\.override\.ya?ml$/;
+
+/**
+ * Names of compose files that may stand beside a base file as a part of its project, or as a
+ * variant of it: `docker-compose-db.yml`, `docker-compose.nginx.yml`, `compose.prod.yaml`,
+ * `db.compose.yaml`.
+ */
+export const SIBLING_FILE_NAME =
+  /^(compose|docker-compose)[-.][\w.-]+\.ya?ml$|^[\w.-]+\.compose\.ya?ml$/;
+
+/** A file that is meant to be copied, not read: `docker-compose.override.example.yml`. */
+const EXAMPLE_NAME = /[._-](example|sample|template|tpl|dist|bak|backup|orig|old)([._-]|$)/i;
 
 /** A file the project's `.env` names in `COMPOSE_FILE`, and where. */
 export interface ComposeFileEntry {
@@ -66,25 +78,57 @@ export function missingComposeFile(
   );
 }
 
+/** The `COMPOSE_FILE` line that reads `files` together, relative to the project directory. */
+export function composeFileLine(dir: string, files: string[]): string {
+  return `COMPOSE_FILE=${files.map((f) => nodePath.relative(dir, f) || f).join(":")}`;
+}
+
+/** Which siblings of a base file are read with it, and what a person should know of the others. */
+export interface SiblingDecision {
+  /** The siblings that are parts of the base file's project, in the order they were given. */
+  fragments: string[];
+  /** Warnings on files read apart that may belong with it, by file. */
+  warnings: [file: string, warning: Warning][];
+}
+
 /** What grouping files needs to know of their directories beyond the names. */
 export interface DirectoryFacts {
   /** The files the directory's `.env` names in `COMPOSE_FILE`, if it names some. */
   composeFile(dir: string): ComposeFileEntry[] | undefined;
+  /** Which of the compose files beside a base file are parts of its project. */
+  siblings(base: string, siblings: string[]): SiblingDecision;
 }
 
-/** Facts of no directory: no `.env` is read. */
-export const NO_FACTS: DirectoryFacts = { composeFile: () => undefined };
+/** Facts of no directory: no `.env` is read, no sibling is a part of another file's project. */
+export const NO_FACTS: DirectoryFacts = {
+  composeFile: () => undefined,
+  siblings: () => ({ fragments: [], warnings: [] }),
+};
 
-/** Files grouped as Compose reads them. */
+/** Files grouped as Compose reads them, and what a person should know of how they were. */
 export interface ProjectGrouping {
   units: string[][];
+  /** Warnings on files read apart from a project they may belong to, by file. */
+  warnings: Map<string, Warning[]>;
+}
+
+/** True for a compose file that may be a part or a variant of the base file beside it. */
+export function isSiblingName(name: string): boolean {
+  return (
+    SIBLING_FILE_NAME.test(name) &&
+    !OVERRIDE_FILE_NAME.test(name) &&
+    !BASE_FILE_NAMES.includes(name) &&
+    !EXAMPLE_NAME.test(name.replace(/\.ya?ml$/, ""))
+  );
 }
 
 /**
  * Groups files into what Compose reads together. A directory whose `.env` sets `COMPOSE_FILE`
  * is the files it names, in its order (the files it does not name are units of their own).
- * Else a directory's base file is read with the override files of its family. Every other file
- * is a unit of its own. Units keep the order of their first file.
+ * Else a directory's base file is read with the override files of its family and with the
+ * siblings that `facts` finds to be parts of its project (a `docker-compose-db.yml` that adds
+ * the database, a `docker-compose.prod.yml` that changes its services). Every other file is a
+ * unit of its own. Units keep the order of their first file.
  */
 export function groupProjectFiles(
   files: string[],
@@ -99,6 +143,7 @@ export function groupProjectFiles(
   }
   const given = new Map(files.map((f) => [nodePath.resolve(f), f]));
   const unitOf = new Map<string, string[]>();
+  const warnings = new Map<string, Warning[]>();
   // the project a directory's COMPOSE_FILE names, placed where the directory's first file is
   const listedUnits = new Map<string, string[]>();
   // COMPOSE_FILE first: what it names is its project's, wherever the file lies
@@ -125,7 +170,14 @@ export function groupProjectFiles(
       const m = OVERRIDE_FILE_NAME.exec(nodePath.basename(f));
       return m !== null && m[1] === family && !unitOf.has(f);
     });
-    const unit = [base, ...overrides];
+    const siblings = inDir.filter(
+      (f) => f !== base && isSiblingName(nodePath.basename(f)) && !unitOf.has(f),
+    );
+    const decided = siblings.length ? facts.siblings(base, siblings) : undefined;
+    for (const [file, warning] of decided?.warnings ?? []) {
+      warnings.set(file, [...(warnings.get(file) ?? []), warning]);
+    }
+    const unit = [base, ...overrides, ...(decided?.fragments ?? [])];
     if (unit.length > 1) for (const f of unit) unitOf.set(f, unit);
   }
   const units: string[][] = [];
@@ -142,7 +194,7 @@ export function groupProjectFiles(
     if (unit) place(unit);
     else units.push([file]);
   }
-  return { units };
+  return { units, warnings };
 }
 
 /**

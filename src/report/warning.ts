@@ -11,6 +11,7 @@ export type WarningCode =
   | "include-remote"
   | "extends-unreadable"
   | "project-name-shared"
+  | "project-files-apart"
   // roles and the proxy network
   | "proxy-network-ambiguous"
   | "database-routed"
