@@ -118,6 +118,25 @@ function composeNames(names: string[]): (name: string) => boolean {
   return (name) => COMPOSE_FILE_NAME.test(name) || (hasBase && SIBLING_FILE_NAME.test(name));
 }
 
+/**
+ * The compose files of one directory, not of those under it, as a walk takes them (sorted by
+ * name); none when it cannot be read.
+ */
+export function composeFilesIn(dir: string): string[] | undefined {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  const composeName = composeNames(entries.map((e) => e.name));
+  return entries
+    .filter((e) => !e.isDirectory() && composeName(e.name))
+    .map((e) => e.name)
+    .sort()
+    .map((name) => nodePath.join(dir, name));
+}
+
 /** As git decides: the deepest ignore file with an opinion on the path wins, `!` re-includes. */
 function ignored(matchers: Matcher[], full: string, isDir: boolean): boolean {
   let verdict = false;

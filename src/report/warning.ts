@@ -12,6 +12,7 @@ export type WarningCode =
   | "extends-unreadable"
   | "project-name-shared"
   | "project-files-apart"
+  | "project-files-differ"
   // roles and the proxy network
   | "proxy-network-ambiguous"
   | "database-routed"
