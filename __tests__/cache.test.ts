@@ -119,6 +119,40 @@ describe("--cache", () => {
     expect(missing.status).toBe(2);
   });
 
+  test("which files are one project, changed, makes their outcomes be worked out again", async () => {
+    const dir = tempTree({
+      "rss/docker-compose.yml": WIKI_BEHIND_PROXY.replace(/wiki/g, "rss"),
+      "rss/docker-compose-db.yml": "services:\n  rss-db:\n    image: postgres:17\n",
+      "rss/db.yml": "services:\n  cache:\n    image: redis:7\n",
+    });
+    const cache = ["--cache", "--cache-location", path.join(dir, ".cache.json")];
+    const same = async () => {
+      const cached = await report(dir, cache);
+      expect(cached).toEqual(await report(dir, []));
+      return cached;
+    };
+    const units = (r: { report: { files: { path: string; project: string }[] } }) =>
+      r.report.files.map((f) => f.path);
+    expect(units(await same())).toEqual(["rss/docker-compose.yml", "rss/docker-compose-db.yml"]);
+    expect(await processed(dir, cache)).toBe(0);
+    // the fragment becomes an alternative: two projects
+    writeFileSync(
+      path.join(dir, "rss/docker-compose-db.yml"),
+      "services:\n  rss:\n    image: ghcr.io/example/rss:2\n",
+    );
+    expect(await processed(dir, cache)).toBe(2);
+    await same();
+    // COMPOSE_FILE names the files
+    writeFileSync(path.join(dir, "rss/.env"), "COMPOSE_FILE=docker-compose.yml:db.yml\n");
+    const listed = await same();
+    expect(units(listed)).toEqual([
+      "rss/docker-compose.yml",
+      "rss/db.yml",
+      "rss/docker-compose-db.yml",
+    ]);
+    expect(await processed(dir, cache)).toBe(0);
+  });
+
   test("a network with a fixed name that another project starts to use changes a cached project", async () => {
     const dir = tempTree({
       "one/compose.yaml": SHARED("one"),

@@ -4,6 +4,8 @@ import { DEFAULT_PLAN_OPTIONS, PlanOptions, PortsMode } from "../src/analysis/pl
 import { warningText } from "../src/report/warning";
 import { FileResult, rewriteText } from "../src/rewrite/rewrite-project";
 import { invariantsOfResult } from "./helpers/invariants";
+import { FileTexts } from "../src/batch/file-texts";
+import { projectUnits } from "../src/batch/units";
 import { rewriteFiles } from "./helpers/project";
 
 const root = path.resolve(__dirname, "..", "examples");
@@ -11,13 +13,16 @@ const root = path.resolve(__dirname, "..", "examples");
 /**
  * An example is a directory with `docker-compose.yml` and `expected.yml`, or, for a project of
  * several files, `input/` and `expected/` trees (the first of `compose.yaml`,
- * `docker-compose.yml` in `input/` is the base file, `*.override.yml` its override files, and
- * the others the files they include). `options.json` gives command-line options;
- * `expected-report.json` the status, reason and warnings of the base file.
+ * `docker-compose.yml` in `input/` is the base file; `input/.env`, if any, is the project's and
+ * is not rewritten). The files of `input/` are grouped into projects as a run of composemod on
+ * the directory groups them. `options.json` gives command-line options; `expected-report.json`
+ * the status, reason and warnings of the base file.
  */
 interface Example {
   name: string;
   files: { path: string; input: string; expected: string }[];
+  /** The project's `.env`, for a project of several files. */
+  env?: string;
   options: PlanOptions;
   report?: { status: string; reason: string; warnings: string[] };
 }
@@ -43,7 +48,9 @@ function load(name: string): Example {
     ? JSON.parse(read("expected-report.json"))
     : undefined;
   if (existsSync(path.join(dir, "input"))) {
-    const names = readdirSync(path.join(dir, "input")).sort();
+    const names = readdirSync(path.join(dir, "input"))
+      .filter((n) => n !== ".env")
+      .sort();
     const base = ["compose.yaml", "docker-compose.yml"].find((n) => names.includes(n))!;
     const ordered = [base, ...names.filter((n) => n !== base)];
     const files = ordered.map((n) => ({
@@ -51,7 +58,8 @@ function load(name: string): Example {
       input: read(`input/${n}`),
       expected: read(`expected/${n}`),
     }));
-    return { name, files, options: optionsOf(dir), report };
+    const env = existsSync(path.join(dir, "input", ".env")) ? read("input/.env") : undefined;
+    return { name, files, env, options: optionsOf(dir), report };
   }
   const files = [
     {
@@ -79,16 +87,30 @@ function rewrite(example: Example, texts: string[]): FileResult[] {
   if (example.files.length === 1) {
     return [rewriteText(texts[0], `examples/${example.name}/docker-compose.yml`, example.options)];
   }
-  // the base file with its override files, as Compose reads them, and the files they include
-  const isOverride = (p: string) => /\.override\.ya?ml$/.test(p);
-  const named = example.files.flatMap((f, i) =>
-    i === 0 || isOverride(f.path) ? [{ path: f.path, text: texts[i] }] : [],
+  // each project of the directory as a run groups them; the files it includes are read with it
+  const all = Object.fromEntries(example.files.map((f, i) => [f.path, texts[i]]));
+  if (example.env !== undefined) all[".env"] = example.env;
+  const results = projectsOf(all).flatMap((unit) =>
+    rewriteFiles(
+      unit.map((p) => ({ path: p, text: all[p] })),
+      example.options,
+      all,
+    ),
   );
-  const others = Object.fromEntries(
-    example.files.flatMap((f, i) => (i === 0 || isOverride(f.path) ? [] : [[f.path, texts[i]]])),
-  );
-  const results = rewriteFiles(named, example.options, others);
   return example.files.map((f) => results.find((r) => r.path === f.path)!);
+}
+
+/** The projects of a directory held in memory, as a run of composemod on it groups its files. */
+function projectsOf(files: Record<string, string>): string[][] {
+  const root = "/project-root";
+  const texts = new FileTexts({ dotEnv: new Map([[root, ".env" in files]]) });
+  for (const [p, text] of Object.entries(files)) texts.provide(path.join(root, p), { text });
+  const names = Object.keys(files).filter((p) => p !== ".env");
+  const { units } = projectUnits(
+    names.map((p) => path.join(root, p)),
+    texts,
+  );
+  return units.map((unit) => unit.map((f) => path.relative(root, f)));
 }
 
 test("there are examples for the judgement classes and the edit engine", () => {

@@ -2,8 +2,11 @@ import { createServer, Server } from "node:http";
 import * as path from "node:path";
 import { auditProjects } from "../src/analysis/audit";
 import { run } from "../src/cli/program";
+import { composeFilesIn } from "../src/batch/discover";
+import { projectUnits } from "../src/batch/units";
 import { driftFindings } from "../src/live/drift";
 import { liveProjects } from "../src/live/live-projects";
+import { projectFilesDiffer, startedFrom } from "../src/live/project-files-differ";
 import type { EngineState, LiveContainer, LiveNetwork } from "../src/live/read-engine";
 import { captureIO, tempTree } from "./helpers/tmp";
 
@@ -275,5 +278,122 @@ describe("composemod audit --live, through the Engine API", () => {
       `error: cannot reach the Docker Engine at unix://${path.join(dir, "none.sock")}: no such socket\n`,
     );
     expect(io.out()).toBe("");
+  });
+});
+
+describe("running projects started from files composemod reads otherwise", () => {
+  const APP = `services:
+  chat:
+    image: mattermost/mattermost-team-edition:10
+    environment: [VIRTUAL_HOST=chat.example.org]
+networks:
+  default:
+    external: true
+    name: proxy
+`;
+  const dir = tempTree({
+    "chat/docker-compose.yml": APP,
+    "chat/docker-compose.nginx.yml": "services:\n  chat:\n    ports: ['8443:8443']\n",
+    "chat/docker-compose.without-nginx.yml": "services:\n  chat:\n    ports: ['8065:8065']\n",
+    "rss/docker-compose.yml": APP.replace(/chat/g, "rss"),
+    "rss/docker-compose-db.yml": "services:\n  rss-db:\n    image: postgres:17\n",
+  });
+  /** A project's container as Compose labels it: its project, its directory, its files. */
+  const started = (identity: string, files: string) => {
+    const [project] = identity.split("/");
+    const c = container(`${project}0123456789abcdef`, identity, "alpine", { proxy: [] });
+    return {
+      ...c,
+      labels: {
+        ...c.labels,
+        "com.docker.compose.project.working_dir": path.join(dir, project),
+        "com.docker.compose.project.config_files": files,
+      },
+    };
+  };
+  const unitsIn = (dirs: string[]) => {
+    const files = dirs.map((d) => composeFilesIn(d));
+    return files.every((f) => f !== undefined) ? projectUnits(files.flat()).units : undefined;
+  };
+
+  test("the files each running project was made from, by its labels (relative ones too)", () => {
+    const state = {
+      ...ENGINE,
+      containers: [
+        started("rss/rss", `${path.join(dir, "rss/docker-compose.yml")}`),
+        started("chat/chat", "docker-compose.yml,docker-compose.without-nginx.yml"),
+      ],
+    };
+    expect(startedFrom(state)).toEqual([
+      {
+        project: "chat",
+        dir: path.join(dir, "chat"),
+        files: [
+          path.join(dir, "chat/docker-compose.yml"),
+          path.join(dir, "chat/docker-compose.without-nginx.yml"),
+        ],
+      },
+      {
+        project: "rss",
+        dir: path.join(dir, "rss"),
+        files: [path.join(dir, "rss/docker-compose.yml")],
+      },
+    ]);
+  });
+
+  test("a warning names the files and the COMPOSE_FILE line; files read as Compose did need none", () => {
+    const at = (p: string) => path.join(dir, p);
+    const warnings = projectFilesDiffer(
+      [
+        {
+          project: "chat",
+          dir: at("chat"),
+          files: [at("chat/docker-compose.yml"), at("chat/docker-compose.without-nginx.yml")],
+        },
+        { project: "rss", dir: at("rss"), files: [at("rss/docker-compose.yml")] },
+        {
+          project: "rss2",
+          dir: at("rss"),
+          files: [at("rss/docker-compose.yml"), at("rss/docker-compose-db.yml")],
+        },
+        { project: "gone", dir: at("gone"), files: [at("gone/compose.yaml")] },
+      ],
+      unitsIn,
+    );
+    expect(warnings).toEqual([
+      {
+        code: "project-files-differ",
+        message: `the running project \`chat\` was started from \`docker-compose.yml\`, \`docker-compose.without-nginx.yml\` in \`${at("chat")}\`, but composemod reads \`docker-compose.yml\`, \`docker-compose.without-nginx.yml\` each as a project of its own: \`COMPOSE_FILE=docker-compose.yml:docker-compose.without-nginx.yml\` in \`${at("chat/.env")}\` makes composemod read the project as Compose did`,
+      },
+      {
+        code: "project-files-differ",
+        message: `the running project \`rss\` was started from \`docker-compose.yml\` in \`${at("rss")}\`, but composemod reads \`docker-compose.yml\` together with \`docker-compose-db.yml\`: \`COMPOSE_FILE=docker-compose.yml\` in \`${at("rss/.env")}\` makes composemod read the project as Compose did`,
+      },
+    ]);
+  });
+
+  test("audit --live says so, in the JSON report too", async () => {
+    const socket = path.join(dir, "engine.sock");
+    const server = await fakeEngine(socket, {
+      ...ENGINE,
+      containers: [started("chat/chat", "docker-compose.yml,docker-compose.without-nginx.yml")],
+    });
+    try {
+      const io = captureIO(dir);
+      await run(["audit", "--live", "--json"], io, false, { DOCKER_HOST: `unix://${socket}` });
+      expect(JSON.parse(io.out()).warnings).toEqual([
+        expect.objectContaining({
+          code: "project-files-differ",
+          message: expect.stringContaining(
+            "`COMPOSE_FILE=docker-compose.yml:docker-compose.without-nginx.yml`",
+          ),
+        }),
+      ]);
+      const text = captureIO(dir);
+      await run(["audit", "--live"], text, false, { DOCKER_HOST: `unix://${socket}` });
+      expect(text.err()).toContain("warning: the running project `chat` was started from");
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

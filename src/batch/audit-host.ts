@@ -105,7 +105,7 @@ export async function auditHostFiles(
   const errors: Diagnostic[] = missing.map((m) =>
     diagnosticAt(undefined, show(m.path), 0, "read-error", describeMissing(m.message)),
   );
-  const units = projectUnits(files);
+  const { units, warnings: apart } = projectUnits(files);
   const results = await auditAll(units, options, options.jobs, cwd);
   const projects: AuditProject[] = [];
   const after: AuditProject[] = [];
@@ -124,7 +124,12 @@ export async function auditHostFiles(
     after,
     fixes,
     errors,
-    warnings: sharedProjectNames(named),
+    warnings: [
+      ...[...apart].flatMap(([file, warnings]) =>
+        warnings.map((w) => ({ ...w, message: `${show(file)}: ${w.message}` })),
+      ),
+      ...sharedProjectNames(named),
+    ],
     discovered: files.length,
   };
 }

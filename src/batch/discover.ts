@@ -1,8 +1,12 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
 import ignore, { Ignore } from "ignore";
+import { BASE_FILE_NAMES, SIBLING_FILE_NAME } from "../compose/project-files";
 
-/** File names a directory walk picks up as compose files. */
+/**
+ * File names a directory walk picks up as compose files; beside a base file, also those of
+ * {@link SIBLING_FILE_NAME} (`docker-compose-db.yml`).
+ */
 export const COMPOSE_FILE_NAME =
   /^(compose|docker-compose)(\.[\w.-]+)?\.ya?ml$|^[\w.-]+\.compose\.ya?ml$/;
 
@@ -108,6 +112,31 @@ export async function discover(
   return { files, missing, dotEnv };
 }
 
+/** Which of its names are compose files: `docker-compose-db.yml` only beside a base file. */
+function composeNames(names: string[]): (name: string) => boolean {
+  const hasBase = names.some((n) => BASE_FILE_NAMES.includes(n));
+  return (name) => COMPOSE_FILE_NAME.test(name) || (hasBase && SIBLING_FILE_NAME.test(name));
+}
+
+/**
+ * The compose files of one directory, not of those under it, as a walk takes them (sorted by
+ * name); none when it cannot be read.
+ */
+export function composeFilesIn(dir: string): string[] | undefined {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  const composeName = composeNames(entries.map((e) => e.name));
+  return entries
+    .filter((e) => !e.isDirectory() && composeName(e.name))
+    .map((e) => e.name)
+    .sort()
+    .map((name) => nodePath.join(dir, name));
+}
+
 /** As git decides: the deepest ignore file with an opinion on the path wins, `!` re-includes. */
 function ignored(matchers: Matcher[], full: string, isDir: boolean): boolean {
   let verdict = false;
@@ -162,6 +191,7 @@ function walk(
     matchers = [...inherited, { base: dir, rules: ignore().add(text) }];
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const composeName = composeNames(entries.map((e) => e.name));
   for (const entry of entries) {
     const full = nodePath.join(dir, entry.name);
     let isDir = entry.isDirectory();
@@ -189,7 +219,7 @@ function walk(
       if (!SKIPPED_DIRS.has(entry.name) && !ignored(matchers, full, true)) {
         out.push(...walk(full, childReal, matchers, visited, unreadable, dotEnv));
       }
-    } else if (isFile && COMPOSE_FILE_NAME.test(entry.name) && !ignored(matchers, full, false)) {
+    } else if (isFile && composeName(entry.name) && !ignored(matchers, full, false)) {
       let fileReal = childReal;
       if (entry.isSymbolicLink()) {
         try {

@@ -12,6 +12,8 @@ import { readFromDisk, ReadOutcome, readUtf8 } from "./read-files";
 export interface HandedOver {
   texts: (ReadOutcome | null)[];
   dotEnv?: boolean;
+  /** The project's `.env` as the grouping of files read it (for its COMPOSE_FILE). */
+  env?: ReadOutcome;
 }
 
 export class FileTexts {
@@ -36,8 +38,15 @@ export class FileTexts {
       if (read) this.texts.delete(file);
       return read ?? null;
     });
+    const envPath = nodePath.join(nodePath.dirname(unit[0]), ".env");
+    const env = this.texts.get(envPath);
+    if (env) this.texts.delete(envPath);
     const dotEnv = this.discovered?.dotEnv.get(nodePath.dirname(unit[0]));
-    return dotEnv === undefined ? { texts } : { texts, dotEnv };
+    return {
+      texts,
+      ...(dotEnv === undefined ? {} : { dotEnv }),
+      ...(env === undefined ? {} : { env }),
+    };
   }
 
   /** The texts of a unit as a worker is handed them. */
@@ -49,6 +58,7 @@ export class FileTexts {
       const read = given.texts[i];
       if (read) texts.provide(file, read);
     });
+    if (given.env) texts.provide(nodePath.join(nodePath.dirname(unit[0]), ".env"), given.env);
     return texts;
   }
 
@@ -81,9 +91,14 @@ export class FileTexts {
     );
   }
 
-  /** The reader a project loader uses for `.env`, included and extended files. */
+  /**
+   * The reader a project loader uses for `.env`, included and extended files: a `.env` the
+   * grouping of files has read already is not read again.
+   */
   readonly readText: ReadText = (absolute) => {
     if (this.knownAbsent(absolute)) return { code: "ENOENT" };
+    const known = nodePath.basename(absolute) === ".env" ? this.texts.get(absolute) : undefined;
+    if (known) return "text" in known ? known.text : { code: known.code };
     return readFromDisk(absolute);
   };
 }

@@ -2,6 +2,7 @@ import * as nodePath from "node:path";
 import type { Host, HostProject } from "../analysis/host";
 import { hostIndex, projectFacts } from "../analysis/host-index";
 import { LoadedProject, loadProject, ReadText, SourceFile } from "../compose/load-project";
+import { missingComposeFile } from "../compose/project-files";
 import { Diagnostic, diagnosticAt } from "../report/diagnostic";
 import { analyseProject, RewriteOptions, rewriteProject } from "../rewrite/rewrite-project";
 import { describeMissing, discover } from "./discover";
@@ -22,10 +23,20 @@ export function readUnit(
   errors: Diagnostic[],
 ): SourceFile[] {
   const files: SourceFile[] = [];
+  const dir = nodePath.dirname(unit[0]);
   for (const file of unit) {
     const shown = show(file);
     const read = readUtf8(file);
+    const env =
+      "code" in read && read.code === "ENOENT"
+        ? readFromDisk(nodePath.join(dir, ".env"))
+        : undefined;
+    const listed =
+      typeof env === "string"
+        ? missingComposeFile(env, show(nodePath.join(dir, ".env")), dir, file)
+        : undefined;
     if ("text" in read) files.push({ path: shown, absolute: file, text: read.text });
+    else if (listed) errors.push(listed);
     else if ("line" in read) {
       errors.push({
         code: "read-error",
@@ -130,7 +141,7 @@ export async function loadHost(
     diagnosticAt(undefined, show(m.path), 0, "read-error", describeMissing(m.message)),
   );
   const loadedProjects: ReadableProject[] = [];
-  for (const unit of projectUnits(files)) {
+  for (const unit of projectUnits(files).units) {
     const before = errors.length;
     const read = readUnit(unit, show, errors);
     const missed = errors.slice(before).map((d) => `${d.path} cannot be read (${d.message})`);

@@ -1,5 +1,6 @@
 import * as nodePath from "node:path";
 import { loadProject, ReadText } from "../compose/load-project";
+import { missingComposeFile } from "../compose/project-files";
 import { Diagnostic, diagnosticAt, where } from "../report/diagnostic";
 import { renderExplain } from "../report/explain";
 import type { FileReport } from "../report/file-report";
@@ -9,6 +10,20 @@ import type { BatchOptions } from "./batch-options";
 import { FileTexts } from "./file-texts";
 import { digestOf, displayPath, ReadRecord } from "./read-files";
 import { writeFilesAtomic } from "./write-files";
+
+/** The error for a file that the project's COMPOSE_FILE names and that is not there, if it is one. */
+function missingListed(
+  absolute: string,
+  dir: string,
+  readText: ReadText,
+  show: (absolute: string) => string,
+): Diagnostic | undefined {
+  const envPath = nodePath.join(dir, ".env");
+  const env = readText(envPath);
+  return typeof env === "string"
+    ? missingComposeFile(env, show(envPath), dir, absolute)
+    : undefined;
+}
 
 export function errorReport(path: string, project: string, d: Diagnostic): FileReport {
   const { path: _p, ...error } = d;
@@ -74,6 +89,13 @@ export function processUnit(
   const absolute = paths.map((p) => nodePath.resolve(cwd, p));
   const dir = nodePath.dirname(absolute[0]);
   const show = (p: string) => displayPath(p, cwd);
+  const readText: ReadText = reads
+    ? (absolute) => {
+        const read = texts.readText(absolute);
+        reads.push([absolute, digestOf(typeof read === "string" ? { text: read } : read)]);
+        return read;
+      }
+    : texts.readText;
   const unreadable: FileOutcome[] = [];
   const files = [];
   for (const file of absolute) {
@@ -82,6 +104,11 @@ export function processUnit(
     reads?.push([file, digestOf(read)]);
     if ("text" in read) {
       files.push({ path: shown, absolute: file, text: read.text });
+      continue;
+    }
+    const listed = read.code === "ENOENT" ? missingListed(file, dir, readText, show) : undefined;
+    if (listed) {
+      unreadable.push({ report: errorReport(listed.path, nodePath.basename(dir), listed) });
       continue;
     }
     const d: Diagnostic =
@@ -98,7 +125,11 @@ export function processUnit(
   }
   if (unreadable.length) {
     // all or none: a file of the project that cannot be read leaves the others as they are
-    const first = unreadable[0].report.path;
+    const first = unreadable[0].report;
+    const why =
+      first.error?.message.startsWith("COMPOSE_FILE") === true
+        ? first.reason
+        : `${first.path} of this project cannot be read; the project is left as it is`;
     return [
       ...unreadable,
       ...files.map((f): FileOutcome => ({
@@ -107,7 +138,7 @@ export function processUnit(
           project: unreadable[0].report.project,
           status: "skipped",
           reasonCode: "project-unreadable",
-          reason: `${first} of this project cannot be read; the project is left as it is`,
+          reason: why,
           services: {},
           warnings: [],
           diff: "",
@@ -117,13 +148,6 @@ export function processUnit(
   }
   let results: FileResult[];
   try {
-    const readText: ReadText = reads
-      ? (absolute) => {
-          const read = texts.readText(absolute);
-          reads.push([absolute, digestOf(typeof read === "string" ? { text: read } : read)]);
-          return read;
-        }
-      : texts.readText;
     const load = loadProject({ dir, files, readText, show });
     results = rewriteProject(load, options).files;
   } catch (error) {

@@ -1,8 +1,14 @@
 import * as nodePath from "node:path";
-import { groupProjects } from "../compose/project-files";
+import {
+  composeFileSetting,
+  DirectoryFacts,
+  groupProjectFiles,
+  ProjectGrouping,
+} from "../compose/project-files";
 import { parseYaml } from "../yaml/parse-yaml";
 import type { Reads, Remember } from "./cache";
 import { FileTexts } from "./file-texts";
+import { siblingDecision } from "./siblings";
 
 /** The paths a file's top-level `include:` names, resolved beside it; none when it has none. */
 function includedBy(file: string, texts: Reads): string[] {
@@ -21,17 +27,36 @@ function includedBy(file: string, texts: Reads): string[] {
     .map((p) => nodePath.resolve(nodePath.dirname(file), p as string));
 }
 
+/** What a directory holds beyond its files' names, read through `texts` (and remembered). */
+function directoryFacts(texts: FileTexts, remember: Remember): DirectoryFacts {
+  return {
+    composeFile: (dir) => {
+      const env = texts.peek(nodePath.join(dir, ".env"));
+      return "text" in env ? composeFileSetting(env.text, dir) : undefined;
+    },
+    siblings: (base, siblings) =>
+      remember("siblings", [base, ...siblings], (reads) => siblingDecision(base, siblings, reads)),
+  };
+}
+
 /**
- * The units of a run, each the files Compose reads together, in discovery order. A file that
- * another unit of the run includes is part of that unit's project, not a project of its own: it
- * is read and rewritten with it, once. (Of units that only include each other, the first stays.)
+ * The units of a run, each the files Compose reads together, in discovery order (see
+ * {@link groupProjectFiles}), with warnings on files read apart that may belong together. A
+ * file that another unit of the run includes is part of that unit's project, not a project
+ * of its own: it is read and rewritten with it, once. (Of units that only include each other,
+ * the first stays.)
  */
 export function projectUnits(
   files: string[],
   texts: FileTexts = new FileTexts(),
   remember: Remember = (_kind, _unit, compute) => compute(texts),
-): string[][] {
-  const units = groupProjects(files);
+): ProjectGrouping {
+  const grouping = groupProjectFiles(files, directoryFacts(texts, remember));
+  return { units: absorbIncludes(grouping.units, texts, remember), warnings: grouping.warnings };
+}
+
+/** The units left once the files that others include are theirs. */
+function absorbIncludes(units: string[][], texts: FileTexts, remember: Remember): string[][] {
   const unitOf = new Map<string, number>();
   units.forEach((unit, i) => unit.forEach((f) => unitOf.set(nodePath.resolve(f), i)));
   const includes = units.map((unit, i) => {

@@ -3,8 +3,11 @@ import { findingsOf, hostNetworks } from "../analysis/audit";
 import type { AuditProject } from "../analysis/audit-model";
 import type { Finding } from "../analysis/findings";
 import { auditHostFiles } from "../batch/audit-host";
+import { composeFilesIn } from "../batch/discover";
+import { projectUnits } from "../batch/units";
 import { driftFindings } from "../live/drift";
 import { liveProjects } from "../live/live-projects";
+import { projectFilesDiffer, startedFrom } from "../live/project-files-differ";
 import { EngineState, EngineUnreachable, readEngine } from "../live/read-engine";
 import { auditReport, renderAuditErrors } from "../report/audit-report";
 import type { Diagnostic } from "../report/diagnostic";
@@ -12,6 +15,17 @@ import type { Warning } from "../report/warning";
 import { AuditFormat, printAudit } from "./audit-command";
 import type { RunIO } from "./io";
 import type { RunOptions } from "./options";
+
+/** The compose files of directories grouped as a run of composemod on them groups them. */
+function unitsIn(dirs: string[]): string[][] | undefined {
+  const files: string[] = [];
+  for (const dir of dirs) {
+    const found = composeFilesIn(dir);
+    if (!found) return undefined;
+    files.push(...found);
+  }
+  return projectUnits(files).units;
+}
 
 /** Each project's findings, then its drift: what a person acts on, project by project. */
 function* projectByProject(
@@ -30,9 +44,10 @@ function* projectByProject(
 
 /**
  * `composemod audit --live`: the same findings as from the files, from what the engine really
- * runs (DOCKER_HOST, else /var/run/docker.sock); with paths, also the containers whose networks
- * differ from what their compose files now say. Exit 1 when a running database is reachable
- * from another project, 2 when the engine (or a file) could not be read.
+ * runs (DOCKER_HOST, else /var/run/docker.sock), with a warning for each running project that
+ * was started from files composemod reads otherwise; with paths, also the containers whose
+ * networks differ from what their compose files now say. Exit 1 when a running database is
+ * reachable from another project, 2 when the engine (or a file) could not be read.
  */
 export async function runLiveAudit(
   options: RunOptions,
@@ -52,7 +67,7 @@ export async function runLiveAudit(
   const host = hostNetworks(projects);
   let drift: Finding[] = [];
   let errors: Diagnostic[] = [];
-  let warnings: Warning[] = [];
+  let warnings: Warning[] = projectFilesDiffer(startedFrom(state), unitsIn);
   if (options.paths.length) {
     const jobs = options.sources.jobs === "default" ? availableParallelism() : options.jobs;
     const files = await auditHostFiles(options.paths, io.cwd, {
@@ -63,7 +78,7 @@ export async function runLiveAudit(
     });
     drift = driftFindings(projects, files.projects);
     errors = files.errors;
-    warnings = files.warnings;
+    warnings = [...warnings, ...files.warnings];
   }
   const report = auditReport({
     source: "engine",

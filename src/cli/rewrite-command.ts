@@ -144,7 +144,7 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
       io.stderr(`warning: the cache ${options.cacheLocation}: ${cache.problem}\n`);
     }
     const remember = cache?.remembering(texts);
-    const units = projectUnits(files, texts, remember);
+    const { units, warnings: apart } = projectUnits(files, texts, remember);
     const scan = scanHost(units, io.cwd, texts, remember);
     const runOptions = { ...options, host: scan.index };
     const pending = new Map<number, FileOutcome[]>();
@@ -177,12 +177,22 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
       texts,
       started,
     );
+    /** A unit's outcomes with the warnings on how its files were grouped, on the files they are about. */
+    function withGroupingWarnings(outcomes: FileOutcome[], unit: string[]): FileOutcome[] {
+      const byPath = new Map(unit.map((f) => [displayPath(f, io.cwd), apart.get(f)]));
+      return outcomes.map((outcome) => {
+        const more = byPath.get(outcome.report.path);
+        if (!more) return outcome;
+        const report = { ...outcome.report, warnings: [...outcome.report.warnings, ...more] };
+        return { ...outcome, report };
+      });
+    }
     const failure = cache?.save();
     if (failure && !options.quiet) {
       io.stderr(`warning: the cache ${options.cacheLocation}: ${failure}\n`);
     }
     function onUnit(index: number, outcomes: FileOutcome[]) {
-      pending.set(index, outcomes);
+      pending.set(index, apart.size ? withGroupingWarnings(outcomes, units[index]) : outcomes);
       while (pending.has(shown)) {
         for (const outcome of pending.get(shown)!) emit(outcome);
         filesShown += units[shown].length;

@@ -133,28 +133,47 @@ export function withDefaults(value: string, variables: Variables = NO_VARIABLES)
   return interpolate(value, variables).text;
 }
 
+/** One assignment of a `.env` file: its value as read, and where the value starts in the text. */
+export interface DotEnvEntry {
+  value: string;
+  /** Offset of the value's first character (inside its quotes) in the file's text. */
+  offset: number;
+}
+
 /**
- * The variables of a `.env` file as Compose reads them: `KEY=value` lines, `export` allowed,
- * quotes removed, `#` comments; later values may use earlier ones.
+ * The assignments of a `.env` file as Compose reads them: `KEY=value` lines, `export` allowed,
+ * quotes removed, `#` comments; later values may use earlier ones, and the last of a key wins.
  */
-export function parseDotEnv(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+export function readDotEnv(text: string): Map<string, DotEnvEntry> {
+  const out = new Map<string, DotEnvEntry>();
+  const values = new Map<string, string>();
+  let lineStart = 0;
+  for (const line of text.split("\n")) {
+    const start = lineStart;
+    lineStart += line.length + 1;
+    const match = /^(\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*)(.*?)\r?$/.exec(line);
     if (!match) continue;
-    const [, key, rest] = match;
+    const [, head, key, rest] = match;
     let value = rest.trim();
+    let offset = start + head.length;
     const quote = value[0];
     if ((quote === '"' || quote === "'") && value.lastIndexOf(quote) > 0) {
       value = value.slice(1, value.lastIndexOf(quote));
-      if (quote === '"') value = interpolate(value.replace(/\\n/g, "\n"), out).text;
+      offset++;
+      if (quote === '"') value = interpolate(value.replace(/\\n/g, "\n"), values).text;
     } else {
       value = value.replace(/\s+#.*$/, "");
-      value = interpolate(value, out).text;
+      value = interpolate(value, values).text;
     }
-    out.set(key, value);
+    values.set(key, value);
+    out.set(key, { value, offset });
   }
   return out;
+}
+
+/** The variables of a `.env` file as Compose reads them (see {@link readDotEnv}). */
+export function parseDotEnv(text: string): Map<string, string> {
+  return new Map([...readDotEnv(text)].map(([key, entry]) => [key, entry.value]));
 }
 
 /** `environment` / `labels` in map or list form, as key -> value (null when only a key). */

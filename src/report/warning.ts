@@ -11,6 +11,8 @@ export type WarningCode =
   | "include-remote"
   | "extends-unreadable"
   | "project-name-shared"
+  | "project-files-apart"
+  | "project-files-differ"
   // roles and the proxy network
   | "proxy-network-ambiguous"
   | "database-routed"

@@ -15,7 +15,8 @@ import {
  * networks (else its first file), new labels and environment to the first file that defines
  * the service where no other service would get them through an anchor (`netbox: &netbox` in
  * the base file, merged by the workers: the override file's `netbox`), and the top-level
- * declarations to the project's first file.
+ * declarations to the project's first file, and to any other that holds a whole service
+ * (Compose can read it alone) and now puts one on them.
  */
 export function splitPlan(plan: Plan, models: ComposeModel[]): Plan[] {
   const byName = models.map((m) => new Map(m.services.map((s) => [s.name, s])));
@@ -23,11 +24,26 @@ export function splitPlan(plan: Plan, models: ComposeModel[]): Plan[] {
     const services = plan.services.flatMap((sp) =>
       byName[index].has(sp.name) ? [serviceForFile(sp, models, byName, index)] : [],
     );
+    // a file that Compose can read alone (`-f db.yml`) declares what its services are put on
+    const declares = (key: string) =>
+      index > 0 &&
+      key !== "default" &&
+      !models[index].networks.has(key) &&
+      models[index].services.some(
+        (s) => s.data.image !== undefined || s.data.build !== undefined,
+      ) &&
+      services.some((sp) => sp.networksChanged && sp.after?.some((m) => m.key === key));
     return {
       ...plan,
       services,
-      internal: { ...plan.internal, declare: plan.internal.declare && index === 0 },
-      proxy: { ...plan.proxy, declare: plan.proxy.declare && index === 0 },
+      internal: {
+        ...plan.internal,
+        declare: index === 0 ? plan.internal.declare : declares(plan.internal.key),
+      },
+      proxy: {
+        ...plan.proxy,
+        declare: index === 0 ? plan.proxy.declare : plan.proxy.used && declares(plan.proxy.key),
+      },
       modernize: index === 0 ? plan.modernize : [],
     };
   });
