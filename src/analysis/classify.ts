@@ -7,6 +7,7 @@ import {
   commentedRouting,
   dataStoreByName,
   dataStoreEvidence,
+  emptyRouting,
   imageOf,
   isCron,
   isEntryName,
@@ -59,6 +60,7 @@ export type RuleCode =
   | "routed"
   | "routing-shared"
   | "commented-routing"
+  | "empty-routing"
   | "web-port"
   | "web-server"
   | "only-port"
@@ -296,7 +298,7 @@ export const ROLE_RULES: readonly RoleRule[] = [
     code: "routed",
     role: "app",
     summary:
-      "the proxy routes to it: a VIRTUAL_HOST with a value, Traefik labels that enable a router, caddy labels (after ${VAR:-default} is read)",
+      "the proxy routes to it: a VIRTUAL_HOST with a value, Traefik labels that enable a router, caddy labels (after ${VAR:-default} is read, and a passed-through VIRTUAL_HOST from the project's variables)",
     match(service, project) {
       const routing = project.routed.get(service.name);
       if (!routing || project.sharedHost.has(service.name)) return undefined;
@@ -327,6 +329,13 @@ export const ROLE_RULES: readonly RoleRule[] = [
     summary:
       "with no routing in the project: routing left commented out in its block says it is the entry",
     match: (service, project) => elected(service, project, "commented-routing"),
+  },
+  {
+    code: "empty-routing",
+    role: "app",
+    summary:
+      "with no routing in the project: the one service with a VIRTUAL_HOST left empty for the user to fill in",
+    match: (service, project) => elected(service, project, "empty-routing"),
   },
   {
     code: "web-port",
@@ -478,12 +487,12 @@ const ADMIN_TOOL =
   /(^|[/-])(phpmyadmin|adminer|pgadmin4?|mongo-express|redis-commander|redisinsight|dbgate|cloudbeaver)$/i;
 
 /**
- * With no routing anywhere in the project, the services a proxy would route to: the strongest
- * tier of evidence that some service has (routing left in comments, a published web port, a
- * bundled web server or an exposed web port, the one published port, the one entry-like name),
- * minus the services another candidate depends on (they sit behind it), minus inner tiers
- * (APIs, workers) where an entry-like service stands beside them, minus admin tools where
- * something else remains.
+ * With no routing anywhere in the project, the services a proxy would route to: the strongest tier
+ * of evidence that some service has (routing left in comments or left empty for the user, a
+ * published web port, a bundled web server or an exposed web port, the one published port, the one
+ * entry-like name), minus the services another candidate depends on (they sit behind it), minus
+ * inner tiers (APIs, workers) where an entry-like service stands beside them, minus admin tools
+ * where something else remains.
  */
 function elect(
   model: ComposeModel,
@@ -495,6 +504,8 @@ function elect(
   const published = (s: ServiceModel) => s.ports.filter((p) => !p.loopback);
   const exposed = (s: ServiceModel) =>
     (Array.isArray(s.data.expose) ? s.data.expose : []).map((e) => parsePort(e, s.variables));
+  // an anchor that hands an empty VIRTUAL_HOST to several services says nothing of which one
+  const emptyCarriers = model.services.filter((s) => emptyRouting(s)).length;
   const tiers: {
     rule: RuleCode;
     pick: (s: ServiceModel) => string | undefined;
@@ -506,6 +517,15 @@ function elect(
         commentedRouting(model, s)
           ? "its block holds routing left commented out for it"
           : undefined,
+    },
+    {
+      rule: "empty-routing",
+      pick: (s) => {
+        const why = emptyCarriers === 1 ? emptyRouting(s) : undefined;
+        return why
+          ? `${why}, on no other service: routing written for the user to fill in says it is the entry`
+          : undefined;
+      },
     },
     {
       rule: "web-port",
@@ -550,11 +570,10 @@ function elect(
     });
     if (chosen.length === 0) continue;
     if (tier.alone && chosen.length > 1) continue;
-    // a candidate that another depends on sits behind it (routing the author wrote, even
-    // commented out, says otherwise)
-    const names = new Set(
-      tier.rule === "commented-routing" ? [] : chosen.map((c) => c.service.name),
-    );
+    // routing its author wrote, even commented out or empty, says which service it is
+    const stated = tier.rule === "commented-routing" || tier.rule === "empty-routing";
+    // a candidate that another depends on sits behind it
+    const names = new Set(stated ? [] : chosen.map((c) => c.service.name));
     for (const c of chosen) {
       for (const dep of dependencies(c.service)) {
         if (names.has(dep) && dep !== c.service.name && !behind.has(dep))
@@ -562,7 +581,6 @@ function elect(
       }
     }
     chosen = chosen.filter((c) => !behind.has(c.service.name));
-    const stated = tier.rule === "commented-routing";
     if (!stated && chosen.length > 1 && chosen.some((c) => isEntryName(c.service.name))) {
       chosen = chosen.filter((c) => isEntryName(c.service.name) || !isInnerName(c.service));
     }

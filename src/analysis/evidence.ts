@@ -169,8 +169,18 @@ function read(service: ServiceModel, raw: string | null | undefined): ReadValue 
   return { text: value.text.trim(), unknown: value.unknown.length > 0 };
 }
 
+/**
+ * An environment value as the container gets it. A key with no value (`VIRTUAL_HOST:`,
+ * `- VIRTUAL_HOST`) passes the variable through from the environment Compose runs in: it has the
+ * value the project's variables give it, else none.
+ */
 export function envValue(service: ServiceModel, key: string): ReadValue | undefined {
-  return read(service, service.environment.get(key));
+  const raw = service.environment.get(key);
+  if (raw === null) {
+    const passed = service.variables.get(key);
+    return { text: passed?.trim() ?? "", unknown: false };
+  }
+  return read(service, raw);
 }
 
 export function labelValue(service: ServiceModel, key: string): ReadValue | undefined {
@@ -254,6 +264,20 @@ export function routingOf(service: ServiceModel): Routing | undefined {
     };
   }
   return undefined;
+}
+
+/**
+ * Routing written for the user to fill in: a `VIRTUAL_HOST` with an empty value, or passed
+ * through from an environment that gives it none. It routes nothing yet, but says where the
+ * author meant the proxy to go.
+ */
+export function emptyRouting(service: ServiceModel): string | undefined {
+  if (!service.environment.has("VIRTUAL_HOST")) return undefined;
+  const value = envValue(service, "VIRTUAL_HOST");
+  if (!value || value.text || value.unknown) return undefined;
+  return service.environment.get("VIRTUAL_HOST") === null
+    ? "VIRTUAL_HOST passed through from an environment that gives it no value"
+    : "an empty VIRTUAL_HOST";
 }
 
 /** The container ports the proxy sends a routed service's traffic to, where the service says so. */
