@@ -102,3 +102,128 @@ services:
     expect(classifyText(text).roles).toEqual({ a: "backend [backend]", b: "app [web-port]" });
   });
 });
+
+describe("one host name on different paths", () => {
+  test("nginx-proxy's VIRTUAL_PATH: a web app and its streaming API are both apps", () => {
+    const text = `services:
+  web:
+    image: ghcr.io/example/social:4
+    environment:
+      - VIRTUAL_HOST=social.example.org
+      - VIRTUAL_PATH=/
+  streaming:
+    image: ghcr.io/example/social-streaming:4
+    environment:
+      - VIRTUAL_HOST=social.example.org
+      - VIRTUAL_PATH=/api/v1/streaming
+  sidekiq:
+    image: ghcr.io/example/social:4
+    command: bundle exec sidekiq
+`;
+    const { roles, warnings } = classifyText(text);
+    expect(roles).toEqual({
+      web: "app [routed]",
+      streaming: "app [routed]",
+      sidekiq: "backend [backend]",
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  test("Traefik's PathPrefix: the same host under another path is another endpoint", () => {
+    const text = `services:
+  front:
+    image: x/front
+    labels:
+      - traefik.http.routers.front.rule=Host(\`app.example.org\`)
+  api:
+    image: x/api
+    labels:
+      - traefik.http.routers.api.rule=Host(\`app.example.org\`) && PathPrefix(\`/api\`)
+`;
+    const { roles, warnings } = classifyText(text);
+    expect(roles).toEqual({ front: "app [routed]", api: "app [routed]" });
+    expect(warnings).toEqual([]);
+  });
+
+  test("VIRTUAL_HOST_MULTIPORTS: the paths under a host are its endpoints", () => {
+    const text = `services:
+  app:
+    image: x/app
+    environment:
+      VIRTUAL_HOST_MULTIPORTS: |-
+        app.example.org:
+          "/": 80
+  admin:
+    image: x/admin
+    environment:
+      VIRTUAL_HOST_MULTIPORTS: |-
+        app.example.org:
+          "/admin": 9000
+`;
+    const { roles, warnings } = classifyText(text);
+    expect(roles).toEqual({ app: "app [routed]", admin: "app [routed]" });
+    expect(warnings).toEqual([]);
+  });
+
+  test("the same host and path on two different services is still a conflict", () => {
+    const text = `services:
+  web:
+    image: x/web
+    environment: [VIRTUAL_HOST=app.example.org, VIRTUAL_PATH=/api]
+    ports: ["8080:80"]
+  worker:
+    image: x/worker
+    environment: [VIRTUAL_HOST=app.example.org, VIRTUAL_PATH=/api]
+`;
+    const { roles, of, warnings } = classifyText(text);
+    expect(roles).toEqual({ web: "app [routed]", worker: "backend [routing-shared]" });
+    expect(of("worker").reason).toBe(
+      "its routing to app.example.org/api is shared with `web`, the app; a backend here",
+    );
+    expect(warnings).toEqual([
+      "`web`, `worker` all answer app.example.org/api; `web` is taken for the app and the others for backends (give one --app NAME to choose)",
+    ]);
+  });
+
+  test("without routing, every service that publishes a web port on loopback only is an entry for a proxy on the host", () => {
+    const text = `services:
+  web:
+    image: ghcr.io/example/social:4
+    ports: ["127.0.0.1:3000:3000"]
+  streaming:
+    image: ghcr.io/example/social-streaming:4
+    ports: ["127.0.0.1:4000:4000"]
+  sidekiq:
+    image: ghcr.io/example/social:4
+    command: bundle exec sidekiq
+  db:
+    image: postgres:14
+`;
+    const { roles, of } = classifyText(text);
+    expect(roles).toEqual({
+      web: "app [loopback-web-port]",
+      streaming: "app [loopback-web-port]",
+      sidekiq: "backend [backend]",
+      db: "database [database]",
+    });
+    expect(of("streaming").reason).toBe(
+      "publishes web port 4000 on loopback only, for a proxy on the host, and nothing in the project has proxy routing",
+    );
+  });
+
+  test("a bundled web server is the entry before a port kept on loopback for the host", () => {
+    const text = `services:
+  nginx:
+    image: nginx
+    expose: ["80"]
+  debug:
+    image: busybox
+    command: httpd -f -p 8000
+    ports: ["127.0.0.1:8001:8000"]
+`;
+    expect(classifyText(text).roles).toEqual({
+      nginx: "app [web-server]",
+      debug: "backend [backend]",
+    });
+  });
+});

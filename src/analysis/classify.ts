@@ -62,6 +62,7 @@ export type RuleCode =
   | "commented-routing"
   | "empty-routing"
   | "web-port"
+  | "loopback-web-port"
   | "web-server"
   | "only-port"
   | "entry-name"
@@ -313,7 +314,8 @@ export const ROLE_RULES: readonly RoleRule[] = [
   {
     code: "routing-shared",
     role: "backend",
-    summary: "answers a host name another service of the project answers too: that one is the app",
+    summary:
+      "answers a host name and path another service of the project answers too: that one is the app (one host on different paths is several apps)",
     match(service, project) {
       const shared = project.sharedHost.get(service.name);
       if (!shared) return undefined;
@@ -350,6 +352,13 @@ export const ROLE_RULES: readonly RoleRule[] = [
     summary:
       "with no published web port in the project: a bundled web server, or it exposes a web port",
     match: (service, project) => elected(service, project, "web-server"),
+  },
+  {
+    code: "loopback-web-port",
+    role: "app",
+    summary:
+      "with no web port published beyond the host and no bundled web server: it publishes one on loopback, for a proxy on the host",
+    match: (service, project) => elected(service, project, "loopback-web-port"),
   },
   {
     code: "only-port",
@@ -489,10 +498,10 @@ const ADMIN_TOOL =
 /**
  * With no routing anywhere in the project, the services a proxy would route to: the strongest tier
  * of evidence that some service has (routing left in comments or left empty for the user, a
- * published web port, a bundled web server or an exposed web port, the one published port, the one
- * entry-like name), minus the services another candidate depends on (they sit behind it), minus
- * inner tiers (APIs, workers) where an entry-like service stands beside them, minus admin tools
- * where something else remains.
+ * published web port, a bundled web server or an exposed web port, a web port published on loopback
+ * only, the one published port, the one entry-like name), minus the services another candidate
+ * depends on (they sit behind it), minus inner tiers (APIs, workers) where an entry-like service
+ * stands beside them, minus admin tools where something else remains.
  */
 function elect(
   model: ComposeModel,
@@ -550,6 +559,15 @@ function elect(
       },
     },
     {
+      rule: "loopback-web-port",
+      pick: (s) => {
+        const port = typicalWebPort(s.ports.filter((p) => p.loopback));
+        return port !== undefined
+          ? `publishes web port ${port} on loopback only, for a proxy on the host, and nothing in the project has proxy routing`
+          : undefined;
+      },
+    },
+    {
       rule: "only-port",
       alone: true,
       pick: (s) => {
@@ -599,7 +617,7 @@ function elect(
 }
 
 /**
- * Routed services, and among several that answer one host name, the one that is the app: the
+ * Routed services, and among several that answer one host name and path, the one that is the app: the
  * same image several times is replicas the proxy balances over, all apps; otherwise the one the
  * others depend on less, that publishes a web port, or that is named like an entry.
  */
@@ -613,12 +631,15 @@ function routedServices(
     if (r) routed.set(s.name, r);
   }
   const sharedHost = new Map<string, { host: string; winner: string }>();
+  // one host on different paths is several endpoints (a streaming API under /api/v1/streaming
+  // beside the web app at /): only the same host and path is a conflict
   const byHost = new Map<string, ServiceModel[]>();
   for (const s of candidates) {
-    for (const host of routed.get(s.name)?.hosts ?? []) {
-      const list = byHost.get(host) ?? [];
+    for (const { host, path } of routed.get(s.name)?.endpoints ?? []) {
+      const where = path === "/" ? host : `${host}${path}`;
+      const list = byHost.get(where) ?? [];
       if (!list.includes(s)) list.push(s);
-      byHost.set(host, list);
+      byHost.set(where, list);
     }
   }
   for (const [host, services] of byHost) {

@@ -1,3 +1,4 @@
+import { parseDocument } from "yaml";
 import type { ComposeModel, ServiceModel } from "../compose/model";
 import { parsePort, PortSpec } from "../compose/ports";
 import { interpolate } from "../compose/values";
@@ -191,19 +192,24 @@ export function labelValue(service: ServiceModel, key: string): ReadValue | unde
 export interface Routing {
   kind: ProxyKind;
   why: string;
-  /** The host names it answers, where it says them. */
-  hosts: string[];
+  /** The host names and paths it answers, where it says them. */
+  endpoints: Endpoint[];
   /** It depends on variables with no value here (`traefik.enable=${EXPOSED}`): it may route nothing. */
   uncertain: boolean;
 }
 
-/** Host names in a Traefik rule: `Host(\`a\`, \`b\`)`. */
-function traefikHosts(rule: string): string[] {
-  const out: string[] = [];
-  for (const match of rule.matchAll(/Host\(([^)]*)\)/g)) {
-    for (const host of match[1].matchAll(/[`"']([^`"']+)[`"']/g)) out.push(host[1]);
-  }
-  return out;
+/** A host name and the path under it that a routed service answers (`/` for the whole host). */
+export interface Endpoint {
+  host: string;
+  path: string;
+}
+
+/** Host names and paths in a Traefik rule: `Host(\`a\`, \`b\`) && PathPrefix(\`/api\`)`. */
+function traefikEndpoints(rule: string): Endpoint[] {
+  const quoted = (args: string) => [...args.matchAll(/[`"']([^`"']+)[`"']/g)].map((m) => m[1]);
+  const hosts = [...rule.matchAll(/\bHost\(([^)]*)\)/g)].flatMap((m) => quoted(m[1]));
+  const path = [...rule.matchAll(/\bPath(?:Prefix)?\(([^)]*)\)/g)].flatMap((m) => quoted(m[1]))[0];
+  return hosts.map((host) => ({ host, path: path ?? "/" }));
 }
 
 /**
@@ -215,17 +221,19 @@ export function routingOf(service: ServiceModel): Routing | undefined {
   for (const key of ["VIRTUAL_HOST", "VIRTUAL_HOST_MULTIPORTS"]) {
     const value = envValue(service, key);
     if (value && (value.text || value.unknown)) {
-      const hosts =
+      const path = envValue(service, "VIRTUAL_PATH")?.text || "/";
+      const endpoints =
         key === "VIRTUAL_HOST"
           ? value.text
               .split(",")
               .map((h) => h.trim())
               .filter(Boolean)
-          : [...value.text.matchAll(/^\s*["']?([^\s:"']+)["']?\s*:/gm)].map((m) => m[1]);
+              .map((host) => ({ host, path }))
+          : multiportEndpoints(value.text);
       return {
         kind: "nginx-proxy",
         why: `${key} environment (nginx-proxy)`,
-        hosts,
+        endpoints,
         uncertain: !value.text,
       };
     }
@@ -240,13 +248,13 @@ export function routingOf(service: ServiceModel): Routing | undefined {
         (rules.length > 0 || traefikKeys.some((k) => /^traefik\.http\./.test(k))));
     const maybe = enable !== undefined && enable.unknown && !enable.text;
     if ((routes || maybe) && enable?.text !== "false") {
-      const hosts = rules.flatMap((k) => traefikHosts(labelValue(service, k)?.text ?? ""));
+      const endpoints = rules.flatMap((k) => traefikEndpoints(labelValue(service, k)?.text ?? ""));
       return {
         kind: "traefik",
         why: maybe
           ? `traefik.* labels (traefik.enable=${service.labels.get("traefik.enable")})`
           : "traefik.* labels",
-        hosts,
+        endpoints,
         uncertain: maybe,
       };
     }
@@ -259,11 +267,30 @@ export function routingOf(service: ServiceModel): Routing | undefined {
     return {
       kind: "caddy",
       why: "caddy labels (caddy-docker-proxy)",
-      hosts: caddy?.text ? caddy.text.split(/[\s,]+/).filter(Boolean) : [],
+      endpoints: caddy?.text
+        ? caddy.text
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .map((host) => ({ host, path: "/" }))
+        : [],
       uncertain: caddy !== undefined && !caddy.text,
     };
   }
   return undefined;
+}
+
+/** `VIRTUAL_HOST_MULTIPORTS` (YAML or JSON): each host, and each path under it (`/` when it names none). */
+function multiportEndpoints(text: string): Endpoint[] {
+  const doc = parseDocument(text, { logLevel: "silent" });
+  const value: unknown = doc.errors.length ? undefined : doc.toJS();
+  if (!value || typeof value !== "object" || Array.isArray(value)) return [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([host, paths]) => {
+    const named =
+      paths && typeof paths === "object" && !Array.isArray(paths)
+        ? Object.keys(paths).filter((p) => p.startsWith("/"))
+        : [];
+    return (named.length ? named : ["/"]).map((path) => ({ host, path }));
+  });
 }
 
 /**
