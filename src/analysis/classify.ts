@@ -3,6 +3,7 @@ import { parsePort } from "../compose/ports";
 import { normalizeProjectName } from "../compose/project-name";
 import type { Warning } from "../report/warning";
 import {
+  acmeCompanionOf,
   commentedPorts,
   commentedRouting,
   dataStoreByName,
@@ -21,6 +22,7 @@ import {
   Routing,
   routingOf,
   setupVariable,
+  tlsEdge,
   typicalWebPort,
 } from "./evidence";
 
@@ -54,6 +56,8 @@ export type RuleCode =
   | "proxy"
   | "proxy-companion"
   | "proxy-name"
+  | "tls-edge"
+  | "acme-companion"
   | "database"
   | "database-setup"
   | "database-name"
@@ -61,6 +65,7 @@ export type RuleCode =
   | "routing-shared"
   | "commented-routing"
   | "empty-routing"
+  | "edge-target"
   | "web-port"
   | "loopback-web-port"
   | "web-server"
@@ -222,7 +227,7 @@ export const ROLE_RULES: readonly RoleRule[] = [
     code: "proxy",
     role: "proxy",
     summary:
-      "the host's reverse proxy or a companion by image: nginx-proxy, docker-gen, acme-companion, Traefik, caddy-docker-proxy, Nginx Proxy Manager, SWAG",
+      "the host's reverse proxy or a companion by image: nginx-proxy, docker-gen, acme-companion, Traefik, caddy-docker-proxy, Nginx Proxy Manager, SWAG; or an nginx-proxy built here (its companion label, or /tmp/docker.sock with 80/443 published)",
     match(service) {
       const why = proxyEvidence(service);
       return why ? { role: "proxy", reason: why } : undefined;
@@ -251,6 +256,34 @@ export const ROLE_RULES: readonly RoleRule[] = [
       return {
         role: "proxy",
         reason: "named like a reverse proxy, with no image or build to tell otherwise",
+      };
+    },
+  },
+  {
+    code: "tls-edge",
+    role: "proxy",
+    summary:
+      "the stack's own TLS edge: publishes 443 and serves TLS itself (a certificate, key or certificate directory, or an ACME client sharing its volumes); a host proxy would replace it",
+    match(service, project) {
+      const why = tlsEdge(service, project.model);
+      if (!why) return undefined;
+      return {
+        role: "proxy",
+        reason: `the stack's own TLS edge: ${why}; a host proxy would replace it, not route to it`,
+      };
+    },
+  },
+  {
+    code: "acme-companion",
+    role: "proxy",
+    summary:
+      "an ACME client (certbot, acme.sh, lego) that shares its volumes with the stack's TLS edge or proxy",
+    match(service, project) {
+      const edge = acmeCompanionOf(service, project.model);
+      if (!edge) return undefined;
+      return {
+        role: "proxy",
+        reason: `obtains the certificates of \`${edge}\`, the stack's TLS edge: part of that edge`,
       };
     },
   },
@@ -338,6 +371,13 @@ export const ROLE_RULES: readonly RoleRule[] = [
     summary:
       "with no routing in the project: the one service with a VIRTUAL_HOST left empty for the user to fill in",
     match: (service, project) => elected(service, project, "empty-routing"),
+  },
+  {
+    code: "edge-target",
+    role: "app",
+    summary:
+      "with no routing in the project: what the stack's own edge forwards to (the edge depends on it, or they share a network of their own)",
+    match: (service, project) => elected(service, project, "edge-target"),
   },
   {
     code: "web-port",
@@ -495,17 +535,40 @@ function unreachable(model: ComposeModel, service: ServiceModel): boolean {
 const ADMIN_TOOL =
   /(^|[/-])(phpmyadmin|adminer|pgadmin4?|mongo-express|redis-commander|redisinsight|dbgate|cloudbeaver)$/i;
 
+/** The networks, other than `default`, that a service is on by name. */
+function ownNetworks(service: ServiceModel): string[] {
+  return (service.membership ?? []).map((m) => m.key).filter((k) => k !== "default");
+}
+
+/**
+ * What the stack's own edge (its TLS edge, or a proxy it bundles) forwards to: what the edge
+ * depends on, else a service on a network of the edge's own (not `default`, which all share).
+ */
+function edgeTarget(service: ServiceModel, edges: ServiceModel[]): string | undefined {
+  for (const edge of edges) {
+    if (dependencies(edge).includes(service.name)) {
+      return `the stack's own edge \`${edge.name}\` forwards to it (it depends on it)`;
+    }
+  }
+  for (const edge of edges) {
+    const shared = ownNetworks(edge).find((k) => ownNetworks(service).includes(k));
+    if (shared) return `it shares \`${shared}\` with \`${edge.name}\`, the stack's own edge`;
+  }
+  return undefined;
+}
+
 /**
  * With no routing anywhere in the project, the services a proxy would route to: the strongest tier
- * of evidence that some service has (routing left in comments or left empty for the user, a
- * published web port, a bundled web server or an exposed web port, a web port published on loopback
- * only, the one published port, the one entry-like name), minus the services another candidate
- * depends on (they sit behind it), minus inner tiers (APIs, workers) where an entry-like service
- * stands beside them, minus admin tools where something else remains.
+ * of evidence that some service has (routing left in comments or left empty for the user, what the
+ * stack's own edge forwards to, a published web port, a bundled web server or an exposed web port,
+ * a web port published on loopback only, the one published port, the one entry-like name), minus
+ * the services another candidate depends on (they sit behind it), minus inner tiers (APIs, workers)
+ * where an entry-like service stands beside them, minus admin tools where something else remains.
  */
 function elect(
   model: ComposeModel,
   pool: ServiceModel[],
+  edges: ServiceModel[],
 ): { elected: Map<string, { rule: RuleCode; reason: string }>; behind: Map<string, string> } {
   const elected = new Map<string, { rule: RuleCode; reason: string }>();
   const behind = new Map<string, string>();
@@ -535,6 +598,10 @@ function elect(
           ? `${why}, on no other service: routing written for the user to fill in says it is the entry`
           : undefined;
       },
+    },
+    {
+      rule: "edge-target",
+      pick: (s) => edgeTarget(s, edges),
     },
     {
       rule: "web-port",
@@ -690,9 +757,11 @@ export function classifyProject(
     else pool.push(service);
   }
   const { routed, sharedHost } = routedServices(pool, warnings);
+  // the stack's own edges: a proxy of the file, or its TLS edge
+  const edges = model.services.filter((s) => roles.get(s.name)?.role === "proxy");
   const { elected, behind } = routed.size
     ? { elected: new Map(), behind: new Map() }
-    : elect(model, pool);
+    : elect(model, pool, edges);
   const evidence: ProjectEvidence = { ...base, routed, sharedHost, elected, behind };
   for (const service of pool) {
     roles.set(service.name, classifyService(service, evidence, ROUTED_ROW)!);

@@ -89,6 +89,10 @@ const NON_HTTP_IMAGES: [RegExp, string][] = [
 const WEB_SERVER_IMAGES =
   /^(nginx|nginxinc\/nginx-unprivileged|httpd|caddy|openresty\/openresty|openresty|haproxy|envoyproxy\/envoy|lighttpd)$/i;
 
+/** Images named as a web server or proxy of their stack: `chocobozzz/peertube-webserver`. */
+const WEB_SERVER_NAME =
+  /(^|[-_])(nginx|webserver|web-server|httpd|caddy|haproxy|openresty|proxy)([-_]|$)/i;
+
 /** Images that only hold a place: their name says nothing of what runs. */
 const PLACEHOLDER_IMAGES =
   /^(alpine|busybox|ubuntu|debian|centos|fedora|scratch|hello-world|bash)$/i;
@@ -392,6 +396,136 @@ export function proxyEvidence(service: ServiceModel): string | undefined {
   );
   if (label && isWebServer(service)) {
     return `the nginx that nginx-proxy's companions configure (label ${label})`;
+  }
+  // an nginx-proxy built from the stack's own Dockerfile says so by what it carries
+  if (label && imageOf(service) === undefined && service.data.build !== undefined) {
+    return `an nginx-proxy built here (label ${label})`;
+  }
+  const web = publishedWebPorts(service);
+  if (web.length && mounts(service).some((m) => m.target === "/tmp/docker.sock")) {
+    return `reads the containers from /tmp/docker.sock as nginx-proxy does, and publishes ${web.join(", ")}`;
+  }
+  return undefined;
+}
+
+/** The edge ports (80, 443) the service publishes beyond the host. */
+function publishedWebPorts(service: ServiceModel): number[] {
+  const ports = service.ports
+    .filter((p) => !p.loopback && p.protocol === "tcp")
+    .map((p) => p.containerPort);
+  return [80, 443].filter((p) => ports.includes(p));
+}
+
+/** A volume of the service: where it comes from (a named volume or a host path) and where it goes. */
+export interface Mount {
+  source: string | undefined;
+  target: string;
+}
+
+/** The service's volumes, short and long syntax, `${VAR:-default}` read. */
+export function mounts(service: ServiceModel): Mount[] {
+  const volumes = Array.isArray(service.data.volumes) ? service.data.volumes : [];
+  return volumes.flatMap((volume): Mount[] => {
+    if (volume && typeof volume === "object") {
+      const v = volume as Record<string, unknown>;
+      if (typeof v.target !== "string") return [];
+      const source = typeof v.source === "string" ? v.source : undefined;
+      return [{ source: source && readPath(service, source), target: clean(v.target) }];
+    }
+    const parts = interpolate(String(volume), service.variables).text.split(":");
+    if (parts.length === 1) return [{ source: undefined, target: clean(parts[0]) }];
+    return [{ source: readPath(service, parts[0]), target: clean(parts[1]) }];
+  });
+}
+
+function readPath(service: ServiceModel, path: string): string {
+  return clean(interpolate(path, service.variables).text);
+}
+
+function clean(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, "") : path;
+}
+
+/** Where a system keeps the certificates it trusts: a client's, not a server's own. */
+const TRUST_STORE =
+  /^\/(etc\/ssl\/certs|etc\/pki|usr\/local\/share\/ca-certificates|usr\/share\/ca-certificates)(\/|$)|ca-certificates/i;
+
+/** A directory named for certificates: `/etc/letsencrypt`, `/etc/nginx/certs`, `/etc/nginx/ssl`. */
+const CERT_DIR = /^(certs?|certificates|letsencrypt|ssl|tls|acme)$/i;
+
+/** The certificate or key the service mounts to serve TLS itself, if it mounts one. */
+function servedCertificate(service: ServiceModel): string | undefined {
+  const found = mounts(service).flatMap(({ target }) => {
+    const last = target.slice(target.lastIndexOf("/") + 1);
+    return !TRUST_STORE.test(target) && (/\.(pem|crt|key)$/i.test(last) || CERT_DIR.test(last))
+      ? [target]
+      : [];
+  });
+  // the certificate itself says it best; Diffie-Hellman parameters come with one
+  return found.find((t) => !/dhparam/i.test(t)) ?? found[0];
+}
+
+/** ACME clients by image: certbot, acme.sh, lego. */
+const ACME_IMAGES = /^(certbot|certbot\/[\w-]+|acme\.sh|neilpang\/acme\.sh|goacme\/lego)$/i;
+
+/** The ACME client a service runs (by its image or its command), if it runs one. */
+export function acmeClient(service: ServiceModel): string | undefined {
+  const image = imageMatches(service, ACME_IMAGES);
+  if (image) return image;
+  const words = [service.data.entrypoint, service.data.command]
+    .flat()
+    .map((w) => String(w ?? ""))
+    .join(" ");
+  const run = ACME_COMMAND.exec(words);
+  return run ? (run[1] ?? run[2] ?? run[3]) : undefined;
+}
+
+/** A command that obtains or renews certificates. */
+const ACME_COMMAND =
+  /\b(certbot)\s+(?:renew|certonly)\b|\b(acme\.sh)\b.*--(?:issue|cron|renew)\b|\b(lego)\b.*\b(?:run|renew)\b/;
+
+/** Volumes two services share: the same named volume or host path. */
+function sharedSources(a: ServiceModel, b: ServiceModel): string[] {
+  const theirs = new Set(mounts(b).flatMap((m) => (m.source ? [m.source] : [])));
+  return mounts(a).flatMap((m) => (m.source && theirs.has(m.source) ? [m.source] : []));
+}
+
+/**
+ * Why a service is its stack's own TLS edge, if it is: a web server (by its image) that
+ * publishes 443 and terminates TLS itself (it mounts a certificate, a key or a certificate
+ * directory, or an ACME client of the stack shares its webroot or certificates). A host proxy
+ * would replace it rather than route to it. A web server that only publishes 80/443 is its
+ * stack's entry, not an edge.
+ */
+export function tlsEdge(service: ServiceModel, model: ComposeModel): string | undefined {
+  if (!publishedWebPorts(service).includes(443) || routingOf(service)) return undefined;
+  // an app that serves TLS itself (GitLab's omnibus image) is what a proxy would route to
+  if (!isWebServer(service) && !WEB_SERVER_NAME.test(imageBase(imageOf(service) ?? ""))) {
+    return undefined;
+  }
+  const cert = servedCertificate(service);
+  if (cert) return `publishes 443 and serves TLS itself (mounts ${cert})`;
+  for (const other of model.services) {
+    if (other === service) continue;
+    const client = acmeClient(other);
+    const shared = client ? sharedSources(service, other) : [];
+    if (shared.length) {
+      return `publishes 443 and serves TLS itself: \`${other.name}\` (${client}) gets its certificates through ${shared[0]}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The stack's TLS edge or proxy whose certificates an ACME client obtains (it shares a volume
+ * with it), if the service is such a client.
+ */
+export function acmeCompanionOf(service: ServiceModel, model: ComposeModel): string | undefined {
+  const client = acmeClient(service);
+  if (!client) return undefined;
+  for (const other of model.services) {
+    if (other === service || !sharedSources(service, other).length) continue;
+    if (tlsEdge(other, model) || proxyEvidence(other)) return other.name;
   }
   return undefined;
 }
