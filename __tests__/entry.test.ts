@@ -227,3 +227,64 @@ describe("one host name on different paths", () => {
     });
   });
 });
+
+describe("with no port and no routing anywhere", () => {
+  test("the one service beside the data stores is the entry, by elimination", () => {
+    const text = `services:
+  analytics:
+    image: ghcr.io/example/analytics:2
+    command: sh -c "/entrypoint.sh db migrate && /entrypoint.sh run"
+    depends_on: [analytics_db, events_db]
+  analytics_db:
+    image: postgres:16-alpine
+  events_db:
+    image: clickhouse/clickhouse-server:24
+`;
+    const { roles, of } = classifyText(text);
+    expect(roles.analytics).toBe("app [sole-service]");
+    expect(of("analytics").reason).toBe(
+      "the one service that is no data store, worker or job, in a project without ports or routing: the entry by elimination (weak evidence; an app keeps its place on a proxy network)",
+    );
+  });
+
+  test("a lone service is its project's entry", () => {
+    expect(classifyText("services:\n  reader:\n    image: ghcr.io/example/rss\n").roles).toEqual({
+      reader: "app [sole-service]",
+    });
+  });
+
+  test.each([
+    ["a worker by its command", "sync", 'command: ["celery", "-A", "shop", "worker"]'],
+    ["a worker by its name", "queue-worker", "init: true"],
+    ["a one-shot job by its name", "db-migrate", "init: true"],
+    ["a one-shot job by its restart policy", "sync", "restart: on-failure"],
+    ["an idle placeholder", "sync", "command: sleep infinity"],
+    ["a service the proxy must not route to", "sync", 'labels: ["traefik.enable=false"]'],
+  ])("%s is no entry: a database and it make no app", (_what, name, line) => {
+    const text = `services:
+  ${name}:
+    image: x/shop
+    ${line}
+  db:
+    image: postgres:16
+`;
+    expect(classifyText(text).roles).toEqual({
+      [name]: "backend [backend]",
+      db: "database [database]",
+    });
+  });
+
+  test("a port anywhere in the project, a data store's too, leaves the election to the port rules", () => {
+    const text = `services:
+  etl:
+    image: x/etl
+  broker:
+    image: redpanda:v22
+    ports: ["8082:8082"]
+`;
+    expect(classifyText(text).roles).toEqual({
+      etl: "backend [backend]",
+      broker: "database [database]",
+    });
+  });
+});

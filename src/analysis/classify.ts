@@ -10,6 +10,7 @@ import {
   dataStoreEvidence,
   emptyRouting,
   imageOf,
+  imageRepository,
   isCron,
   isEntryName,
   isInnerName,
@@ -20,7 +21,9 @@ import {
   proxyEvidence,
   ProxyKind,
   Routing,
+  routingDisabled,
   routingOf,
+  saysNothing,
   setupVariable,
   tlsEdge,
   typicalWebPort,
@@ -71,6 +74,7 @@ export type RuleCode =
   | "web-server"
   | "only-port"
   | "entry-name"
+  | "sole-service"
   | "behind-front"
   | "not-http"
   | "scheduled"
@@ -413,6 +417,13 @@ export const ROLE_RULES: readonly RoleRule[] = [
     match: (service, project) => elected(service, project, "entry-name"),
   },
   {
+    code: "sole-service",
+    role: "app",
+    summary:
+      "with no port anywhere in the project: the one service that is not a data store, a worker, a job, an idle placeholder or an admin tool",
+    match: (service, project) => elected(service, project, "sole-service"),
+  },
+  {
     code: "behind-front",
     role: "backend",
     summary: "a service the entry depends on: it sits behind it",
@@ -535,6 +546,43 @@ function unreachable(model: ComposeModel, service: ServiceModel): boolean {
 const ADMIN_TOOL =
   /(^|[/-])(phpmyadmin|adminer|pgadmin4?|mongo-express|redis-commander|redisinsight|dbgate|cloudbeaver)$/i;
 
+/** An admin tool for a data store, by its image. */
+function adminTool(service: ServiceModel): boolean {
+  const image = imageOf(service);
+  return image !== undefined && ADMIN_TOOL.test(imageRepository(image));
+}
+
+/** Names of one-shot jobs: they run and exit, nothing routes to them. */
+const JOB_NAME =
+  /(^|[-_])(init|setup|migrate|migrations?|backup|restore|seed|bootstrap)([-_]?\d+)?$/i;
+
+/** Commands of workers: they take jobs from a queue, nothing routes to them. */
+const WORKER_COMMAND = /\b(workers?|sidekiq|celery|beat|queue:work|rq|scheduler|consumer)\b/i;
+
+/** Commands that only keep a container alive: nothing in it answers. */
+const IDLE_COMMAND = /^\s*(sleep\s+(infinity|\d+)|tail\s+-f\s+\/dev\/null)\s*$/;
+
+/** A worker, a one-shot job or an idle container by its name, image, command or restart policy. */
+function workerOrJob(service: ServiceModel): boolean {
+  const words = [service.data.command, service.data.entrypoint]
+    .flat()
+    .map((w) => String(w ?? ""))
+    .join(" ");
+  return (
+    isInnerName(service) ||
+    JOB_NAME.test(service.name) ||
+    WORKER_COMMAND.test(words) ||
+    IDLE_COMMAND.test(words) ||
+    String(service.data.restart ?? "").startsWith("on-failure")
+  );
+}
+
+/** An image that only holds a place (alpine, busybox): it says nothing of a server. */
+function placeholder(service: ServiceModel): boolean {
+  const image = imageOf(service);
+  return image !== undefined && saysNothing(service);
+}
+
 /** The networks, other than `default`, that a service is on by name. */
 function ownNetworks(service: ServiceModel): string[] {
   return (service.membership ?? []).map((m) => m.key).filter((k) => k !== "default");
@@ -561,9 +609,10 @@ function edgeTarget(service: ServiceModel, edges: ServiceModel[]): string | unde
  * With no routing anywhere in the project, the services a proxy would route to: the strongest tier
  * of evidence that some service has (routing left in comments or left empty for the user, what the
  * stack's own edge forwards to, a published web port, a bundled web server or an exposed web port,
- * a web port published on loopback only, the one published port, the one entry-like name), minus
- * the services another candidate depends on (they sit behind it), minus inner tiers (APIs, workers)
- * where an entry-like service stands beside them, minus admin tools where something else remains.
+ * a web port published on loopback only, the one published port, the one entry-like name, the one
+ * service that is no worker, job or placeholder), minus the services another candidate depends on
+ * (they sit behind it), minus inner tiers (APIs, workers) where an entry-like service stands beside
+ * them, minus admin tools where something else remains.
  */
 function elect(
   model: ComposeModel,
@@ -578,6 +627,7 @@ function elect(
     (Array.isArray(s.data.expose) ? s.data.expose : []).map((e) => parsePort(e, s.variables));
   // an anchor that hands an empty VIRTUAL_HOST to several services says nothing of which one
   const emptyCarriers = model.services.filter((s) => emptyRouting(s)).length;
+  const noPorts = model.services.every((s) => s.ports.length === 0);
   const tiers: {
     rule: RuleCode;
     pick: (s: ServiceModel) => string | undefined;
@@ -647,6 +697,14 @@ function elect(
       alone: true,
       pick: (s) => (isEntryName(s.name) ? "named like the project's entry (name only)" : undefined),
     },
+    {
+      rule: "sole-service",
+      alone: true,
+      pick: (s) =>
+        noPorts && !workerOrJob(s) && !placeholder(s) && !adminTool(s) && !routingDisabled(s)
+          ? "the one service that is no data store, worker or job, in a project without ports or routing: the entry by elimination (weak evidence; an app keeps its place on a proxy network)"
+          : undefined,
+    },
   ];
   for (const tier of tiers) {
     let chosen = candidates.flatMap((s) => {
@@ -669,12 +727,8 @@ function elect(
     if (!stated && chosen.length > 1 && chosen.some((c) => isEntryName(c.service.name))) {
       chosen = chosen.filter((c) => isEntryName(c.service.name) || !isInnerName(c.service));
     }
-    if (
-      !stated &&
-      chosen.length > 1 &&
-      chosen.some((c) => !ADMIN_TOOL.test(imageOf(c.service) ?? ""))
-    ) {
-      chosen = chosen.filter((c) => !ADMIN_TOOL.test(imageOf(c.service) ?? ""));
+    if (!stated && chosen.length > 1 && chosen.some((c) => !adminTool(c.service))) {
+      chosen = chosen.filter((c) => !adminTool(c.service));
     }
     for (const c of chosen) elected.set(c.service.name, { rule: tier.rule, reason: c.why });
     break;

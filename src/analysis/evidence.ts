@@ -311,6 +311,11 @@ export function emptyRouting(service: ServiceModel): string | undefined {
     : "an empty VIRTUAL_HOST";
 }
 
+/** The service tells the proxy not to route to it (`traefik.enable=false`). */
+export function routingDisabled(service: ServiceModel): boolean {
+  return labelValue(service, "traefik.enable")?.text === "false";
+}
+
 /** The container ports the proxy sends a routed service's traffic to, where the service says so. */
 export function carriedPorts(service: ServiceModel, routing: Routing | undefined): number[] {
   const out = new Set<number>();
