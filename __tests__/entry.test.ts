@@ -288,3 +288,55 @@ describe("with no port and no routing anywhere", () => {
     });
   });
 });
+
+describe("already on the proxy's network", () => {
+  const text = `services:
+  db_recipes:
+    image: postgres:16-alpine
+    networks: [default]
+  web_recipes:
+    image: ghcr.io/example/recipes
+    networks: [default, nginx-proxy]
+  worker:
+    image: ghcr.io/example/recipes
+    command: celery worker
+networks:
+  default:
+  nginx-proxy:
+    external:
+      name: nginx-proxy
+`;
+
+  test("the one service on an external network named like a proxy's, the rest on their own, is the app", () => {
+    const { roles, of } = classifyText(text);
+    expect(roles).toEqual({
+      db_recipes: "database [database]",
+      web_recipes: "app [proxy-network]",
+      worker: "backend [backend]",
+    });
+    expect(of("web_recipes").reason).toBe(
+      "already on `nginx-proxy`, an external network named like a proxy's, which the rest of the project is not on",
+    );
+  });
+
+  test("a network every service is on says nothing of which one is the app", () => {
+    const all = `services:
+  a:
+    image: x/a
+    ports: ["8080:80"]
+  b:
+    image: x/b
+networks:
+  default:
+    external: true
+    name: proxy
+`;
+    expect(classifyText(all).roles).toEqual({ a: "app [web-port]", b: "backend [backend]" });
+  });
+
+  test("a network named for something else (monitoring) is no proxy's", () => {
+    // the service is still the project's entry, by elimination only
+    const other = text.replaceAll("nginx-proxy", "monitoring");
+    expect(classifyText(other).roles.web_recipes).toBe("app [sole-service]");
+  });
+});

@@ -20,6 +20,7 @@ import {
   proxyByName,
   proxyEvidence,
   ProxyKind,
+  proxyNetworkName,
   Routing,
   routingDisabled,
   routingOf,
@@ -69,6 +70,7 @@ export type RuleCode =
   | "commented-routing"
   | "empty-routing"
   | "edge-target"
+  | "proxy-network"
   | "web-port"
   | "loopback-web-port"
   | "web-server"
@@ -384,6 +386,13 @@ export const ROLE_RULES: readonly RoleRule[] = [
     match: (service, project) => elected(service, project, "edge-target"),
   },
   {
+    code: "proxy-network",
+    role: "app",
+    summary:
+      "with no routing in the project: already on an external network named like a proxy's that the rest of the project is not on",
+    match: (service, project) => elected(service, project, "proxy-network"),
+  },
+  {
     code: "web-port",
     role: "app",
     summary:
@@ -606,13 +615,29 @@ function edgeTarget(service: ServiceModel, edges: ServiceModel[]): string | unde
 }
 
 /**
- * With no routing anywhere in the project, the services a proxy would route to: the strongest tier
- * of evidence that some service has (routing left in comments or left empty for the user, what the
- * stack's own edge forwards to, a published web port, a bundled web server or an exposed web port,
- * a web port published on loopback only, the one published port, the one entry-like name, the one
- * service that is no worker, job or placeholder), minus the services another candidate depends on
- * (they sit behind it), minus inner tiers (APIs, workers) where an entry-like service stands beside
- * them, minus admin tools where something else remains.
+ * The external network named like a proxy's that the service is on, when the rest of the project
+ * is on its own networks only: the service was put behind the proxy and the others were not.
+ */
+function aloneOnProxyNetwork(model: ComposeModel, service: ServiceModel): string | undefined {
+  const external = (s: ServiceModel) =>
+    (s.membership ?? []).filter((m) => model.networks.get(m.key)?.external);
+  for (const m of external(service)) {
+    const name = model.networks.get(m.key)!.realName;
+    if (!proxyNetworkName(name)) continue;
+    const others = model.services.filter((o) => !(o.membership ?? []).some((n) => n.key === m.key));
+    if (others.length && others.every((o) => external(o).length === 0)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * With no routing anywhere in the project, the services a proxy would route to: the strongest
+ * tier of evidence that some service has (routing left in comments or left empty for the user,
+ * what the stack's own edge forwards to, a place on the proxy's network, a published web port,
+ * one published on loopback, a bundled web server or an exposed web port, the one published port,
+ * the one entry-like name, the one service that is no worker), minus the services another
+ * candidate depends on (they sit behind it), minus inner tiers (APIs, workers) where an
+ * entry-like service stands beside them, minus admin tools where something else remains.
  */
 function elect(
   model: ComposeModel,
@@ -652,6 +677,15 @@ function elect(
     {
       rule: "edge-target",
       pick: (s) => edgeTarget(s, edges),
+    },
+    {
+      rule: "proxy-network",
+      pick: (s) => {
+        const network = aloneOnProxyNetwork(model, s);
+        return network
+          ? `already on \`${network}\`, an external network named like a proxy's, which the rest of the project is not on`
+          : undefined;
+      },
     },
     {
       rule: "web-port",

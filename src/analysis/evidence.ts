@@ -97,6 +97,14 @@ const WEB_SERVER_NAME =
 const PLACEHOLDER_IMAGES =
   /^(alpine|busybox|ubuntu|debian|centos|fedora|scratch|hello-world|bash)$/i;
 
+/** Names of the networks a reverse proxy owns: `proxy`, `traefik_proxy`, `nginx-proxy`, `web`. */
+const PROXY_NETWORK_NAME = /proxy|traefik|caddy|nginx|web|edge|ingress|public|frontend/i;
+
+/** True when a network's name says a reverse proxy owns it. */
+export function proxyNetworkName(name: string): boolean {
+  return PROXY_NETWORK_NAME.test(name);
+}
+
 /** Names of a stack's public entry. */
 const ENTRY_NAME = /^(web|www|front|frontend|ui|webui|site|client|gateway)([-_]?\d+)?$/i;
 
