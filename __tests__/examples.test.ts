@@ -85,7 +85,7 @@ function rewrite(example: Example, texts: string[]): FileResult[] {
 
 test("there are examples for the judgement classes and the edit engine", () => {
   expect(examples.length).toBeGreaterThanOrEqual(30);
-  expect(examples.filter((e) => e.name.startsWith("judgement-")).length).toBe(16);
+  expect(examples.filter((e) => e.name.startsWith("judgement-")).length).toBe(17);
 });
 
 describe.each(examples)("example $name", (example) => {

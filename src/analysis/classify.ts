@@ -15,6 +15,7 @@ import {
   isEntryName,
   isInnerName,
   isWebServer,
+  mqttBroker,
   nonHttpServer,
   possibleWebPort,
   proxyByName,
@@ -62,7 +63,9 @@ export type RuleCode =
   | "proxy-name"
   | "tls-edge"
   | "acme-companion"
+  | "mqtt-broker"
   | "database"
+  | "database-check"
   | "database-setup"
   | "database-name"
   | "routed"
@@ -160,14 +163,19 @@ function selfCheck(service: ServiceModel): string | undefined {
     .flat()
     .map((w) => String(w ?? ""))
     .join(" ");
-  const tool =
-    /\b(pg_isready|mysqladmin|mariadb-admin|redis-cli|valkey-cli|mongosh|mongo|cqlsh)\b/.exec(
+  const tool = SELF_CHECK_TOOL.exec(words)?.[1];
+  if (!tool) return undefined;
+  const host =
+    /(?:\s-h\s*|--host[ =])["']?([^\s"']+)/.exec(words)?.[1] ??
+    /\b(?:redis|rediss|mongodb|postgres(?:ql)?|mysql):\/\/(?:[^@/\s]*@)?([^:/\s]+)/.exec(
       words,
     )?.[1];
-  if (!tool) return undefined;
-  const host = /(?:-h|--host)[ =](\S+)/.exec(words)?.[1];
   return host === undefined || /^(127\.0\.0\.1|localhost|::1)$/.test(host) ? tool : undefined;
 }
+
+/** A data store's own client run as a command (not a word inside a URL or a name). */
+const SELF_CHECK_TOOL =
+  /(?:^|[\s;&|'"(])(pg_isready|mysqladmin|mariadb-admin|redis-cli|valkey-cli|keydb-cli|mongosh|mongo|cqlsh)(?=\s|$)/;
 
 function listensOnDataStorePort(service: ServiceModel): number | undefined {
   const exposed = Array.isArray(service.data.expose) ? service.data.expose : [];
@@ -294,26 +302,52 @@ export const ROLE_RULES: readonly RoleRule[] = [
     },
   },
   {
+    code: "mqtt-broker",
+    role: "backend",
+    summary:
+      "an MQTT broker (Mosquitto, EMQX, VerneMQ, HiveMQ, NanoMQ): it serves devices outside Docker, so its ports stay",
+    match(service) {
+      const image = mqttBroker(service);
+      if (!image) return undefined;
+      return {
+        role: "backend",
+        reason: `an MQTT broker (${image}): it serves devices outside Docker, so its published ports stay; no web proxy carries its traffic`,
+      };
+    },
+  },
+  {
     code: "database",
     role: "database",
     summary:
-      "a data store by its image or its data directory: SQL and NoSQL servers, caches, search, time-series and log stores, object stores, brokers, connection poolers",
+      "a data store by its image, its data directory or the server its command starts: SQL and NoSQL servers, caches, search, time-series and log stores, object stores, brokers, connection poolers",
     match(service) {
       const why = dataStoreEvidence(service);
       return why ? { role: "database", reason: why } : undefined;
     },
   },
   {
+    code: "database-check",
+    role: "database",
+    summary:
+      "checks itself with a data store's own client (pg_isready, mysqladmin ping, redis-cli ping) against its own host",
+    match(service) {
+      const check = selfCheck(service);
+      if (!check) return undefined;
+      const port = listensOnDataStorePort(service);
+      const listens = port !== undefined ? `listens on ${port} and ` : "";
+      return {
+        role: "database",
+        reason: `${listens}checks itself with ${check} (a client would check the host it connects to)`,
+      };
+    },
+  },
+  {
     code: "database-setup",
     role: "database",
     summary:
-      "a data store's port with its own health check (pg_isready, mysqladmin ping), or its set-up variables with a data-store name or port (clients carry such variables too)",
+      "a data store's set-up variables with a data-store name or port (clients carry such variables too)",
     match(service) {
       const port = listensOnDataStorePort(service);
-      const check = port !== undefined ? selfCheck(service) : undefined;
-      if (check) {
-        return { role: "database", reason: `listens on ${port} and checks itself with ${check}` };
-      }
       const variable = setupVariable(service);
       if (!variable) return undefined;
       if (port === undefined && !dataStoreByName(service)) return undefined;

@@ -21,7 +21,7 @@ const COMPANION_LABELS = [
 
 /** Images of data stores: SQL and NoSQL servers, caches, search and time-series stores, brokers, poolers. */
 const DATA_STORE_IMAGES =
-  /^(mariadb|mysql|mysql-server|percona|percona-server|postgres|postgresql|postgis|timescaledb|timescaledb-ha|pgvector|pgvecto-rs|vectorchord|mongo|mongodb|mongodb-community-server|redis|redis-stack|redis-stack-server|redismod|rejson|redisearch|valkey|keydb|dragonfly|dragonflydb|garnet|memcached|couchdb|couchbase|cassandra|scylla|clickhouse|clickhouse-server|influxdb|prometheus|victoria-metrics|victoriametrics|vmstorage|loki|mimir|tempo|questdb|neo4j|rethinkdb|cockroach|arangodb|elasticsearch|opensearch|solr|meilisearch|typesense|sonic|manticoresearch|qdrant|weaviate|milvus|chroma|minio|seaweedfs|garage|rabbitmq|kafka|cp-kafka|redpanda|nats|mosquitto|eclipse-mosquitto|activemq|pgbouncer|pgcat|odyssey|supavisor|pgpool|pgpool2|mssql-server|mssql\/server|azure-sql-edge|oracle\/database|cratedb|crate|surrealdb|ferretdb|etcd|zookeeper|cp-zookeeper|orientdb|dgraph|tidb|yugabyte)$/i;
+  /^(mariadb|mysql|mysql-server|percona|percona-server|postgres|postgresql|postgis|timescaledb|timescaledb-ha|pgvector|pgvecto-rs|vectorchord|mongo|mongodb|mongodb-community-server|redis|redis-stack|redis-stack-server|redismod|rejson|redisearch|valkey|keydb|dragonfly|dragonflydb|garnet|memcached|couchdb|couchbase|cassandra|scylla|clickhouse|clickhouse-server|influxdb|prometheus|victoria-metrics|victoriametrics|vmstorage|loki|mimir|tempo|questdb|neo4j|rethinkdb|cockroach|arangodb|elasticsearch|opensearch|solr|meilisearch|typesense|sonic|manticoresearch|qdrant|weaviate|milvus|chroma|minio|seaweedfs|garage|rabbitmq|kafka|cp-kafka|redpanda|nats|activemq|pgbouncer|pgcat|odyssey|supavisor|pgpool|pgpool2|mssql-server|mssql\/server|azure-sql-edge|oracle\/database|cratedb|crate|surrealdb|ferretdb|etcd|zookeeper|cp-zookeeper|orientdb|dgraph|tidb|yugabyte)$/i;
 
 /** Container paths where data stores keep their data. */
 const DATA_DIRS = [
@@ -45,7 +45,26 @@ const DATA_DIRS = [
   "/var/lib/neo4j/data",
   "/var/opt/mssql",
   "/meili_data",
+  "/var/lib/cassandra",
+  "/var/lib/couchdb",
+  "/opt/couchdb/data",
+  "/var/lib/valkey",
+  "/var/lib/keydb",
+  "/var/lib/questdb",
+  "/qdrant/storage",
 ];
+
+/** Bitnami images keep a data store's data in `/bitnami/<store>` (or its `data` directory). */
+const BITNAMI_DATA_DIR =
+  /^\/bitnami\/(postgresql|mariadb|mariadb-galera|mysql|mongodb|redis|valkey|keydb|memcached|elasticsearch|opensearch|rabbitmq|kafka|cassandra|clickhouse|influxdb|etcd|zookeeper|minio|couchdb|neo4j|solr|scylladb)(\/data)?$/;
+
+/** Brokers that serve devices outside Docker over MQTT. */
+const MQTT_BROKER_IMAGES =
+  /^(mosquitto|eclipse-mosquitto|emqx|emqx-enterprise|vernemq|docker-vernemq|hivemq4|hivemq-ce|nanomq)$/i;
+
+/** Data-store servers by the program a container's command starts. */
+const DATA_STORE_SERVERS =
+  /^(redis-server|redis-stack-server|valkey-server|keydb-server|mongod|mysqld|mariadbd|postgres|memcached|clickhouse-server|influxd)$/;
 
 /** Variables that set a data store up; clients carry them too, so they count only with other evidence. */
 const DATA_ENV =
@@ -355,14 +374,48 @@ export function carriedPorts(service: ServiceModel, routing: Routing | undefined
   return [...out];
 }
 
-/** A data store by its image or its data directory, whatever else the service says. */
+/**
+ * A data store by its image, its data directory or the server its command starts, whatever else
+ * the service says.
+ */
 export function dataStoreEvidence(service: ServiceModel): string | undefined {
+  if (mqttBroker(service)) return undefined;
   const image = imageMatches(service, DATA_STORE_IMAGES);
   if (image) return `data store image ${image}`;
   const base = imageOf(service) && imageBase(imageOf(service)!);
   if (base && /[-_]db$/.test(base)) return `data store image ${imageOf(service)} (named as one)`;
   const volume = dataVolume(service);
   if (volume) return `keeps its data in ${volume}`;
+  const server = startedServer(service);
+  if (server) return `its command starts ${server}`;
+  return undefined;
+}
+
+/** The MQTT broker a service runs, by its image (Mosquitto, EMQX, VerneMQ, HiveMQ, NanoMQ). */
+export function mqttBroker(service: ServiceModel): string | undefined {
+  return imageMatches(service, MQTT_BROKER_IMAGES);
+}
+
+/**
+ * The data-store server a container's command or entrypoint starts (`redis-server --appendonly
+ * yes`, `sh -c "mongod --bind_ip_all"`): the program it runs, whatever the image.
+ */
+function startedServer(service: ServiceModel): string | undefined {
+  for (const key of ["entrypoint", "command"] as const) {
+    const value = service.data[key];
+    const words =
+      typeof value === "string"
+        ? value.trim().split(/\s+/)
+        : Array.isArray(value)
+          ? value.map((w) => String(w ?? ""))
+          : [];
+    // `sh -c "redis-server ..."`: the program the shell runs
+    const shell = /^(\/bin\/)?(ba)?sh$/.test(words[0] ?? "") && /^-\w*c$/.test(words[1] ?? "");
+    const program = (shell ? words.slice(2).join(" ").trim().split(/\s+/)[0] : words[0]) ?? "";
+    const path = program.replace(/^["']/, "");
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    if (DATA_STORE_SERVERS.test(name)) return name;
+  }
   return undefined;
 }
 
@@ -379,7 +432,7 @@ export function dataVolume(service: ServiceModel): string | undefined {
         ? String((volume as Record<string, unknown>).target ?? "")
         : (String(volume).split(":")[1] ?? "");
     const clean = target.replace(/\/+$/, "");
-    if (DATA_DIRS.includes(clean)) return clean;
+    if (DATA_DIRS.includes(clean) || BITNAMI_DATA_DIR.test(clean)) return clean;
   }
   return undefined;
 }
