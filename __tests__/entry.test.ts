@@ -340,3 +340,41 @@ networks:
     expect(classifyText(other).roles.web_recipes).toBe("app [sole-service]");
   });
 });
+
+describe("ports of a service commented out whole", () => {
+  test("belong to that service, not to the one whose block it follows", () => {
+    const text = `services:
+  filter:
+    image: ghcr.io/example/filter
+    environment:
+      TARGET: http://web:8000
+
+#  caddy:
+#    image: caddy
+#    ports:
+#      - "80:80"
+#      - "443:443"
+
+  flower:
+    image: x/flower
+    ports:
+      - "5555:5555"
+`;
+    const { roles } = classifyText(text);
+    expect(roles.filter).toBe("backend [backend]");
+    expect(roles.flower).toBe("app [only-port]");
+  });
+
+  test("ports the service's own block comments out still count", () => {
+    const text = `services:
+  app:
+    image: x/app
+    # ports:
+    #   - "8080:80"
+  worker:
+    image: x/app
+    command: worker
+`;
+    expect(classifyText(text).roles.app).toBe("app [web-port]");
+  });
+});

@@ -681,9 +681,31 @@ function blockText(model: ComposeModel, service: ServiceModel): string {
   const pair = service.pair;
   if (!node?.range || !pair?.key) return "";
   const start = (pair.key as { range?: number[] }).range?.[0] ?? node.range[0];
-  // the block runs to the next service's key; comments after its last key belong to it
+  // the block runs to the next service's key; comments after its last key belong to it, up to
+  // a service that is commented out whole (`#  caddy:`): what follows is that service's
   const end = nextServiceStart(model, service) ?? node.range[2];
-  return model.file.source.text.slice(start, end);
+  const text = model.file.source.text.slice(start, end);
+  const column = start - model.file.source.text.lastIndexOf("\n", start - 1) - 1;
+  const firstLine = text.indexOf("\n");
+  if (firstLine === -1) return text;
+  const rest = text.slice(firstLine + 1);
+  let offset = 0;
+  for (const line of rest.split("\n")) {
+    if (commentedServiceKey(line, column)) return text.slice(0, firstLine + 1 + offset);
+    offset += line.length + 1;
+  }
+  return text;
+}
+
+/**
+ * A comment line that holds a key at (or left of) the services' column, as a service commented
+ * out whole reads: `  # caddy:` (toggled at its indentation) or `#  caddy:` (`#` put in front).
+ */
+function commentedServiceKey(line: string, column: number): boolean {
+  const m = /^(\s*)#( ?)(\s*)[\w.-]+:\s*(#.*)?\r?$/.exec(line);
+  if (!m) return false;
+  // the line as it reads with its `#` (and one space after it) taken out
+  return m[1].length + m[3].length <= column;
 }
 
 const PORT_ITEM = /^-?\s*["']?((?:[\w.${}:-]+:)?[\w${}:-]+(?:\/(?:tcp|udp))?)["']?\s*$/;
