@@ -665,13 +665,14 @@ function aloneOnProxyNetwork(model: ComposeModel, service: ServiceModel): string
 }
 
 /**
- * With no routing anywhere in the project, the services a proxy would route to: the strongest
- * tier of evidence that some service has (routing left in comments or left empty for the user,
- * what the stack's own edge forwards to, a place on the proxy's network, a published web port,
- * one published on loopback, a bundled web server or an exposed web port, the one published port,
- * the one entry-like name, the one service that is no worker), minus the services another
- * candidate depends on (they sit behind it), minus inner tiers (APIs, workers) where an
- * entry-like service stands beside them, minus admin tools where something else remains.
+ * With no routing anywhere in the project, the services a proxy would route to: the strongest tier
+ * of evidence that some service has (routing left in comments or left empty for the user, what the
+ * stack's own edge forwards to, a place alone on the proxy's network, a published web port, a
+ * bundled web server or an exposed web port, a web port published on loopback only, the one
+ * published port, the one entry-like name, the one service that is no worker, job or placeholder),
+ * minus the services another candidate depends on (they sit behind it), minus inner tiers (APIs,
+ * workers) where an entry-like service stands beside them, minus admin tools where something else
+ * remains.
  */
 function elect(
   model: ComposeModel,
