@@ -180,6 +180,29 @@ networks:
     expect(of("app").reason).toBe("it shares `proxy-tier` with `proxy`, the stack's own edge");
   });
 
+  test("a network other projects share says nothing of what the proxy forwards to", () => {
+    const shared = `services:
+  traefik:
+    image: traefik:v3
+    ports: ["80:80", "443:443"]
+    networks: [default, metrics]
+  dashboard:
+    image: x/dashboard
+    ports: ["8080:80"]
+  exporter:
+    image: x/exporter
+    networks: [metrics]
+networks:
+  metrics:
+    external: true
+`;
+    expect(classifyText(shared).roles).toEqual({
+      traefik: "proxy [proxy]",
+      dashboard: "app [web-port]",
+      exporter: "backend [backend]",
+    });
+  });
+
   test("is a proxy by reading the containers from /tmp/docker.sock, without the label", () => {
     const unlabelled = text.replace(
       '    labels: ["com.github.jrcs.letsencrypt_nginx_proxy_companion.nginx_proxy"]\n',

@@ -626,23 +626,32 @@ function placeholder(service: ServiceModel): boolean {
   return image !== undefined && saysNothing(service);
 }
 
-/** The networks, other than `default`, that a service is on by name. */
-function ownNetworks(service: ServiceModel): string[] {
-  return (service.membership ?? []).map((m) => m.key).filter((k) => k !== "default");
+/**
+ * The networks of the project's own that a service is on by name: not `default`, which every
+ * service shares, and not an external one, which other projects share.
+ */
+function ownNetworks(model: ComposeModel, service: ServiceModel): string[] {
+  return (service.membership ?? [])
+    .map((m) => m.key)
+    .filter((k) => k !== "default" && !model.networks.get(k)?.external);
 }
 
 /**
  * What the stack's own edge (its TLS edge, or a proxy it bundles) forwards to: what the edge
- * depends on, else a service on a network of the edge's own (not `default`, which all share).
+ * depends on, else a service on a network of the project's own that the edge is on.
  */
-function edgeTarget(service: ServiceModel, edges: ServiceModel[]): string | undefined {
+function edgeTarget(
+  model: ComposeModel,
+  service: ServiceModel,
+  edges: ServiceModel[],
+): string | undefined {
   for (const edge of edges) {
     if (dependencies(edge).includes(service.name)) {
       return `the stack's own edge \`${edge.name}\` forwards to it (it depends on it)`;
     }
   }
   for (const edge of edges) {
-    const shared = ownNetworks(edge).find((k) => ownNetworks(service).includes(k));
+    const shared = ownNetworks(model, edge).find((k) => ownNetworks(model, service).includes(k));
     if (shared) return `it shares \`${shared}\` with \`${edge.name}\`, the stack's own edge`;
   }
   return undefined;
@@ -711,7 +720,7 @@ function elect(
     },
     {
       rule: "edge-target",
-      pick: (s) => edgeTarget(s, edges),
+      pick: (s) => edgeTarget(model, s, edges),
     },
     {
       rule: "proxy-network",
