@@ -259,6 +259,9 @@ describe("with no port and no routing anywhere", () => {
     ["a one-shot job by its name", "db-migrate", "init: true"],
     ["a one-shot job by its restart policy", "sync", "restart: on-failure"],
     ["an idle placeholder", "sync", "command: sleep infinity"],
+    ["a job that prints and exits", "sync", 'command: ["echo", "done"]'],
+    ["an optional part, started with a profile only", "sync", "profiles: [debug]"],
+    ["a provider service, which runs no container", "sync", "provider: {type: model}"],
     ["a service the proxy must not route to", "sync", 'labels: ["traefik.enable=false"]'],
   ])("%s is no entry: a database and it make no app", (_what, name, line) => {
     const text = `services:

@@ -463,7 +463,7 @@ export const ROLE_RULES: readonly RoleRule[] = [
     code: "sole-service",
     role: "app",
     summary:
-      "with no port anywhere in the project: the one service that is not a data store, a worker, a job, an idle placeholder or an admin tool",
+      "with no port anywhere in the project: the one service that is not a data store, a worker, a job, an idle or optional service, or an admin tool",
     match: (service, project) => elected(service, project, "sole-service"),
   },
   {
@@ -602,11 +602,16 @@ const JOB_NAME =
 /** Commands of workers: they take jobs from a queue, nothing routes to them. */
 const WORKER_COMMAND = /\b(workers?|sidekiq|celery|beat|queue:work|rq|scheduler|consumer)\b/i;
 
-/** Commands that only keep a container alive: nothing in it answers. */
-const IDLE_COMMAND = /^\s*(sleep\s+(infinity|\d+)|tail\s+-f\s+\/dev\/null)\s*$/;
+/** Commands that only keep a container alive, or print something and exit: nothing answers. */
+const IDLE_COMMAND =
+  /^\s*(sleep\s+(infinity|\d+)|tail\s+-f\s+\/dev\/null|(echo|cat|env|printenv|true|date|ls)(\s.*)?)\s*$/;
 
-/** A worker, a one-shot job or an idle container by its name, image, command or restart policy. */
-function workerOrJob(service: ServiceModel): boolean {
+/**
+ * No entry, whatever else it shows: a worker, a one-shot job or an idle container (by its name,
+ * image, command or restart policy), a service that starts only with a profile (an optional
+ * part), or a provider service (a plugin Compose runs, no container).
+ */
+function noEntry(service: ServiceModel): boolean {
   const words = [service.data.command, service.data.entrypoint]
     .flat()
     .map((w) => String(w ?? ""))
@@ -616,7 +621,9 @@ function workerOrJob(service: ServiceModel): boolean {
     JOB_NAME.test(service.name) ||
     WORKER_COMMAND.test(words) ||
     IDLE_COMMAND.test(words) ||
-    String(service.data.restart ?? "").startsWith("on-failure")
+    String(service.data.restart ?? "").startsWith("on-failure") ||
+    service.data.profiles !== undefined ||
+    service.data.provider !== undefined
   );
 }
 
@@ -779,7 +786,7 @@ function elect(
       rule: "sole-service",
       alone: true,
       pick: (s) =>
-        noPorts && !workerOrJob(s) && !placeholder(s) && !adminTool(s) && !routingDisabled(s)
+        noPorts && !noEntry(s) && !placeholder(s) && !adminTool(s) && !routingDisabled(s)
           ? "the one service that is no data store, worker or job, in a project without ports or routing: the entry by elimination (weak evidence; an app keeps its place on a proxy network)"
           : undefined,
     },
