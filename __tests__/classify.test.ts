@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { classifyServices, ROLE_RULES, RoleOverrides } from "../src/analysis/classify";
 import { buildModel } from "../src/compose/model";
 import { parseComposeFile } from "../src/compose/compose-file";
+import { classifyText } from "./helpers/classify";
 import { flagRoles } from "./helpers/project";
 
 function roles(text: string, overrides: RoleOverrides = new Map()) {
@@ -125,6 +126,70 @@ describe("classifyServices", () => {
     expect(roles(text, flagRoles({ "blog/api": "app" })).api).toBe("app");
     expect(roles(text, flagRoles({ cache: "ignore" })).cache).toBe("ignore");
   });
+});
+
+describe("data stores by evidence, whatever the image", () => {
+  test.each([
+    ["image: ${DB_IMAGE:-postgres:16}", "database [database]", "data store image postgres:16"],
+    [
+      "image: jc21/mariadb-aria\n    volumes: [./mysql:/var/lib/mysql]",
+      "database [database]",
+      "keeps its data in /var/lib/mysql",
+    ],
+    [
+      "image: registry.example.com/x/cache:1\n    volumes: [cache:/bitnami/valkey/data]",
+      "database [database]",
+      "keeps its data in /bitnami/valkey/data",
+    ],
+    [
+      "image: registry.example.com/x/kv:1\n    command: redis-server --appendonly yes\n    volumes: [./kv:/data]",
+      "database [database]",
+      "its command starts redis-server",
+    ],
+    [
+      'image: registry.example.com/x/docs:1\n    command: ["sh", "-c", "mongod --bind_ip_all"]',
+      "database [database]",
+      "its command starts mongod",
+    ],
+    [
+      'image: registry.example.com/x/db:1\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U app"]',
+      "database [database-check]",
+      "checks itself with pg_isready (a client would check the host it connects to)",
+    ],
+    [
+      'image: registry.example.com/x/db:1\n    expose: ["3306"]\n    healthcheck:\n      test: ["CMD", "mysqladmin", "ping", "-h", "localhost"]',
+      "database [database-check]",
+      "listens on 3306 and checks itself with mysqladmin (a client would check the host it connects to)",
+    ],
+  ])("%s", (lines, role, reason) => {
+    const { roles, of } = classifyText(
+      `services:\n  store:\n    ${lines}\n  app:\n    image: x/app\n`,
+    );
+    expect(roles.store).toBe(role);
+    expect(of("store").reason).toBe(reason);
+  });
+
+  test.each([
+    ['["CMD-SHELL", "pg_isready -h db -U app"]'],
+    ['["CMD", "mysqladmin", "ping", "-hdb"]'],
+    ['["CMD", "redis-cli", "-u", "redis://cache:6379", "ping"]'],
+    ['["CMD", "wget", "-q", "http://localhost/mongo-express"]'],
+  ])("a health check against another host is a client's: %s", (test) => {
+    const text = `services:\n  app:\n    image: x/app\n    healthcheck:\n      test: ${test}\n`;
+    expect(classifyText(text).roles.app).not.toMatch(/^database/);
+  });
+
+  test.each([["eclipse-mosquitto:2"], ["emqx/emqx:5.8"], ["vernemq/vernemq"], ["hivemq/hivemq4"]])(
+    "the MQTT broker %s serves devices outside Docker: a backend whose ports stay",
+    (image) => {
+      const text = `services:\n  broker:\n    image: ${image}\n    ports: ["1883:1883"]\n`;
+      const { roles, of } = classifyText(text);
+      expect(roles.broker).toBe("backend [mqtt-broker]");
+      expect(of("broker").reason).toBe(
+        `an MQTT broker (${image}): it serves devices outside Docker, so its published ports stay; no web proxy carries its traffic`,
+      );
+    },
+  );
 });
 
 test("the README's decision table lists every rule of the table, in its order", () => {

@@ -115,7 +115,7 @@ function projectsOf(files: Record<string, string>): string[][] {
 
 test("there are examples for the judgement classes and the edit engine", () => {
   expect(examples.length).toBeGreaterThanOrEqual(30);
-  expect(examples.filter((e) => e.name.startsWith("judgement-")).length).toBeGreaterThanOrEqual(13);
+  expect(examples.filter((e) => e.name.startsWith("judgement-")).length).toBeGreaterThanOrEqual(22);
 });
 
 describe.each(examples)("example $name", (example) => {

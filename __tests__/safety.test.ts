@@ -385,7 +385,7 @@ networks:
         __dirname,
         "..",
         "examples",
-        "judgement-13-proxy-stack-private",
+        "judgement-18-proxy-stack-private",
         "docker-compose.yml",
       ),
       "utf8",

@@ -3,23 +3,31 @@ import { parsePort } from "../compose/ports";
 import { normalizeProjectName } from "../compose/project-name";
 import type { Warning } from "../report/warning";
 import {
+  acmeCompanionOf,
   commentedPorts,
   commentedRouting,
   dataStoreByName,
   dataStoreEvidence,
+  emptyRouting,
   imageOf,
+  imageRepository,
   isCron,
   isEntryName,
   isInnerName,
   isWebServer,
+  mqttBroker,
   nonHttpServer,
   possibleWebPort,
   proxyByName,
   proxyEvidence,
   ProxyKind,
+  proxyNetworkName,
   Routing,
+  routingDisabled,
   routingOf,
+  saysNothing,
   setupVariable,
+  tlsEdge,
   typicalWebPort,
 } from "./evidence";
 
@@ -53,16 +61,25 @@ export type RuleCode =
   | "proxy"
   | "proxy-companion"
   | "proxy-name"
+  | "tls-edge"
+  | "acme-companion"
+  | "mqtt-broker"
   | "database"
+  | "database-check"
   | "database-setup"
   | "database-name"
   | "routed"
   | "routing-shared"
   | "commented-routing"
+  | "empty-routing"
+  | "edge-target"
+  | "proxy-network"
   | "web-port"
+  | "loopback-web-port"
   | "web-server"
   | "only-port"
   | "entry-name"
+  | "sole-service"
   | "behind-front"
   | "not-http"
   | "scheduled"
@@ -146,14 +163,19 @@ function selfCheck(service: ServiceModel): string | undefined {
     .flat()
     .map((w) => String(w ?? ""))
     .join(" ");
-  const tool =
-    /\b(pg_isready|mysqladmin|mariadb-admin|redis-cli|valkey-cli|mongosh|mongo|cqlsh)\b/.exec(
+  const tool = SELF_CHECK_TOOL.exec(words)?.[1];
+  if (!tool) return undefined;
+  const host =
+    /(?:\s-h\s*|--host[ =])["']?([^\s"']+)/.exec(words)?.[1] ??
+    /\b(?:redis|rediss|mongodb|postgres(?:ql)?|mysql):\/\/(?:[^@/\s]*@)?([^:/\s]+)/.exec(
       words,
     )?.[1];
-  if (!tool) return undefined;
-  const host = /(?:-h|--host)[ =](\S+)/.exec(words)?.[1];
   return host === undefined || /^(127\.0\.0\.1|localhost|::1)$/.test(host) ? tool : undefined;
 }
+
+/** A data store's own client run as a command (not a word inside a URL or a name). */
+const SELF_CHECK_TOOL =
+  /(?:^|[\s;&|'"(])(pg_isready|mysqladmin|mariadb-admin|redis-cli|valkey-cli|keydb-cli|mongosh|mongo|cqlsh)(?=\s|$)/;
 
 function listensOnDataStorePort(service: ServiceModel): number | undefined {
   const exposed = Array.isArray(service.data.expose) ? service.data.expose : [];
@@ -219,7 +241,7 @@ export const ROLE_RULES: readonly RoleRule[] = [
     code: "proxy",
     role: "proxy",
     summary:
-      "the host's reverse proxy or a companion by image: nginx-proxy, docker-gen, acme-companion, Traefik, caddy-docker-proxy, Nginx Proxy Manager, SWAG",
+      "the host's reverse proxy or a companion by image: nginx-proxy, docker-gen, acme-companion, Traefik, caddy-docker-proxy, Nginx Proxy Manager, SWAG; or an nginx-proxy built here (its companion label, or /tmp/docker.sock with 80/443 published)",
     match(service) {
       const why = proxyEvidence(service);
       return why ? { role: "proxy", reason: why } : undefined;
@@ -252,26 +274,80 @@ export const ROLE_RULES: readonly RoleRule[] = [
     },
   },
   {
+    code: "tls-edge",
+    role: "proxy",
+    summary:
+      "the stack's own TLS edge: publishes 443 and serves TLS itself (a certificate, key or certificate directory, or an ACME client sharing its volumes); a host proxy would replace it",
+    match(service, project) {
+      const why = tlsEdge(service, project.model);
+      if (!why) return undefined;
+      return {
+        role: "proxy",
+        reason: `the stack's own TLS edge: ${why}; a host proxy would replace it, not route to it`,
+      };
+    },
+  },
+  {
+    code: "acme-companion",
+    role: "proxy",
+    summary:
+      "an ACME client (certbot, acme.sh, lego) that shares its volumes with the stack's TLS edge or proxy",
+    match(service, project) {
+      const edge = acmeCompanionOf(service, project.model);
+      if (!edge) return undefined;
+      return {
+        role: "proxy",
+        reason: `obtains the certificates of \`${edge}\`, the stack's TLS edge: part of that edge`,
+      };
+    },
+  },
+  {
+    code: "mqtt-broker",
+    role: "backend",
+    summary:
+      "an MQTT broker (Mosquitto, EMQX, VerneMQ, HiveMQ, NanoMQ): it serves devices outside Docker, so its ports stay",
+    match(service) {
+      const image = mqttBroker(service);
+      if (!image) return undefined;
+      return {
+        role: "backend",
+        reason: `an MQTT broker (${image}): it serves devices outside Docker, so its published ports stay; no web proxy carries its traffic`,
+      };
+    },
+  },
+  {
     code: "database",
     role: "database",
     summary:
-      "a data store by its image or its data directory: SQL and NoSQL servers, caches, search, time-series and log stores, object stores, brokers, connection poolers",
+      "a data store by its image, its data directory or the server its command starts: SQL and NoSQL servers, caches, search, time-series and log stores, object stores, brokers, connection poolers",
     match(service) {
       const why = dataStoreEvidence(service);
       return why ? { role: "database", reason: why } : undefined;
     },
   },
   {
+    code: "database-check",
+    role: "database",
+    summary:
+      "checks itself with a data store's own client (pg_isready, mysqladmin ping, redis-cli ping) against its own host",
+    match(service) {
+      const check = selfCheck(service);
+      if (!check) return undefined;
+      const port = listensOnDataStorePort(service);
+      const listens = port !== undefined ? `listens on ${port} and ` : "";
+      return {
+        role: "database",
+        reason: `${listens}checks itself with ${check} (a client would check the host it connects to)`,
+      };
+    },
+  },
+  {
     code: "database-setup",
     role: "database",
     summary:
-      "a data store's port with its own health check (pg_isready, mysqladmin ping), or its set-up variables with a data-store name or port (clients carry such variables too)",
+      "a data store's set-up variables with a data-store name or port (clients carry such variables too)",
     match(service) {
       const port = listensOnDataStorePort(service);
-      const check = port !== undefined ? selfCheck(service) : undefined;
-      if (check) {
-        return { role: "database", reason: `listens on ${port} and checks itself with ${check}` };
-      }
       const variable = setupVariable(service);
       if (!variable) return undefined;
       if (port === undefined && !dataStoreByName(service)) return undefined;
@@ -296,7 +372,7 @@ export const ROLE_RULES: readonly RoleRule[] = [
     code: "routed",
     role: "app",
     summary:
-      "the proxy routes to it: a VIRTUAL_HOST with a value, Traefik labels that enable a router, caddy labels (after ${VAR:-default} is read)",
+      "the proxy routes to it: a VIRTUAL_HOST with a value, Traefik labels that enable a router, caddy labels (after ${VAR:-default} is read, and a passed-through VIRTUAL_HOST from the project's variables)",
     match(service, project) {
       const routing = project.routed.get(service.name);
       if (!routing || project.sharedHost.has(service.name)) return undefined;
@@ -311,7 +387,8 @@ export const ROLE_RULES: readonly RoleRule[] = [
   {
     code: "routing-shared",
     role: "backend",
-    summary: "answers a host name another service of the project answers too: that one is the app",
+    summary:
+      "answers a host name and path another service of the project answers too: that one is the app (one host on different paths is several apps)",
     match(service, project) {
       const shared = project.sharedHost.get(service.name);
       if (!shared) return undefined;
@@ -329,6 +406,27 @@ export const ROLE_RULES: readonly RoleRule[] = [
     match: (service, project) => elected(service, project, "commented-routing"),
   },
   {
+    code: "empty-routing",
+    role: "app",
+    summary:
+      "with no routing in the project: the one service with a VIRTUAL_HOST left empty for the user to fill in",
+    match: (service, project) => elected(service, project, "empty-routing"),
+  },
+  {
+    code: "edge-target",
+    role: "app",
+    summary:
+      "with no routing in the project: what the stack's own edge forwards to (the edge depends on it, or they share a network of their own)",
+    match: (service, project) => elected(service, project, "edge-target"),
+  },
+  {
+    code: "proxy-network",
+    role: "app",
+    summary:
+      "with no routing in the project: already on an external network named like a proxy's that the rest of the project is not on",
+    match: (service, project) => elected(service, project, "proxy-network"),
+  },
+  {
     code: "web-port",
     role: "app",
     summary:
@@ -343,6 +441,13 @@ export const ROLE_RULES: readonly RoleRule[] = [
     match: (service, project) => elected(service, project, "web-server"),
   },
   {
+    code: "loopback-web-port",
+    role: "app",
+    summary:
+      "with no web port published beyond the host and no bundled web server: it publishes one on loopback, for a proxy on the host",
+    match: (service, project) => elected(service, project, "loopback-web-port"),
+  },
+  {
     code: "only-port",
     role: "app",
     summary: "with no web port in the project: the one service that publishes a TCP port",
@@ -353,6 +458,13 @@ export const ROLE_RULES: readonly RoleRule[] = [
     role: "app",
     summary: "with no port in the project: the one service named like an entry (web, frontend, ui)",
     match: (service, project) => elected(service, project, "entry-name"),
+  },
+  {
+    code: "sole-service",
+    role: "app",
+    summary:
+      "with no port anywhere in the project: the one service that is not a data store, a worker, a job, an idle or optional service, or an admin tool",
+    match: (service, project) => elected(service, project, "sole-service"),
   },
   {
     code: "behind-front",
@@ -477,17 +589,111 @@ function unreachable(model: ComposeModel, service: ServiceModel): boolean {
 const ADMIN_TOOL =
   /(^|[/-])(phpmyadmin|adminer|pgadmin4?|mongo-express|redis-commander|redisinsight|dbgate|cloudbeaver)$/i;
 
+/** An admin tool for a data store, by its image. */
+function adminTool(service: ServiceModel): boolean {
+  const image = imageOf(service);
+  return image !== undefined && ADMIN_TOOL.test(imageRepository(image));
+}
+
+/** Names of one-shot jobs: they run and exit, nothing routes to them. */
+const JOB_NAME =
+  /(^|[-_])(init|setup|migrate|migrations?|backup|restore|seed|bootstrap)([-_]?\d+)?$/i;
+
+/** Commands of workers: they take jobs from a queue, nothing routes to them. */
+const WORKER_COMMAND = /\b(workers?|sidekiq|celery|beat|queue:work|rq|scheduler|consumer)\b/i;
+
+/** Commands that only keep a container alive, or print something and exit: nothing answers. */
+const IDLE_COMMAND =
+  /^\s*(sleep\s+(infinity|\d+)|tail\s+-f\s+\/dev\/null|(echo|cat|env|printenv|true|date|ls)(\s.*)?)\s*$/;
+
 /**
- * With no routing anywhere in the project, the services a proxy would route to: the strongest
- * tier of evidence that some service has (routing left in comments, a published web port, a
- * bundled web server or an exposed web port, the one published port, the one entry-like name),
- * minus the services another candidate depends on (they sit behind it), minus inner tiers
- * (APIs, workers) where an entry-like service stands beside them, minus admin tools where
- * something else remains.
+ * No entry, whatever else it shows: a worker, a one-shot job or an idle container (by its name,
+ * image, command or restart policy), a service that starts only with a profile (an optional
+ * part), or a provider service (a plugin Compose runs, no container).
+ */
+function noEntry(service: ServiceModel): boolean {
+  const words = [service.data.command, service.data.entrypoint]
+    .flat()
+    .map((w) => String(w ?? ""))
+    .join(" ");
+  return (
+    isInnerName(service) ||
+    JOB_NAME.test(service.name) ||
+    WORKER_COMMAND.test(words) ||
+    IDLE_COMMAND.test(words) ||
+    String(service.data.restart ?? "").startsWith("on-failure") ||
+    service.data.profiles !== undefined ||
+    service.data.provider !== undefined
+  );
+}
+
+/** An image that only holds a place (alpine, busybox): it says nothing of a server. */
+function placeholder(service: ServiceModel): boolean {
+  const image = imageOf(service);
+  return image !== undefined && saysNothing(service);
+}
+
+/**
+ * The networks of the project's own that a service is on by name: not `default`, which every
+ * service shares, and not an external one, which other projects share.
+ */
+function ownNetworks(model: ComposeModel, service: ServiceModel): string[] {
+  return (service.membership ?? [])
+    .map((m) => m.key)
+    .filter((k) => k !== "default" && !model.networks.get(k)?.external);
+}
+
+/**
+ * What the stack's own edge (its TLS edge, or a proxy it bundles) forwards to: what the edge
+ * depends on, else a service on a network of the project's own that the edge is on.
+ */
+function edgeTarget(
+  model: ComposeModel,
+  service: ServiceModel,
+  edges: ServiceModel[],
+): string | undefined {
+  for (const edge of edges) {
+    if (dependencies(edge).includes(service.name)) {
+      return `the stack's own edge \`${edge.name}\` forwards to it (it depends on it)`;
+    }
+  }
+  for (const edge of edges) {
+    const shared = ownNetworks(model, edge).find((k) => ownNetworks(model, service).includes(k));
+    if (shared) return `it shares \`${shared}\` with \`${edge.name}\`, the stack's own edge`;
+  }
+  return undefined;
+}
+
+/**
+ * The external network named like a proxy's that the service is on, when the rest of the project
+ * is on its own networks only: the service was put behind the proxy and the others were not.
+ */
+function aloneOnProxyNetwork(model: ComposeModel, service: ServiceModel): string | undefined {
+  const external = (s: ServiceModel) =>
+    (s.membership ?? []).filter((m) => model.networks.get(m.key)?.external);
+  for (const m of external(service)) {
+    const name = model.networks.get(m.key)!.realName;
+    if (!proxyNetworkName(name)) continue;
+    const others = model.services.filter((o) => !(o.membership ?? []).some((n) => n.key === m.key));
+    if (others.length && others.every((o) => external(o).length === 0)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * With no routing anywhere in the project, the services a proxy would route to: the strongest tier
+ * of evidence that some service has (routing left in comments or left empty for the user, what the
+ * stack's own edge forwards to, a place alone on the proxy's network, a published web port, a
+ * bundled web server or an exposed web port, a web port published on loopback only, the one
+ * published port, the one entry-like name, the one service that is no worker, job or placeholder),
+ * minus the services another candidate depends on (they sit behind it), minus inner tiers (APIs,
+ * workers) where an entry-like service stands beside them, minus admin tools where something else
+ * remains.
  */
 function elect(
   model: ComposeModel,
   pool: ServiceModel[],
+  edges: ServiceModel[],
 ): { elected: Map<string, { rule: RuleCode; reason: string }>; behind: Map<string, string> } {
   const elected = new Map<string, { rule: RuleCode; reason: string }>();
   const behind = new Map<string, string>();
@@ -495,6 +701,9 @@ function elect(
   const published = (s: ServiceModel) => s.ports.filter((p) => !p.loopback);
   const exposed = (s: ServiceModel) =>
     (Array.isArray(s.data.expose) ? s.data.expose : []).map((e) => parsePort(e, s.variables));
+  // an anchor that hands an empty VIRTUAL_HOST to several services says nothing of which one
+  const emptyCarriers = model.services.filter((s) => emptyRouting(s)).length;
+  const noPorts = model.services.every((s) => s.ports.length === 0);
   const tiers: {
     rule: RuleCode;
     pick: (s: ServiceModel) => string | undefined;
@@ -506,6 +715,28 @@ function elect(
         commentedRouting(model, s)
           ? "its block holds routing left commented out for it"
           : undefined,
+    },
+    {
+      rule: "empty-routing",
+      pick: (s) => {
+        const why = emptyCarriers === 1 ? emptyRouting(s) : undefined;
+        return why
+          ? `${why}, on no other service: routing written for the user to fill in says it is the entry`
+          : undefined;
+      },
+    },
+    {
+      rule: "edge-target",
+      pick: (s) => edgeTarget(model, s, edges),
+    },
+    {
+      rule: "proxy-network",
+      pick: (s) => {
+        const network = aloneOnProxyNetwork(model, s);
+        return network
+          ? `already on \`${network}\`, an external network named like a proxy's, which the rest of the project is not on`
+          : undefined;
+      },
     },
     {
       rule: "web-port",
@@ -530,6 +761,15 @@ function elect(
       },
     },
     {
+      rule: "loopback-web-port",
+      pick: (s) => {
+        const port = typicalWebPort(s.ports.filter((p) => p.loopback));
+        return port !== undefined
+          ? `publishes web port ${port} on loopback only, for a proxy on the host, and nothing in the project has proxy routing`
+          : undefined;
+      },
+    },
+    {
       rule: "only-port",
       alone: true,
       pick: (s) => {
@@ -542,6 +782,14 @@ function elect(
       alone: true,
       pick: (s) => (isEntryName(s.name) ? "named like the project's entry (name only)" : undefined),
     },
+    {
+      rule: "sole-service",
+      alone: true,
+      pick: (s) =>
+        noPorts && !noEntry(s) && !placeholder(s) && !adminTool(s) && !routingDisabled(s)
+          ? "the one service that is no data store, worker or job, in a project without ports or routing: the entry by elimination (weak evidence; an app keeps its place on a proxy network)"
+          : undefined,
+    },
   ];
   for (const tier of tiers) {
     let chosen = candidates.flatMap((s) => {
@@ -550,11 +798,10 @@ function elect(
     });
     if (chosen.length === 0) continue;
     if (tier.alone && chosen.length > 1) continue;
-    // a candidate that another depends on sits behind it (routing the author wrote, even
-    // commented out, says otherwise)
-    const names = new Set(
-      tier.rule === "commented-routing" ? [] : chosen.map((c) => c.service.name),
-    );
+    // routing its author wrote, even commented out or empty, says which service it is
+    const stated = tier.rule === "commented-routing" || tier.rule === "empty-routing";
+    // a candidate that another depends on sits behind it
+    const names = new Set(stated ? [] : chosen.map((c) => c.service.name));
     for (const c of chosen) {
       for (const dep of dependencies(c.service)) {
         if (names.has(dep) && dep !== c.service.name && !behind.has(dep))
@@ -562,16 +809,11 @@ function elect(
       }
     }
     chosen = chosen.filter((c) => !behind.has(c.service.name));
-    const stated = tier.rule === "commented-routing";
     if (!stated && chosen.length > 1 && chosen.some((c) => isEntryName(c.service.name))) {
       chosen = chosen.filter((c) => isEntryName(c.service.name) || !isInnerName(c.service));
     }
-    if (
-      !stated &&
-      chosen.length > 1 &&
-      chosen.some((c) => !ADMIN_TOOL.test(imageOf(c.service) ?? ""))
-    ) {
-      chosen = chosen.filter((c) => !ADMIN_TOOL.test(imageOf(c.service) ?? ""));
+    if (!stated && chosen.length > 1 && chosen.some((c) => !adminTool(c.service))) {
+      chosen = chosen.filter((c) => !adminTool(c.service));
     }
     for (const c of chosen) elected.set(c.service.name, { rule: tier.rule, reason: c.why });
     break;
@@ -581,7 +823,7 @@ function elect(
 }
 
 /**
- * Routed services, and among several that answer one host name, the one that is the app: the
+ * Routed services, and among several that answer one host name and path, the one that is the app: the
  * same image several times is replicas the proxy balances over, all apps; otherwise the one the
  * others depend on less, that publishes a web port, or that is named like an entry.
  */
@@ -595,12 +837,15 @@ function routedServices(
     if (r) routed.set(s.name, r);
   }
   const sharedHost = new Map<string, { host: string; winner: string }>();
+  // one host on different paths is several endpoints (a streaming API under /api/v1/streaming
+  // beside the web app at /): only the same host and path is a conflict
   const byHost = new Map<string, ServiceModel[]>();
   for (const s of candidates) {
-    for (const host of routed.get(s.name)?.hosts ?? []) {
-      const list = byHost.get(host) ?? [];
+    for (const { host, path } of routed.get(s.name)?.endpoints ?? []) {
+      const where = path === "/" ? host : `${host}${path}`;
+      const list = byHost.get(where) ?? [];
       if (!list.includes(s)) list.push(s);
-      byHost.set(host, list);
+      byHost.set(where, list);
     }
   }
   for (const [host, services] of byHost) {
@@ -651,9 +896,11 @@ export function classifyProject(
     else pool.push(service);
   }
   const { routed, sharedHost } = routedServices(pool, warnings);
+  // the stack's own edges: a proxy of the file, or its TLS edge
+  const edges = model.services.filter((s) => roles.get(s.name)?.role === "proxy");
   const { elected, behind } = routed.size
     ? { elected: new Map(), behind: new Map() }
-    : elect(model, pool);
+    : elect(model, pool, edges);
   const evidence: ProjectEvidence = { ...base, routed, sharedHost, elected, behind };
   for (const service of pool) {
     roles.set(service.name, classifyService(service, evidence, ROUTED_ROW)!);

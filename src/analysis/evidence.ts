@@ -1,3 +1,4 @@
+import { parseDocument } from "yaml";
 import type { ComposeModel, ServiceModel } from "../compose/model";
 import { parsePort, PortSpec } from "../compose/ports";
 import { interpolate } from "../compose/values";
@@ -20,7 +21,7 @@ const COMPANION_LABELS = [
 
 /** Images of data stores: SQL and NoSQL servers, caches, search and time-series stores, brokers, poolers. */
 const DATA_STORE_IMAGES =
-  /^(mariadb|mysql|mysql-server|percona|percona-server|postgres|postgresql|postgis|timescaledb|timescaledb-ha|pgvector|pgvecto-rs|vectorchord|mongo|mongodb|mongodb-community-server|redis|redis-stack|redis-stack-server|redismod|rejson|redisearch|valkey|keydb|dragonfly|dragonflydb|garnet|memcached|couchdb|couchbase|cassandra|scylla|clickhouse|clickhouse-server|influxdb|prometheus|victoria-metrics|victoriametrics|vmstorage|loki|mimir|tempo|questdb|neo4j|rethinkdb|cockroach|arangodb|elasticsearch|opensearch|solr|meilisearch|typesense|sonic|manticoresearch|qdrant|weaviate|milvus|chroma|minio|seaweedfs|garage|rabbitmq|kafka|cp-kafka|redpanda|nats|mosquitto|eclipse-mosquitto|activemq|pgbouncer|pgcat|odyssey|supavisor|pgpool|pgpool2|mssql-server|mssql\/server|azure-sql-edge|oracle\/database|cratedb|crate|surrealdb|ferretdb|etcd|zookeeper|cp-zookeeper|orientdb|dgraph|tidb|yugabyte)$/i;
+  /^(mariadb|mysql|mysql-server|percona|percona-server|postgres|postgresql|postgis|timescaledb|timescaledb-ha|pgvector|pgvecto-rs|vectorchord|mongo|mongodb|mongodb-community-server|redis|redis-stack|redis-stack-server|redismod|rejson|redisearch|valkey|keydb|dragonfly|dragonflydb|garnet|memcached|couchdb|couchbase|cassandra|scylla|clickhouse|clickhouse-server|influxdb|prometheus|victoria-metrics|victoriametrics|vmstorage|loki|mimir|tempo|questdb|neo4j|rethinkdb|cockroach|arangodb|elasticsearch|opensearch|solr|meilisearch|typesense|sonic|manticoresearch|qdrant|weaviate|milvus|chroma|minio|seaweedfs|garage|rabbitmq|kafka|cp-kafka|redpanda|nats|activemq|pgbouncer|pgcat|odyssey|supavisor|pgpool|pgpool2|mssql-server|mssql\/server|azure-sql-edge|oracle\/database|cratedb|crate|surrealdb|ferretdb|etcd|zookeeper|cp-zookeeper|orientdb|dgraph|tidb|yugabyte)$/i;
 
 /** Container paths where data stores keep their data. */
 const DATA_DIRS = [
@@ -44,7 +45,26 @@ const DATA_DIRS = [
   "/var/lib/neo4j/data",
   "/var/opt/mssql",
   "/meili_data",
+  "/var/lib/cassandra",
+  "/var/lib/couchdb",
+  "/opt/couchdb/data",
+  "/var/lib/valkey",
+  "/var/lib/keydb",
+  "/var/lib/questdb",
+  "/qdrant/storage",
 ];
+
+/** Bitnami images keep a data store's data in `/bitnami/<store>` (or its `data` directory). */
+const BITNAMI_DATA_DIR =
+  /^\/bitnami\/(postgresql|mariadb|mariadb-galera|mysql|mongodb|redis|valkey|keydb|memcached|elasticsearch|opensearch|rabbitmq|kafka|cassandra|clickhouse|influxdb|etcd|zookeeper|minio|couchdb|neo4j|solr|scylladb)(\/data)?$/;
+
+/** Brokers that serve devices outside Docker over MQTT. */
+const MQTT_BROKER_IMAGES =
+  /^(mosquitto|eclipse-mosquitto|emqx|emqx-enterprise|vernemq|docker-vernemq|hivemq4|hivemq-ce|nanomq)$/i;
+
+/** Data-store servers by the program a container's command starts. */
+const DATA_STORE_SERVERS =
+  /^(redis-server|redis-stack-server|valkey-server|keydb-server|mongod|mysqld|mariadbd|postgres|memcached|clickhouse-server|influxd)$/;
 
 /** Variables that set a data store up; clients carry them too, so they count only with other evidence. */
 const DATA_ENV =
@@ -88,9 +108,21 @@ const NON_HTTP_IMAGES: [RegExp, string][] = [
 const WEB_SERVER_IMAGES =
   /^(nginx|nginxinc\/nginx-unprivileged|httpd|caddy|openresty\/openresty|openresty|haproxy|envoyproxy\/envoy|lighttpd)$/i;
 
+/** Images named as a web server or proxy of their stack: `chocobozzz/peertube-webserver`. */
+const WEB_SERVER_NAME =
+  /(^|[-_])(nginx|webserver|web-server|httpd|caddy|haproxy|openresty|proxy)([-_]|$)/i;
+
 /** Images that only hold a place: their name says nothing of what runs. */
 const PLACEHOLDER_IMAGES =
   /^(alpine|busybox|ubuntu|debian|centos|fedora|scratch|hello-world|bash)$/i;
+
+/** Names of the networks a reverse proxy owns: `proxy`, `traefik_proxy`, `nginx-proxy`, `web`. */
+const PROXY_NETWORK_NAME = /proxy|traefik|caddy|nginx|web|edge|ingress|public|frontend/i;
+
+/** True when a network's name says a reverse proxy owns it. */
+export function proxyNetworkName(name: string): boolean {
+  return PROXY_NETWORK_NAME.test(name);
+}
 
 /** Names of a stack's public entry. */
 const ENTRY_NAME = /^(web|www|front|frontend|ui|webui|site|client|gateway)([-_]?\d+)?$/i;
@@ -169,8 +201,18 @@ function read(service: ServiceModel, raw: string | null | undefined): ReadValue 
   return { text: value.text.trim(), unknown: value.unknown.length > 0 };
 }
 
+/**
+ * An environment value as the container gets it. A key with no value (`VIRTUAL_HOST:`,
+ * `- VIRTUAL_HOST`) passes the variable through from the environment Compose runs in: it has the
+ * value the project's variables give it, else none.
+ */
 export function envValue(service: ServiceModel, key: string): ReadValue | undefined {
-  return read(service, service.environment.get(key));
+  const raw = service.environment.get(key);
+  if (raw === null) {
+    const passed = service.variables.get(key);
+    return { text: passed?.trim() ?? "", unknown: false };
+  }
+  return read(service, raw);
 }
 
 export function labelValue(service: ServiceModel, key: string): ReadValue | undefined {
@@ -181,19 +223,24 @@ export function labelValue(service: ServiceModel, key: string): ReadValue | unde
 export interface Routing {
   kind: ProxyKind;
   why: string;
-  /** The host names it answers, where it says them. */
-  hosts: string[];
+  /** The host names and paths it answers, where it says them. */
+  endpoints: Endpoint[];
   /** It depends on variables with no value here (`traefik.enable=${EXPOSED}`): it may route nothing. */
   uncertain: boolean;
 }
 
-/** Host names in a Traefik rule: `Host(\`a\`, \`b\`)`. */
-function traefikHosts(rule: string): string[] {
-  const out: string[] = [];
-  for (const match of rule.matchAll(/Host\(([^)]*)\)/g)) {
-    for (const host of match[1].matchAll(/[`"']([^`"']+)[`"']/g)) out.push(host[1]);
-  }
-  return out;
+/** A host name and the path under it that a routed service answers (`/` for the whole host). */
+export interface Endpoint {
+  host: string;
+  path: string;
+}
+
+/** Host names and paths in a Traefik rule: `Host(\`a\`, \`b\`) && PathPrefix(\`/api\`)`. */
+function traefikEndpoints(rule: string): Endpoint[] {
+  const quoted = (args: string) => [...args.matchAll(/[`"']([^`"']+)[`"']/g)].map((m) => m[1]);
+  const hosts = [...rule.matchAll(/\bHost\(([^)]*)\)/g)].flatMap((m) => quoted(m[1]));
+  const path = [...rule.matchAll(/\bPath(?:Prefix)?\(([^)]*)\)/g)].flatMap((m) => quoted(m[1]))[0];
+  return hosts.map((host) => ({ host, path: path ?? "/" }));
 }
 
 /**
@@ -205,17 +252,19 @@ export function routingOf(service: ServiceModel): Routing | undefined {
   for (const key of ["VIRTUAL_HOST", "VIRTUAL_HOST_MULTIPORTS"]) {
     const value = envValue(service, key);
     if (value && (value.text || value.unknown)) {
-      const hosts =
+      const path = envValue(service, "VIRTUAL_PATH")?.text || "/";
+      const endpoints =
         key === "VIRTUAL_HOST"
           ? value.text
               .split(",")
               .map((h) => h.trim())
               .filter(Boolean)
-          : [...value.text.matchAll(/^\s*["']?([^\s:"']+)["']?\s*:/gm)].map((m) => m[1]);
+              .map((host) => ({ host, path }))
+          : multiportEndpoints(value.text);
       return {
         kind: "nginx-proxy",
         why: `${key} environment (nginx-proxy)`,
-        hosts,
+        endpoints,
         uncertain: !value.text,
       };
     }
@@ -230,13 +279,13 @@ export function routingOf(service: ServiceModel): Routing | undefined {
         (rules.length > 0 || traefikKeys.some((k) => /^traefik\.http\./.test(k))));
     const maybe = enable !== undefined && enable.unknown && !enable.text;
     if ((routes || maybe) && enable?.text !== "false") {
-      const hosts = rules.flatMap((k) => traefikHosts(labelValue(service, k)?.text ?? ""));
+      const endpoints = rules.flatMap((k) => traefikEndpoints(labelValue(service, k)?.text ?? ""));
       return {
         kind: "traefik",
         why: maybe
           ? `traefik.* labels (traefik.enable=${service.labels.get("traefik.enable")})`
           : "traefik.* labels",
-        hosts,
+        endpoints,
         uncertain: maybe,
       };
     }
@@ -249,11 +298,49 @@ export function routingOf(service: ServiceModel): Routing | undefined {
     return {
       kind: "caddy",
       why: "caddy labels (caddy-docker-proxy)",
-      hosts: caddy?.text ? caddy.text.split(/[\s,]+/).filter(Boolean) : [],
+      endpoints: caddy?.text
+        ? caddy.text
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .map((host) => ({ host, path: "/" }))
+        : [],
       uncertain: caddy !== undefined && !caddy.text,
     };
   }
   return undefined;
+}
+
+/** `VIRTUAL_HOST_MULTIPORTS` (YAML or JSON): each host, and each path under it (`/` when it names none). */
+function multiportEndpoints(text: string): Endpoint[] {
+  const doc = parseDocument(text, { logLevel: "silent" });
+  const value: unknown = doc.errors.length ? undefined : doc.toJS();
+  if (!value || typeof value !== "object" || Array.isArray(value)) return [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([host, paths]) => {
+    const named =
+      paths && typeof paths === "object" && !Array.isArray(paths)
+        ? Object.keys(paths).filter((p) => p.startsWith("/"))
+        : [];
+    return (named.length ? named : ["/"]).map((path) => ({ host, path }));
+  });
+}
+
+/**
+ * Routing written for the user to fill in: a `VIRTUAL_HOST` with an empty value, or passed
+ * through from an environment that gives it none. It routes nothing yet, but says where the
+ * author meant the proxy to go.
+ */
+export function emptyRouting(service: ServiceModel): string | undefined {
+  if (!service.environment.has("VIRTUAL_HOST")) return undefined;
+  const value = envValue(service, "VIRTUAL_HOST");
+  if (!value || value.text || value.unknown) return undefined;
+  return service.environment.get("VIRTUAL_HOST") === null
+    ? "VIRTUAL_HOST passed through from an environment that gives it no value"
+    : "an empty VIRTUAL_HOST";
+}
+
+/** The service tells the proxy not to route to it (`traefik.enable=false`). */
+export function routingDisabled(service: ServiceModel): boolean {
+  return labelValue(service, "traefik.enable")?.text === "false";
 }
 
 /** The container ports the proxy sends a routed service's traffic to, where the service says so. */
@@ -287,14 +374,48 @@ export function carriedPorts(service: ServiceModel, routing: Routing | undefined
   return [...out];
 }
 
-/** A data store by its image or its data directory, whatever else the service says. */
+/**
+ * A data store by its image, its data directory or the server its command starts, whatever else
+ * the service says.
+ */
 export function dataStoreEvidence(service: ServiceModel): string | undefined {
+  if (mqttBroker(service)) return undefined;
   const image = imageMatches(service, DATA_STORE_IMAGES);
   if (image) return `data store image ${image}`;
   const base = imageOf(service) && imageBase(imageOf(service)!);
   if (base && /[-_]db$/.test(base)) return `data store image ${imageOf(service)} (named as one)`;
   const volume = dataVolume(service);
   if (volume) return `keeps its data in ${volume}`;
+  const server = startedServer(service);
+  if (server) return `its command starts ${server}`;
+  return undefined;
+}
+
+/** The MQTT broker a service runs, by its image (Mosquitto, EMQX, VerneMQ, HiveMQ, NanoMQ). */
+export function mqttBroker(service: ServiceModel): string | undefined {
+  return imageMatches(service, MQTT_BROKER_IMAGES);
+}
+
+/**
+ * The data-store server a container's command or entrypoint starts (`redis-server --appendonly
+ * yes`, `sh -c "mongod --bind_ip_all"`): the program it runs, whatever the image.
+ */
+function startedServer(service: ServiceModel): string | undefined {
+  for (const key of ["entrypoint", "command"] as const) {
+    const value = service.data[key];
+    const words =
+      typeof value === "string"
+        ? value.trim().split(/\s+/)
+        : Array.isArray(value)
+          ? value.map((w) => String(w ?? ""))
+          : [];
+    // `sh -c "redis-server ..."`: the program the shell runs
+    const shell = /^(\/bin\/)?(ba)?sh$/.test(words[0] ?? "") && /^-\w*c$/.test(words[1] ?? "");
+    const program = (shell ? words.slice(2).join(" ").trim().split(/\s+/)[0] : words[0]) ?? "";
+    const path = program.replace(/^["']/, "");
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    if (DATA_STORE_SERVERS.test(name)) return name;
+  }
   return undefined;
 }
 
@@ -311,7 +432,7 @@ export function dataVolume(service: ServiceModel): string | undefined {
         ? String((volume as Record<string, unknown>).target ?? "")
         : (String(volume).split(":")[1] ?? "");
     const clean = target.replace(/\/+$/, "");
-    if (DATA_DIRS.includes(clean)) return clean;
+    if (DATA_DIRS.includes(clean) || BITNAMI_DATA_DIR.test(clean)) return clean;
   }
   return undefined;
 }
@@ -341,6 +462,136 @@ export function proxyEvidence(service: ServiceModel): string | undefined {
   );
   if (label && isWebServer(service)) {
     return `the nginx that nginx-proxy's companions configure (label ${label})`;
+  }
+  // an nginx-proxy built from the stack's own Dockerfile says so by what it carries
+  if (label && imageOf(service) === undefined && service.data.build !== undefined) {
+    return `an nginx-proxy built here (label ${label})`;
+  }
+  const web = publishedWebPorts(service);
+  if (web.length && mounts(service).some((m) => m.target === "/tmp/docker.sock")) {
+    return `reads the containers from /tmp/docker.sock as nginx-proxy does, and publishes ${web.join(", ")}`;
+  }
+  return undefined;
+}
+
+/** The edge ports (80, 443) the service publishes beyond the host. */
+function publishedWebPorts(service: ServiceModel): number[] {
+  const ports = service.ports
+    .filter((p) => !p.loopback && p.protocol === "tcp")
+    .map((p) => p.containerPort);
+  return [80, 443].filter((p) => ports.includes(p));
+}
+
+/** A volume of the service: where it comes from (a named volume or a host path) and where it goes. */
+export interface Mount {
+  source: string | undefined;
+  target: string;
+}
+
+/** The service's volumes, short and long syntax, `${VAR:-default}` read. */
+export function mounts(service: ServiceModel): Mount[] {
+  const volumes = Array.isArray(service.data.volumes) ? service.data.volumes : [];
+  return volumes.flatMap((volume): Mount[] => {
+    if (volume && typeof volume === "object") {
+      const v = volume as Record<string, unknown>;
+      if (typeof v.target !== "string") return [];
+      const source = typeof v.source === "string" ? v.source : undefined;
+      return [{ source: source && readPath(service, source), target: clean(v.target) }];
+    }
+    const parts = interpolate(String(volume), service.variables).text.split(":");
+    if (parts.length === 1) return [{ source: undefined, target: clean(parts[0]) }];
+    return [{ source: readPath(service, parts[0]), target: clean(parts[1]) }];
+  });
+}
+
+function readPath(service: ServiceModel, path: string): string {
+  return clean(interpolate(path, service.variables).text);
+}
+
+function clean(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, "") : path;
+}
+
+/** Where a system keeps the certificates it trusts: a client's, not a server's own. */
+const TRUST_STORE =
+  /^\/(etc\/ssl\/certs|etc\/pki|usr\/local\/share\/ca-certificates|usr\/share\/ca-certificates)(\/|$)|ca-certificates/i;
+
+/** A directory named for certificates: `/etc/letsencrypt`, `/etc/nginx/certs`, `/etc/nginx/ssl`. */
+const CERT_DIR = /^(certs?|certificates|letsencrypt|ssl|tls|acme)$/i;
+
+/** The certificate or key the service mounts to serve TLS itself, if it mounts one. */
+function servedCertificate(service: ServiceModel): string | undefined {
+  const found = mounts(service).flatMap(({ target }) => {
+    const last = target.slice(target.lastIndexOf("/") + 1);
+    return !TRUST_STORE.test(target) && (/\.(pem|crt|key)$/i.test(last) || CERT_DIR.test(last))
+      ? [target]
+      : [];
+  });
+  // the certificate itself says it best; Diffie-Hellman parameters come with one
+  return found.find((t) => !/dhparam/i.test(t)) ?? found[0];
+}
+
+/** ACME clients by image: certbot, acme.sh, lego. */
+const ACME_IMAGES = /^(certbot|certbot\/[\w-]+|acme\.sh|neilpang\/acme\.sh|goacme\/lego)$/i;
+
+/** The ACME client a service runs (by its image or its command), if it runs one. */
+export function acmeClient(service: ServiceModel): string | undefined {
+  const image = imageMatches(service, ACME_IMAGES);
+  if (image) return image;
+  const words = [service.data.entrypoint, service.data.command]
+    .flat()
+    .map((w) => String(w ?? ""))
+    .join(" ");
+  const run = ACME_COMMAND.exec(words);
+  return run ? (run[1] ?? run[2] ?? run[3]) : undefined;
+}
+
+/** A command that obtains or renews certificates. */
+const ACME_COMMAND =
+  /\b(certbot)\s+(?:renew|certonly)\b|\b(acme\.sh)\b.*--(?:issue|cron|renew)\b|\b(lego)\b.*\b(?:run|renew)\b/;
+
+/** Volumes two services share: the same named volume or host path. */
+function sharedSources(a: ServiceModel, b: ServiceModel): string[] {
+  const theirs = new Set(mounts(b).flatMap((m) => (m.source ? [m.source] : [])));
+  return mounts(a).flatMap((m) => (m.source && theirs.has(m.source) ? [m.source] : []));
+}
+
+/**
+ * Why a service is its stack's own TLS edge, if it is: a web server (by its image) that
+ * publishes 443 and terminates TLS itself (it mounts a certificate, a key or a certificate
+ * directory, or an ACME client of the stack shares its webroot or certificates). A host proxy
+ * would replace it rather than route to it. A web server that only publishes 80/443 is its
+ * stack's entry, not an edge.
+ */
+export function tlsEdge(service: ServiceModel, model: ComposeModel): string | undefined {
+  if (!publishedWebPorts(service).includes(443) || routingOf(service)) return undefined;
+  // an app that serves TLS itself (GitLab's omnibus image) is what a proxy would route to
+  if (!isWebServer(service) && !WEB_SERVER_NAME.test(imageBase(imageOf(service) ?? ""))) {
+    return undefined;
+  }
+  const cert = servedCertificate(service);
+  if (cert) return `publishes 443 and serves TLS itself (mounts ${cert})`;
+  for (const other of model.services) {
+    if (other === service) continue;
+    const client = acmeClient(other);
+    const shared = client ? sharedSources(service, other) : [];
+    if (shared.length) {
+      return `publishes 443 and serves TLS itself: \`${other.name}\` (${client}) gets its certificates through ${shared[0]}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The stack's TLS edge or proxy whose certificates an ACME client obtains (it shares a volume
+ * with it), if the service is such a client.
+ */
+export function acmeCompanionOf(service: ServiceModel, model: ComposeModel): string | undefined {
+  const client = acmeClient(service);
+  if (!client) return undefined;
+  for (const other of model.services) {
+    if (other === service || !sharedSources(service, other).length) continue;
+    if (tlsEdge(other, model) || proxyEvidence(other)) return other.name;
   }
   return undefined;
 }
@@ -430,9 +681,31 @@ function blockText(model: ComposeModel, service: ServiceModel): string {
   const pair = service.pair;
   if (!node?.range || !pair?.key) return "";
   const start = (pair.key as { range?: number[] }).range?.[0] ?? node.range[0];
-  // the block runs to the next service's key; comments after its last key belong to it
+  // the block runs to the next service's key; comments after its last key belong to it, up to
+  // a service that is commented out whole (`#  caddy:`): what follows is that service's
   const end = nextServiceStart(model, service) ?? node.range[2];
-  return model.file.source.text.slice(start, end);
+  const text = model.file.source.text.slice(start, end);
+  const column = start - model.file.source.text.lastIndexOf("\n", start - 1) - 1;
+  const firstLine = text.indexOf("\n");
+  if (firstLine === -1) return text;
+  const rest = text.slice(firstLine + 1);
+  let offset = 0;
+  for (const line of rest.split("\n")) {
+    if (commentedServiceKey(line, column)) return text.slice(0, firstLine + 1 + offset);
+    offset += line.length + 1;
+  }
+  return text;
+}
+
+/**
+ * A comment line that holds a key at (or left of) the services' column, as a service commented
+ * out whole reads: `  # caddy:` (toggled at its indentation) or `#  caddy:` (`#` put in front).
+ */
+function commentedServiceKey(line: string, column: number): boolean {
+  const m = /^(\s*)#( ?)(\s*)[\w.-]+:\s*(#.*)?\r?$/.exec(line);
+  if (!m) return false;
+  // the line as it reads with its `#` (and one space after it) taken out
+  return m[1].length + m[3].length <= column;
 }
 
 const PORT_ITEM = /^-?\s*["']?((?:[\w.${}:-]+:)?[\w${}:-]+(?:\/(?:tcp|udp))?)["']?\s*$/;
