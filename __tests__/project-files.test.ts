@@ -350,11 +350,30 @@ describe("a compose file beside the base file", () => {
   test("a copy-me example is not read with the base file", async () => {
     const dir = tempTree({
       "w/docker-compose.yml": APP,
+      "w/docker-compose.prod.example.yml": PROD,
+    });
+    expect(await units(dir)).toEqual([
+      ["w/docker-compose.prod.example.yml"],
+      ["w/docker-compose.yml"],
+    ]);
+  });
+
+  test("an override's example is read as the override it is meant to become, until that is there", async () => {
+    const dir = tempTree({
+      "w/docker-compose.yml": APP,
       "w/docker-compose.override.example.yml": PROD,
     });
     expect(await units(dir)).toEqual([
+      ["w/docker-compose.yml", "w/docker-compose.override.example.yml"],
+    ]);
+    const copied = tempTree({
+      "w/docker-compose.yml": APP,
+      "w/docker-compose.override.example.yml": PROD,
+      "w/docker-compose.override.yml": PROD,
+    });
+    expect(await units(copied)).toEqual([
       ["w/docker-compose.override.example.yml"],
-      ["w/docker-compose.yml"],
+      ["w/docker-compose.yml", "w/docker-compose.override.yml"],
     ]);
   });
 

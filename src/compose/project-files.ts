@@ -14,6 +14,13 @@ export const BASE_FILE_NAMES = [
 const OVERRIDE_FILE_NAME = /^(compose|docker-compose)\.override\.ya?ml$/;
 
 /**
+ * An override file shipped as an example, to be copied to the override file's name: until it
+ * is, it is read as the project's override would be, so that the project and the override it
+ * is meant to get are rewritten together and both keep working once it is copied.
+ */
+const OVERRIDE_EXAMPLE_NAME = /^(compose|docker-compose)\.override\.(example|sample|dist)\.ya?ml$/;
+
+/**
  * Names of compose files that may stand beside a base file as a part of its project, or as a
  * variant of it: `docker-compose-db.yml`, `docker-compose.nginx.yml`, `compose.prod.yaml`,
  * `db.compose.yaml`.
@@ -166,10 +173,14 @@ export function groupProjectFiles(
     if (unitOf.has(base)) continue;
     // Compose reads the override of the base file's own family: compose.* or docker-compose.*
     const family = baseName.startsWith("docker-") ? "docker-compose" : "compose";
-    const overrides = inDir.filter((f) => {
-      const m = OVERRIDE_FILE_NAME.exec(nodePath.basename(f));
-      return m !== null && m[1] === family && !unitOf.has(f);
-    });
+    const ofFamily = (pattern: RegExp) =>
+      inDir.filter((f) => {
+        const m = pattern.exec(nodePath.basename(f));
+        return m !== null && m[1] === family && !unitOf.has(f);
+      });
+    let overrides = ofFamily(OVERRIDE_FILE_NAME);
+    // the example of an override, when the override itself is not there yet
+    if (overrides.length === 0) overrides = ofFamily(OVERRIDE_EXAMPLE_NAME);
     const siblings = inDir.filter(
       (f) => f !== base && isSiblingName(nodePath.basename(f)) && !unitOf.has(f),
     );
