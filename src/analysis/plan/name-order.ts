@@ -46,12 +46,12 @@ export function planNameOrder(
         !plan.internal.noEgress &&
         !versionWithoutNetworkName(model.file.data.version) &&
         wanted < shared;
-      const what = `\`${app.name}\` looks names up on \`${shared}\` before \`${clash.via}\`, and \`${clash.name}\` there is also ${clash.others}`;
+      const what = `looks names up on \`${shared}\` before \`${clash.via}\`, and \`${clash.name}\` there is also ${clash.others}`;
       if (canName) {
         plan.internal.name = wanted;
         ctx.warn(
           "name-order",
-          `${what}: \`${internalKey}\` is named \`${wanted}\`, which Docker searches first, so that \`${app.name}\` keeps reaching its own \`${clash.service}\``,
+          `${what}: \`${internalKey}\` is named \`${wanted}\`, which Docker searches first, so that it keeps reaching its own \`${clash.service}\``,
           app.name,
         );
       } else {
