@@ -54,6 +54,8 @@ export interface HostIndex {
   fixedNetworks: ReadonlyMap<string, readonly string[]>;
   /** Shared network -> name -> the services that answer it there. */
   answers: ReadonlyMap<string, ReadonlyMap<string, readonly HostService[]>>;
+  /** Shared network -> name -> the services that answer it there and stay there after a rewrite. */
+  staying: ReadonlyMap<string, ReadonlyMap<string, readonly HostService[]>>;
   /** Shared network -> name -> the services that reach it from there. */
   reached: ReadonlyMap<string, ReadonlyMap<string, readonly Reacher[]>>;
   /** Shared network -> the projects of the run on it. */
@@ -63,6 +65,7 @@ export interface HostIndex {
 export const EMPTY_HOST_INDEX: HostIndex = {
   fixedNetworks: new Map(),
   answers: new Map(),
+  staying: new Map(),
   reached: new Map(),
   projectsOn: new Map(),
 };
@@ -96,6 +99,16 @@ export function answerersOf(
   name: string,
 ): HostService[] {
   return (index?.answers.get(network)?.get(name) ?? []).filter((a) => a.project !== project);
+}
+
+/** Services of other projects that answer `name` on the shared network and stay there after a rewrite. */
+export function stayersOf(
+  index: HostIndex | undefined,
+  project: string,
+  network: string,
+  name: string,
+): HostService[] {
+  return (index?.staying.get(network)?.get(name) ?? []).filter((a) => a.project !== project);
 }
 
 /** True when the run holds another project on the shared network: it sees who is there. */
@@ -187,6 +200,7 @@ export function projectFacts(name: string, model: ComposeModel): ProjectFacts {
 export function hostIndex(projects: readonly ProjectFacts[]): HostIndex {
   const fixed = new Map<string, string[]>();
   const answers = new Map<string, Map<string, HostService[]>>();
+  const staying = new Map<string, Map<string, HostService[]>>();
   const reached = new Map<string, Map<string, Reacher[]>>();
   const projectsOn = new Map<string, Set<string>>();
   const add = <T>(map: Map<string, Map<string, T[]>>, network: string, name: string, item: T) => {
@@ -215,7 +229,10 @@ export function hostIndex(projects: readonly ProjectFacts[]): HostIndex {
       on.add(project.name);
       const who: HostService = { project: project.name, service: s.service };
       if (s.stays) who.stays = true;
-      for (const name of new Set(s.names)) add(answers, s.network, name, who);
+      for (const name of new Set(s.names)) {
+        add(answers, s.network, name, who);
+        if (s.stays) add(staying, s.network, name, who);
+      }
     }
     for (const r of project.reaches ?? []) {
       for (const network of r.networks) {
@@ -224,7 +241,7 @@ export function hostIndex(projects: readonly ProjectFacts[]): HostIndex {
     }
   }
   for (const [name, list] of fixed) if (list.length < 2) fixed.delete(name);
-  return { fixedNetworks: fixed, answers, reached, projectsOn };
+  return { fixedNetworks: fixed, answers, staying, reached, projectsOn };
 }
 
 /**
@@ -261,7 +278,7 @@ export function hostSlice(index: HostIndex, facts: ProjectFacts): unknown {
   const answered: [string, string, HostService[]][] = [];
   for (const network of [...networks].sort()) {
     for (const name of [...names].sort()) {
-      const who = answerersOf(index, facts.name, network, name).filter((a) => a.stays);
+      const who = stayersOf(index, facts.name, network, name);
       if (who.length) answered.push([network, name, who]);
     }
   }

@@ -1,4 +1,4 @@
-import { answerersOf, namesOn, sharedNetworkName } from "../host-index";
+import { namesOn, sharedNetworkName, stayersOf } from "../host-index";
 import type { Networks, PlanContext } from "./context";
 import { versionWithoutNetworkName } from "./declarations";
 import type { ServicePlan } from "./types";
@@ -25,72 +25,85 @@ export function planNameOrder(
     if (key === internalKey && !model.networks.has(key)) {
       return { name: plan.internal.name ?? `${project}_${key}`, last: plan.internal.noEgress };
     }
-    const decl = model.networks.get(key);
     return {
-      name: decl?.fixedName ?? `${project}_${key}`,
+      name: model.networks.get(key)?.fixedName ?? `${project}_${key}`,
       last: nets.isInternalOnly(key),
     };
   };
-  for (const app of participating) {
-    for (const m of app.after ?? []) {
-      if (!nets.isShared(m.key) || nets.isInternalOnly(m.key)) continue;
-      const shared = sharedNetworkName(model, m.key, project, options.host);
-      if (shared === undefined) continue;
-      const clash = collision(app, m.key, shared);
-      if (!clash) continue;
-      const wanted = `${internalKey}_${project}`;
-      const canName =
-        clash.via === internalKey &&
-        // the internal network composemod declares: it is not in the file yet
-        !model.networks.has(internalKey) &&
-        !plan.internal.noEgress &&
-        !versionWithoutNetworkName(model.file.data.version) &&
-        wanted < shared;
-      const what = `looks names up on \`${shared}\` before \`${clash.via}\`, and \`${clash.name}\` there is also ${clash.others}`;
-      if (canName) {
-        plan.internal.name = wanted;
-        ctx.warn(
-          "name-order",
-          `${what}: \`${internalKey}\` is named \`${wanted}\`, which Docker searches first, so that it keeps reaching its own \`${clash.service}\``,
-          app.name,
-        );
-      } else {
-        ctx.warn(
-          "name-order",
-          `${what}: it may reach theirs instead of its own \`${clash.service}\`; give \`${clash.via}\` a \`name:\` that sorts before \`${shared}\`, or \`${clash.service}\` another name`,
-          app.name,
-        );
-      }
-      return;
+  const sharedKeys = new Set<string>();
+  for (const s of participating) {
+    for (const m of s.after ?? []) {
+      if (nets.isShared(m.key) && !nets.isInternalOnly(m.key)) sharedKeys.add(m.key);
     }
+  }
+  for (const sharedKey of sharedKeys) {
+    const shared = sharedNetworkName(model, sharedKey, project, options.host);
+    if (shared === undefined) continue;
+    if (!options.host?.staying.has(shared)) continue;
+    const clash = collision(sharedKey, shared);
+    if (!clash) continue;
+    const { app } = clash;
+    const wanted = `${internalKey}_${project}`;
+    const canName =
+      clash.via === internalKey &&
+      // the internal network composemod declares: it is not in the file yet
+      !model.networks.has(internalKey) &&
+      !plan.internal.noEgress &&
+      !versionWithoutNetworkName(model.file.data.version) &&
+      wanted < shared;
+    const what = `looks names up on \`${shared}\` before \`${clash.via}\`, and \`${clash.name}\` there is also ${clash.others}`;
+    if (canName) {
+      plan.internal.name = wanted;
+      ctx.warn(
+        "name-order",
+        `${what}: \`${internalKey}\` is named \`${wanted}\`, which Docker searches first, so that it keeps reaching its own \`${clash.service}\``,
+        app.name,
+      );
+    } else {
+      ctx.warn(
+        "name-order",
+        `${what}: it may reach theirs instead of its own \`${clash.service}\`; give \`${clash.via}\` a \`name:\` that sorts before \`${shared}\`, or \`${clash.service}\` another name`,
+        app.name,
+      );
+    }
+    return;
   }
 
   /**
-   * A name of a service the app reaches on a network of the project that Docker searches after
-   * the shared one, which a service of another project that stays on the shared one answers.
+   * A service off the shared network whose name a service of another project that stays there
+   * answers, and an app on the shared network that reaches it on a network of the project that
+   * Docker searches after the shared one.
    */
-  function collision(app: ServicePlan, sharedKey: string, shared: string) {
+  function collision(sharedKey: string, shared: string) {
+    const on = (s: ServicePlan, key: string) => s.after!.some((m) => m.key === key);
+    const apps = participating.filter((s) => s.after && on(s, sharedKey));
+    if (apps.length === 0) return undefined;
     for (const s of participating) {
-      if (s === app || s.after!.some((m) => m.key === sharedKey)) continue;
-      for (const entry of s.after!) {
-        if (!app.after!.some((m) => m.key === entry.key) || nets.isShared(entry.key)) continue;
+      if (!s.after || on(s, sharedKey)) continue;
+      for (const entry of s.after) {
+        if (nets.isShared(entry.key)) continue;
         const { name: own, last } = order(entry.key);
         if (!last && own < shared) continue;
-        const names = namesOn(project, ctx.serviceOf(s.name), entry.settings).filter(
-          (n) => !n.startsWith(`${project}-`) && !n.startsWith(`${project}_`),
-        );
-        for (const name of names) {
-          const others = answerersOf(options.host, project, shared, name).filter((a) => a.stays);
-          if (others.length === 0) continue;
-          const first = others.slice(0, 3).map((a) => `\`${a.project}/${a.service}\``);
-          const more = others.length - first.length;
-          return {
-            name,
-            service: s.name,
-            via: entry.key,
-            others: first.join(", ") + (more > 0 ? ` and ${more} more` : ""),
-          };
-        }
+        const names = namesOn(project, ctx.serviceOf(s.name), entry.settings);
+        let others: string[] = [];
+        const name = names.find((n) => {
+          others = stayersOf(options.host, project, shared, n).map(
+            (a) => `${a.project}/${a.service}`,
+          );
+          return others.length > 0;
+        });
+        if (name === undefined) continue;
+        const app = apps.find((a) => a !== s && on(a, entry.key));
+        if (!app) continue;
+        const first = others.slice(0, 3).map((o) => `\`${o}\``);
+        const more = others.length - first.length;
+        return {
+          app,
+          name,
+          service: s.name,
+          via: entry.key,
+          others: first.join(", ") + (more > 0 ? ` and ${more} more` : ""),
+        };
       }
     }
     return undefined;

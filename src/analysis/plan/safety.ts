@@ -44,11 +44,10 @@ export function checkPlan(input: SafetyInput): Breach[] {
   const members = new Map<string, ServicePlan[]>();
   for (const s of plan.services) {
     if (!s.before || !s.after) continue;
-    for (const m of s.before) {
-      const id = identity(m.key);
-      const list = members.get(id) ?? [];
-      if (!list.includes(s)) list.push(s);
-      members.set(id, list);
+    for (const id of new Set(s.before.map((m) => identity(m.key)))) {
+      const list = members.get(id);
+      if (list) list.push(s);
+      else members.set(id, [s]);
     }
   }
   const cut = new Map<string, { a: ServicePlan; b: ServicePlan; network: string }>();
@@ -75,9 +74,10 @@ export function checkPlan(input: SafetyInput): Breach[] {
       message: `\`${a.name}\` (${a.role}) and \`${b.name}\` (${b.role}) share \`${network}\` now and would share no network after${wayOut(a, b)}`,
     });
   }
+  const byName = new Map(model.services.map((x) => [x.name, x]));
   for (const s of plan.services) {
     if (!s.before || !s.after) continue;
-    const service = model.services.find((x) => x.name === s.name);
+    const service = byName.get(s.name);
     if (!service) continue;
     for (const m of s.before) {
       const shared = sharedNetworkName(model, m.key, input.project, input.options.host);
