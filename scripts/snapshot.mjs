@@ -27,7 +27,10 @@ const runs = [
   ["diff", []],
   ["json", ["--json"]],
   ["explain", ["--explain", "--no-color"]],
-  ["json-options", ["--json", "--ports", "comment", "--internal-network", "backnet", "--modernize"]],
+  [
+    "json-options",
+    ["--json", "--ports", "comment", "--internal-network", "backnet", "--modernize"],
+  ],
   ["json-virtual-host", ["--json", "--virtual-host", "{service}.{project}.example.org"]],
   ["audit", ["audit", "--no-color"]],
   ["audit-json", ["audit", "--json"]],
