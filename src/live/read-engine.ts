@@ -110,7 +110,8 @@ function ports(info: Docker.ContainerInspectInfo): LivePort[] {
 const words = (value: unknown): string[] =>
   Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];
 
-function container(info: Docker.ContainerInspectInfo): LiveContainer {
+/** A running container's inspection as the live audit reads it. */
+export function liveContainerOf(info: Docker.ContainerInspectInfo): LiveContainer {
   const networks = (info.NetworkSettings?.Networks ?? {}) as Record<
     string,
     { Aliases?: string[] | null; IPAddress?: string }
@@ -190,7 +191,7 @@ export async function readEngine(dockerHost: string | undefined): Promise<Engine
         labels: n.Labels ?? {},
       })),
       containers: inspected.flatMap((info) =>
-        info && info.State?.Running ? [container(info)] : [],
+        info && info.State?.Running ? [liveContainerOf(info)] : [],
       ),
     };
   } catch (error) {
