@@ -1,5 +1,7 @@
 import { Argument, Command, Option } from "commander";
 import { VERSION } from "../version";
+import { addApplyCommands } from "./apply-command";
+import type { ApplySelected } from "./apply-seams";
 import { COMPLETION_SHELLS, CompletionShell } from "./completion";
 import type { CommandName } from "./formats";
 import type { RunIO } from "./io";
@@ -9,7 +11,8 @@ import { addPlanOptions, addRunOptions, jobCount } from "./shared-options";
 /** The command a parse chose, with its paths and flags. */
 export type Selected =
   | { command: CommandName; args: string[]; flags: Flags }
-  | { command: "completion"; shell: CompletionShell };
+  | { command: "completion"; shell: CompletionShell }
+  | ApplySelected;
 
 /** The command line of composemod; `select` is given the command a parse chose. */
 export function buildProgram(io: RunIO, select: (s: Selected) => void): Command {
@@ -99,6 +102,7 @@ export function buildProgram(io: RunIO, select: (s: Selected) => void): Command 
       "graph",
     ),
   ).action((paths: string[], flags) => select({ command: "graph", args: paths, flags }));
+  addApplyCommands(program, select);
   program
     .command("completion")
     .description('Print a shell completion script: eval "$(composemod completion bash)"')

@@ -3,6 +3,7 @@ import * as nodePath from "node:path";
 import { defaultCacheLocation } from "../batch/cache";
 import { AuditFormat, runAudit } from "./audit-command";
 import { checkFlags, chosenFormat } from "./check-flags";
+import { runApplyCommand } from "./apply-command";
 import { buildProgram, Selected } from "./command-line";
 import { completionScript } from "./completion";
 import { configForPaths } from "./config-for-paths";
@@ -59,6 +60,9 @@ export async function run(
   if (selected.command === "completion") {
     io.stdout(completionScript(selected.shell, program));
     return 0;
+  }
+  if (selected.command === "apply" || selected.command === "rollback") {
+    return runApplyCommand(selected, io, env);
   }
   const { command, flags, args: paths } = selected;
   const problem = checkFlags(command, flags, paths);
