@@ -261,31 +261,12 @@ export async function connectEngine(dockerHost: string | undefined): Promise<App
       }
     },
     async createContainer(name, spec, image, network) {
-      const hostConfig = { ...spec.hostConfig };
-      const mounts = ((hostConfig.Mounts as Record<string, unknown>[] | undefined) ?? []).slice();
-      const bound = new Set(
-        [
-          ...((hostConfig.Binds as string[] | undefined) ?? []).map((b) => b.split(":")[1]),
-          ...mounts.map((m) => String(m.Target)),
-        ].filter(Boolean),
-      );
-      // the volumes it had, by name: an anonymous one too, so that its data comes back with it
-      for (const v of spec.volumes) {
-        if (bound.has(v.destination)) continue;
-        mounts.push({
-          Type: "volume",
-          Source: v.name,
-          Target: v.destination,
-          ReadOnly: v.readOnly,
-        });
-      }
-      hostConfig.Mounts = mounts;
       const created = await call(`create container ${name}`, () =>
         docker.createContainer({
           ...(spec.config as Docker.ContainerCreateOptions),
           Image: image,
           name,
-          HostConfig: hostConfig as Docker.HostConfig,
+          HostConfig: spec.hostConfig as Docker.HostConfig,
           ...(network
             ? {
                 NetworkingConfig: {

@@ -293,8 +293,6 @@ export function planProjectApply(f: ProjectFacts): Omit<ProjectPlan, "seen"> {
       }
       if (recreate.has(s)) continue;
       for (const e of t.networks) {
-        const net = f.target.networks.get(e.network);
-        if (net?.external && !engineNet.has(e.network)) missingExternal.add(e.network);
         const at = now.get(e.network);
         const endpoint: EndpointSpec = {
           aliases: aliasesFor(c, t, e, major),
@@ -343,6 +341,12 @@ export function planProjectApply(f: ProjectFacts): Omit<ProjectPlan, "seen"> {
     }
   }
 
+  for (const s of services) {
+    for (const e of f.target.services.get(s)?.networks ?? []) {
+      const net = f.target.networks.get(e.network);
+      if (net?.external && !engineNet.has(e.network)) missingExternal.add(e.network);
+    }
+  }
   if (missingExternal.size) {
     return {
       ...plan,

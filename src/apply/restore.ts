@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { digest, writeDurably } from "./durable";
 import {
   ApplyEngine,
+  ContainerSpec,
   ContainerState,
   Endpoint,
   EndpointSpec,
@@ -228,13 +229,34 @@ async function attempt(f: () => Promise<unknown>, problems: string[], what: stri
   }
 }
 
+/**
+ * A container's host configuration with its volumes mounted by name: an anonymous volume too,
+ * which a container made anew would otherwise get empty, so that its data comes back with it.
+ */
+export function withVolumes(spec: ContainerSpec): Record<string, unknown> {
+  const hostConfig = { ...spec.hostConfig };
+  const mounts = ((hostConfig.Mounts as Record<string, unknown>[] | undefined) ?? []).slice();
+  const bound = new Set(
+    [
+      ...((hostConfig.Binds as string[] | undefined) ?? []).map((b) => b.split(":")[1]),
+      ...mounts.map((m) => String(m.Target)),
+    ].filter(Boolean),
+  );
+  for (const v of spec.volumes) {
+    if (bound.has(v.destination)) continue;
+    mounts.push({ Type: "volume", Source: v.name, Target: v.destination, ReadOnly: v.readOnly });
+  }
+  if (mounts.length) hostConfig.Mounts = mounts;
+  return hostConfig;
+}
+
 /** Makes a container again from its snapshot: its configuration, volumes, networks and names. */
 async function makeAgain(engine: ApplyEngine, s: ContainerState): Promise<void> {
   const spec = s.spec!;
   // the image it ran, by name while the name still means it, else by id
   const image = (await engine.imageId(s.image)) === s.imageId ? s.image : s.imageId;
   const primary = s.networks.find((n) => n.network === s.networkMode) ?? s.networks[0];
-  const hostConfig = { ...spec.hostConfig };
+  const hostConfig = withVolumes(spec);
   if (primary && !/^(container:|host$|none$)/.test(s.networkMode))
     hostConfig.NetworkMode = primary.network;
   const id = await engine.createContainer(

@@ -371,7 +371,8 @@ export async function runApplyCommand(
   }
   const json = flags.json === true;
   if (!json && !flags.quiet) io.stdout(renderPlan(made.plan));
-  const badProjects = made.plan.summary.refused + made.plan.summary.errors > 0;
+  const badProjects =
+    made.plan.summary.refused + made.plan.summary.errors > 0 || made.errors.length > 0;
   if (flags.dryRun) {
     if (planFile) {
       writeOwnFile(planFile, JSON.stringify(made.plan, null, 2) + "\n");
@@ -471,9 +472,11 @@ async function carryOut(
     if (s.flags.json)
       io.stdout(JSON.stringify({ plan: made.plan, result: report }, null, 2) + "\n");
     if (!s.flags.quiet) io.stderr(applySummary(report) + "\n");
-    const problems = report.projects.some(
-      (p) => p.problems.length || p.outcome === "error" || p.outcome === "refused",
-    );
+    const problems =
+      made.errors.length > 0 ||
+      report.projects.some(
+        (p) => p.problems.length || p.outcome === "error" || p.outcome === "refused",
+      );
     return problems ? 2 : report.outcome === "failed" ? 1 : 0;
   } finally {
     lock.release();
