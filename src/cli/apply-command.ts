@@ -6,7 +6,7 @@ import { DEFAULT_PLAN_OPTIONS } from "../analysis/plan/options";
 import { carryOutPlan, restoreProject } from "../apply/apply";
 import type { ComposeChoice } from "../apply/compose-cli";
 import { writeOwnFile } from "../apply/durable";
-import type { ApplyEngine } from "../apply/engine";
+import { ApplyEngine, EngineError } from "../apply/engine";
 import { Journal, stateDirectory } from "../apply/journal";
 import { takeLock } from "../apply/lock";
 import { makePlan, MadePlan, PlanRequest, renderErrors } from "../apply/make-plan";
@@ -316,7 +316,24 @@ export async function runApplyCommand(
     io.stderr(`error: ${problem}\n`);
     return 2;
   }
-  if (s.command === "rollback") return runRollbackCommand(s, io, env, seams);
+  try {
+    return s.command === "rollback"
+      ? await runRollbackCommand(s, io, env, seams)
+      : await runApply(s, io, env, seams);
+  } catch (error) {
+    // the engine failing under a run, or a file of composemod's own that cannot be written
+    if (!(error instanceof EngineError) && !(error as NodeJS.ErrnoException).code) throw error;
+    io.stderr(`error: ${(error as Error).message}\n`);
+    return 2;
+  }
+}
+
+async function runApply(
+  s: ApplySelected,
+  io: RunIO,
+  env: Readonly<Record<string, string | undefined>>,
+  seams: ApplySeams,
+): Promise<number> {
   const { flags } = s;
   const planFile =
     flags.planFile !== undefined ? nodePath.resolve(io.cwd, flags.planFile) : undefined;

@@ -54,7 +54,7 @@ export function applyProgress(
   const started = io.now();
   return {
     step(project, index, _total, what) {
-      line?.update(index, `${project}: ${what} (${seconds((io.now() - started) / 1000)})`);
+      line?.update(index + 1, `${project}: ${what} (${seconds((io.now() - started) / 1000)})`);
     },
     done(outcome) {
       const text = outcomeLine(outcome);
