@@ -1,185 +1,22 @@
-import { Command, CommanderError, Option } from "commander";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { RoleOverride } from "../analysis/classify";
 import { DEFAULT_PLAN_OPTIONS } from "../analysis/plan/options";
-import { carryOutPlan, restoreProject } from "../apply/apply";
 import type { ComposeChoice } from "../apply/compose-cli";
 import { writeOwnFile } from "../apply/durable";
 import { ApplyEngine, EngineError } from "../apply/engine";
 import { Journal, stateDirectory } from "../apply/journal";
-import { takeLock } from "../apply/lock";
-import { makePlan, MadePlan, PlanRequest, renderErrors } from "../apply/make-plan";
+import { makePlan, PlanRequest, renderErrors } from "../apply/make-plan";
 import type { ApplyPlan } from "../apply/plan-types";
 import { renderPlan } from "../apply/render-plan";
+import { planDrift, readSavedPlan } from "../apply/saved-plan";
 import { EngineUnreachable } from "../live/read-engine";
-import { VERSION } from "../version";
-import { ApplyFlags, ApplySeams, ApplySelected, processSeams } from "./apply-seams";
-import { applyProgress, applySummary } from "./apply-terminal";
+import { ApplySeams, ApplySelected, processSeams } from "./apply-seams";
+import { carryOut } from "./apply-session";
 import { configForPaths } from "./config-for-paths";
 import type { RunIO } from "./io";
 import { resolveOptions } from "./options";
 import { runRollbackCommand } from "./rollback-command";
-import { addPlanOptions } from "./shared-options";
-
-/** An option of `apply` or `rollback`, as plain data, so that a registry of options can take it in. */
-export interface ApplyOptionSpec {
-  flag: string;
-  description: string;
-  default?: string | number | boolean;
-  group: "apply" | "output";
-  /** The commands that take it. */
-  commands: readonly ("apply" | "rollback")[];
-  choices?: readonly string[];
-}
-
-export const COMPOSE_CHOICES: readonly ComposeChoice[] = ["auto", "v1", "v2"];
-
-/** The options of `composemod apply` and `composemod rollback`. */
-export const APPLY_OPTIONS: readonly ApplyOptionSpec[] = [
-  {
-    flag: "-w, --write",
-    description:
-      "rewrite each project's files first, as `composemod --write` does, just before its containers change",
-    group: "apply",
-    commands: ["apply"],
-  },
-  {
-    flag: "-y, --yes",
-    description:
-      "go ahead without asking (without it, a terminal is asked; elsewhere nothing is changed)",
-    group: "apply",
-    commands: ["apply", "rollback"],
-  },
-  {
-    flag: "--dry-run",
-    description: "print the plan and change nothing",
-    group: "apply",
-    commands: ["apply", "rollback"],
-  },
-  {
-    flag: "--plan-file <file>",
-    description:
-      "with --dry-run, save the plan in FILE; without, apply the plan saved in FILE if the files and the engine are still as it saw them",
-    group: "apply",
-    commands: ["apply"],
-  },
-  {
-    flag: "--compose <version>",
-    description:
-      "the Docker Compose that recreates a container where reconnecting it cannot do: v1 (docker-compose), v2 (docker compose), auto (the one that made the project, else the one there is)",
-    default: "auto",
-    group: "apply",
-    commands: ["apply"],
-    choices: COMPOSE_CHOICES,
-  },
-  {
-    flag: "--wait <seconds>",
-    description:
-      "how long a project's checks may take to pass before it is put back, and a container put back to be healthy again",
-    default: 120,
-    group: "apply",
-    commands: ["apply", "rollback"],
-  },
-  {
-    flag: "--json",
-    description: "print the plan (and the outcome) as JSON",
-    group: "output",
-    commands: ["apply", "rollback"],
-  },
-  {
-    flag: "--config <file>",
-    description:
-      "read settings from FILE (default: composemod.config.json or package.json's composemod key, found upward from the first path)",
-    group: "output",
-    commands: ["apply"],
-  },
-  {
-    flag: "--no-config",
-    description: "read no configuration file",
-    group: "output",
-    commands: ["apply"],
-  },
-  {
-    flag: "-q, --quiet",
-    description: "print errors only on standard error",
-    group: "output",
-    commands: ["apply", "rollback"],
-  },
-  {
-    flag: "--no-color",
-    description: "no colour",
-    group: "output",
-    commands: ["apply", "rollback"],
-  },
-];
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 3600) {
-    throw new CommanderError(
-      2,
-      "composemod.invalidArgument",
-      "error: --wait takes a whole number of seconds from 1 to 3600",
-    );
-  }
-  return n;
-}
-
-function addOptions(command: Command, name: "apply" | "rollback"): Command {
-  for (const spec of APPLY_OPTIONS.filter((o) => o.commands.includes(name))) {
-    const option = new Option(spec.flag, spec.description);
-    if (spec.choices) option.choices(spec.choices as string[]);
-    if (spec.flag.startsWith("--wait")) option.argParser(seconds);
-    if (spec.default !== undefined) option.default(spec.default);
-    command.addOption(option);
-  }
-  return command;
-}
-
-/** Adds `apply` and `rollback` to the command line; `select` is given what a parse chose. */
-export function addApplyCommands(program: Command, select: (s: ApplySelected) => void): void {
-  addPlanOptions(
-    addOptions(
-      program
-        .command("apply")
-        .description(
-          "Carry the migration out on the running Docker Engine, project by project: a plan first; then each project reconnected (or recreated where it must be), proven live, and put back as it was if a check fails.",
-        )
-        .argument(
-          "[paths...]",
-          "the compose files or directories of the projects (after --write, or with it)",
-        ),
-      "apply",
-    ),
-  )
-    .addHelpText(
-      "after",
-      "\nA journal in <path>/.composemod/ lets `composemod rollback` undo the apply, and an apply stopped half way is finished by running it again.\n\nExit status: 0 applied and proven (or nothing to do), 1 a project failed its checks and was put back (or the plan was not confirmed), 2 an error.",
-    )
-    .action((paths: string[], flags: ApplyFlags) =>
-      select({ command: "apply", args: paths, flags }),
-    );
-  addOptions(
-    program
-      .command("rollback")
-      .description(
-        "Undo the last apply: each project it touched put back as it was (files and containers), last first.",
-      )
-      .argument(
-        "[paths...]",
-        "the paths the apply was run on (its journal is in the first one's .composemod/)",
-      ),
-    "rollback",
-  )
-    .addHelpText(
-      "after",
-      "\nExit status: 0 put back (or nothing to undo), 2 something could not be put back.",
-    )
-    .action((paths: string[], flags: ApplyFlags) =>
-      select({ command: "rollback", args: paths, flags }),
-    );
-}
 
 /** What is wrong with the command line, before anything is read. */
 function flagProblem(s: ApplySelected): string | undefined {
@@ -207,56 +44,6 @@ function flagProblem(s: ApplySelected): string | undefined {
 export function stateDirOf(paths: string[], cwd: string): string {
   const first = nodePath.resolve(cwd, paths[0]);
   return stateDirectory(first, existsSync(first) && statSync(first).isDirectory());
-}
-
-/** Reads a saved plan; an error in words when it is not one. */
-function readSavedPlan(file: string): ApplyPlan | { error: string } {
-  let plan: ApplyPlan;
-  try {
-    plan = JSON.parse(readFileSync(file, "utf8")) as ApplyPlan;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return {
-      error:
-        code === "ENOENT"
-          ? `no plan in ${file}: \`composemod apply --dry-run --plan-file ${file} PATHS\` saves one`
-          : `${file} is not a plan composemod saved (${code ?? (error as Error).message})`,
-    };
-  }
-  if (plan?.format !== "composemod-apply-plan" || plan.version !== 1) {
-    return { error: `${file} is not a plan composemod saved` };
-  }
-  return plan;
-}
-
-/** How the plan made now differs from the one saved: what changed since, in words. */
-export function planDrift(saved: ApplyPlan, now: ApplyPlan): string[] {
-  const out: string[] = [];
-  if (saved.engine !== now.engine)
-    out.push(`it was made for the engine at ${saved.engine}, not ${now.engine}`);
-  const byName = new Map(now.projects.map((p) => [p.name, p]));
-  for (const was of saved.projects) {
-    const is = byName.get(was.name);
-    if (!is) {
-      out.push(`the project \`${was.name}\` is no longer under the paths`);
-      continue;
-    }
-    byName.delete(was.name);
-    for (const [file, digest] of Object.entries(was.seen.files)) {
-      if (is.seen.files[file] !== digest)
-        out.push(`${nodePath.relative(now.cwd, file) || file} changed`);
-    }
-    if (was.seen.containers !== is.seen.containers) {
-      out.push(`the containers of \`${was.name}\` changed (recreated, started, stopped or moved)`);
-    }
-    if (was.seen.networks !== is.seen.networks)
-      out.push(`the networks of \`${was.name}\` changed on the engine`);
-    if (JSON.stringify(was.steps) !== JSON.stringify(is.steps) || was.status !== is.status) {
-      out.push(`composemod now plans otherwise for \`${was.name}\``);
-    }
-  }
-  for (const name of byName.keys()) out.push(`the project \`${name}\` is new under the paths`);
-  return [...new Set(out)];
 }
 
 /** The request a command line makes, or the one a saved plan was made with. */
@@ -421,81 +208,4 @@ async function runApply(
     }
   }
   return carryOut(made, engine, journal, stateDir, s, io, seams);
-}
-
-async function carryOut(
-  made: MadePlan,
-  engine: ApplyEngine,
-  journal: Journal,
-  stateDir: string,
-  s: ApplySelected,
-  io: RunIO,
-  seams: ApplySeams,
-): Promise<number> {
-  const lock = takeLock(stateDir);
-  if ("heldBy" in lock) {
-    io.stderr(
-      `error: another apply or rollback (process ${lock.heldBy}) is working on ${stateDir}\n`,
-    );
-    return 2;
-  }
-  try {
-    const at = () => new Date(seams.clock.epoch()).toISOString();
-    if (journal.state === "applying") {
-      journal.append({ t: "resume", at: at() });
-      if (!s.flags.quiet)
-        io.stderr(
-          `composemod apply: going on with the apply that stopped half way (journal ${journal.path})\n`,
-        );
-      const open = journal.unfinishedRollbacks();
-      if (open.length) {
-        let left = 0;
-        for (const { project, why } of open) {
-          const snap = journal.snapshots().find((x) => x.name === project);
-          const problems = snap
-            ? await restoreProject(engine, snap, journal.startedSteps(project), {
-                clock: seams.clock,
-                waitMs: (s.flags.wait ?? 120) * 1000,
-              })
-            : [];
-          journal.append({ t: "restored", project, problems });
-          left += problems.length;
-          io.stderr(
-            `failed, put back: ${project}: ${why}${problems.length ? `\n  could not put back: ${problems.join("; ")}` : ""}\n`,
-          );
-        }
-        journal.append({ t: "end", at: at(), outcome: "failed" });
-        return left ? 2 : 1;
-      }
-    } else {
-      journal.archive();
-      journal.append({
-        t: "begin",
-        session: new Date(seams.clock.epoch()).toISOString().replace(/[:.]/g, "-"),
-        at: at(),
-        composemod: VERSION,
-        engine: engine.endpoint,
-        paths: made.plan.paths,
-        write: made.plan.write,
-      });
-    }
-    const progress = applyProgress(io, made.plan.projects.length, s.flags.quiet === true);
-    const report = await carryOutPlan(made, engine, journal, seams.clock, {
-      waitMs: (s.flags.wait ?? 120) * 1000,
-      progress,
-    });
-    progress.end();
-    journal.append({ t: "end", at: at(), outcome: report.outcome });
-    if (s.flags.json)
-      io.stdout(JSON.stringify({ plan: made.plan, result: report }, null, 2) + "\n");
-    if (!s.flags.quiet) io.stderr(applySummary(report) + "\n");
-    const problems =
-      made.errors.length > 0 ||
-      report.projects.some(
-        (p) => p.problems.length || p.outcome === "error" || p.outcome === "refused",
-      );
-    return problems ? 2 : report.outcome === "failed" ? 1 : 0;
-  } finally {
-    lock.release();
-  }
 }

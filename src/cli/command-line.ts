@@ -1,6 +1,6 @@
 import { Argument, Command, Option } from "commander";
 import { VERSION } from "../version";
-import { addApplyCommands } from "./apply-command";
+import { addApplyCommands } from "./apply-options";
 import type { ApplySelected } from "./apply-seams";
 import { COMPLETION_SHELLS, CompletionShell } from "./completion";
 import type { CommandName } from "./formats";
