@@ -235,8 +235,6 @@ export function planProjectApply(f: ProjectFacts): Omit<ProjectPlan, "seen"> {
   const connects: Step[] = [];
   const reconnects: Step[] = [];
   const disconnects: Step[] = [];
-  const joined = new Set<string>();
-  const reconnected = new Set<string>();
   const missingExternal = new Set<string>();
 
   for (const s of services) {
@@ -278,7 +276,8 @@ export function planProjectApply(f: ProjectFacts): Omit<ProjectPlan, "seen"> {
       }
       for (const e of t.networks) {
         const at = now.get(e.network);
-        if (e.fixed.length)
+        // on a network it is on already, it has them
+        if (e.fixed.length && !at)
           because(
             s,
             `${e.fixed.join(", ")} on \`${e.network}\`: Compose sets them when it creates a container`,
@@ -299,7 +298,6 @@ export function planProjectApply(f: ProjectFacts): Omit<ProjectPlan, "seen"> {
           links: [...new Set(c.networks.flatMap((n) => n.links))],
         };
         if (!at) {
-          joined.add(c.id);
           connects.push({
             kind: "connect",
             ...refOf(c, s),
@@ -308,7 +306,6 @@ export function planProjectApply(f: ProjectFacts): Omit<ProjectPlan, "seen"> {
             why: "its files put it there",
           });
         } else if (expectedAliases(t, e).some((a) => !at.aliases.includes(a))) {
-          reconnected.add(c.id);
           reconnects.push({
             kind: "reconnect",
             ...refOf(c, s),
@@ -459,7 +456,7 @@ export function planProjectApply(f: ProjectFacts): Omit<ProjectPlan, "seen"> {
       reason: "its containers already run on the networks its files say",
       steps: write,
       // what proves it, should an apply that stopped half way have left it unproven
-      checks: checksFor(f, services, byService, major),
+      checks: checksFor(f, services, byService),
     };
   }
   plan.status = "change";
@@ -469,7 +466,7 @@ export function planProjectApply(f: ProjectFacts): Omit<ProjectPlan, "seen"> {
     ),
   );
   plan.reason = `${moved.size} of its services change networks`;
-  plan.checks = checksFor(f, services, byService, major);
+  plan.checks = checksFor(f, services, byService);
   const reconnectedServices = services.filter((s) => moved.has(s) && !recreate.has(s));
   if (reconnectedServices.length) {
     plan.notes.push(
@@ -484,7 +481,6 @@ function checksFor(
   f: ProjectFacts,
   services: string[],
   byService: Map<string, ContainerState[]>,
-  _major: 1 | 2,
 ): Check[] {
   const checks: Check[] = [];
   const targets = services.flatMap((s) => {

@@ -184,8 +184,15 @@ export function projectTarget(
         networks.set(e.network, networkOf(project, e.key, declared[e.key], variables));
       }
     }
+    // a value whose variables have no value here is the environment of `up`'s to decide: left out
     const text = (m: Map<string, string | null>) =>
-      new Map([...m].flatMap(([k, v]) => (v === null ? [] : [[k, read(v, s.variables)] as const])));
+      new Map(
+        [...m].flatMap(([k, v]) => {
+          if (v === null) return [];
+          const value = interpolate(v, s.variables);
+          return value.unknown.length ? [] : [[k, value.text] as const];
+        }),
+      );
     const expose = Array.isArray(s.data.expose)
       ? s.data.expose.map((e) => Number(String(e).split("/")[0])).filter((p) => p > 0)
       : [];
