@@ -176,6 +176,51 @@ describe("composemod apply on a faked engine", () => {
     expect(again.err).toContain("nothing to apply");
   });
 
+  test("on a terminal, a progress line (project, step, elapsed) above which each outcome is printed; --json gives the result as data", async () => {
+    const { dir, engine } = host();
+    const io = { ...captureIO(dir), stderrIsTTY: true, stderrColumns: 200 };
+    const code = await runApplyCommand(
+      {
+        command: "apply",
+        args: [dir],
+        flags: { write: true, yes: true, json: true, compose: "auto", wait: 5 },
+      },
+      io,
+      {},
+      seams(engine),
+    );
+    expect(code).toBe(0);
+    // redrawn at most every 100 ms: this clock stands still, so the first step is what shows
+    expect(io.err()).toContain("\r\u001b[Kcomposemod: 1/3 alpha: snapshot (0.0 s)");
+    expect(io.err()).toContain("\r\u001b[Kapplied: alpha (5 steps, 5 checks passed");
+    const { result } = JSON.parse(io.out()) as {
+      result: {
+        outcome: string;
+        projects: { name: string; outcome: string; checks: { kind: string; outcome: string }[] }[];
+      };
+    };
+    expect(result.outcome).toBe("applied");
+    expect(
+      result.projects.map((p) => [
+        p.name,
+        p.outcome,
+        p.checks.map((c) => `${c.kind} ${c.outcome}`),
+      ]),
+    ).toEqual(
+      PROJECTS.map((p) => [
+        p,
+        "applied",
+        [
+          "networks passed",
+          "proxy-reaches-app passed",
+          "app-reaches-database passed",
+          "database-isolated passed",
+          "healthy passed",
+        ],
+      ]),
+    );
+  });
+
   test("a check that fails puts its project back (files and containers) and stops; the projects before it stay applied", async () => {
     const { dir, engine } = host({ failingBeta: true });
     const was = texts(dir);
