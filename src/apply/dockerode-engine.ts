@@ -1,6 +1,11 @@
 import type Docker from "dockerode";
 import { PassThrough } from "node:stream";
-import { engineEndpoint, EngineUnreachable, liveContainerOf } from "../live/read-engine";
+import {
+  engineEndpoint,
+  EngineUnreachable,
+  liveContainerOf,
+  unreachableReason,
+} from "../live/read-engine";
 import {
   ApplyEngine,
   ContainerSpec,
@@ -132,7 +137,9 @@ export async function connectEngine(dockerHost: string | undefined): Promise<App
   try {
     await docker.ping();
   } catch (error) {
-    throw new EngineUnreachable(`cannot reach the Docker Engine at ${endpoint}: ${said(error)}`);
+    throw new EngineUnreachable(
+      `cannot reach the Docker Engine at ${endpoint}: ${unreachableReason(error)}`,
+    );
   }
   const call = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
     try {
