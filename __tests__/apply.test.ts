@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Journal } from "../src/apply/journal";
+import { planRestore } from "../src/apply/restore";
 import type { ApplyPlan } from "../src/apply/plan-types";
 import { runApplyCommand } from "../src/cli/apply-command";
 import type { ApplyFlags, ApplySeams } from "../src/cli/apply-seams";
@@ -448,6 +449,42 @@ networks:
       back.networks.map((n) => [n.network, n.aliases.filter((a) => !/^[0-9a-f]{12}$/.test(a))]),
     ).toEqual([["proxy", ["app", "cloud"]]]);
     expect(engine.calls.filter((c) => c.startsWith("remove ")).length).toBe(2);
+  });
+
+  test("after a later `docker compose up -d` replaced reconnected containers, rollback makes the old ones again", async () => {
+    const { dir, engine } = host();
+    const layout = engine.layout();
+    expect((await apply(dir, engine, { write: true, yes: true })).code).toBe(0);
+    // the configuration hash no longer matches: Compose recreates them, on the same networks
+    const compose = fakeCompose(engine, (service): Record<string, string[]> =>
+      service === "db" ? { alpha_internal: [] } : { alpha_internal: [], proxy: [] },
+    );
+    await compose.up({ project: "alpha", workingDir: dir, files: [] }, ["db", "app"]);
+    const back = await rollback(dir, engine);
+    expect(back.err).toContain("put back: alpha");
+    expect(back.code).toBe(0);
+    expect(engine.layout()).toEqual(layout);
+  });
+
+  test("a container gone whose configuration was not kept: what replaced it stays, and the rollback says so", async () => {
+    const engine = new FakeEngine();
+    engine.network("proxy");
+    const old = engine.container("wiki/db", { proxy: [] });
+    const snapshot = { ...structuredClone(old), id: "0".repeat(64) };
+    delete snapshot.spec;
+    const plan = planRestore(
+      { name: "wiki", dir: "wiki", files: [], containers: [snapshot], networks: [] },
+      new Map(),
+      {
+        containers: await engine.containers(),
+        networks: await engine.networks(),
+        text: () => undefined,
+      },
+    );
+    expect(plan.actions).toEqual([]);
+    expect(plan.problems).toEqual([
+      "`wiki_db_1` is gone and its configuration was not kept: it cannot be made again, and what replaced it stays",
+    ]);
   });
 
   test("a file changed since the apply wrote it is left as it is, and the rollback says so; exit 2", async () => {

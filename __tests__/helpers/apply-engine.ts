@@ -186,7 +186,7 @@ export class FakeEngine implements ApplyEngine {
     this.refreshHealth();
     return [...this.containersById.values()].map((c) => {
       const copy = structuredClone(c);
-      if (!specs.has(c.id) && !c.spec) delete copy.spec;
+      if (!specs.has(c.id)) delete copy.spec;
       return copy;
     });
   }

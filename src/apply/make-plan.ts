@@ -362,13 +362,17 @@ export async function makePlan(
     items.push({ target, plan: { ...planProjectApply(facts), seen } });
   }
   const projects = applyOrder(items, containers, networks).map((i) => i.plan);
-  // the containers a plan recreates, read again whole: a rollback makes them again from it
-  const recreated = new Set(
-    projects.flatMap((p) =>
-      p.steps.flatMap((s) => (s.kind === "recreate" ? s.containers.map((c) => c.id) : [])),
-    ),
+  // the containers of the projects that change, read again whole: a rollback makes one again
+  // from it where Compose replaced it (in a recreate, or in a later `docker compose up`)
+  const changing = new Set(
+    projects.filter((p) => p.steps.some((s) => s.kind !== "write-files")).map((p) => p.name),
   );
-  if (recreated.size) containers = await engine.containers(recreated);
+  const whole = new Set(
+    containers
+      .filter((c) => c.running && changing.has(c.labels[PROJECT_LABEL] ?? ""))
+      .map((c) => c.id),
+  );
+  if (whole.size) containers = await engine.containers(whole);
   const plan: ApplyPlan = {
     format: "composemod-apply-plan",
     version: 1,

@@ -143,6 +143,12 @@ export function planRestore(
   for (const s of ran) {
     const c = byId.get(s.id);
     if (!c) {
+      if (!s.spec) {
+        problems.push(
+          `\`${s.name}\` is gone and its configuration was not kept: it cannot be made again, and what replaced it stays`,
+        );
+        continue;
+      }
       // Compose replaced it: the replacement goes, the old one is made again as it was
       for (const r of now.containers) {
         if (
@@ -160,11 +166,7 @@ export function planRestore(
           });
         }
       }
-      if (!s.spec)
-        problems.push(
-          `\`${s.name}\` is gone and its configuration was not kept: it cannot be made again`,
-        );
-      else remade.push({ kind: "make-again", container: s });
+      remade.push({ kind: "make-again", container: s });
       continue;
     }
     if (c.name !== s.name) {
