@@ -10,7 +10,7 @@ import { LoadedProject, loadProject, SourceFile } from "../compose/load-project"
 import { normalizeProjectName } from "../compose/project-name";
 import type { Remember } from "./cache";
 import { FileTexts } from "./file-texts";
-import { displayPath, ReadOutcome } from "./read-files";
+import { displayPath } from "./read-files";
 
 /** The fixed-name networks a project's services are on: `networks: {x: {name: common}}` that is not external. */
 export function fixedNetworksOf(project: LoadedProject): string[] {
@@ -53,25 +53,6 @@ export function mayFixNames(text: string): boolean {
   }
   return fixed(entry?.flatMap((l) => l.split("\n")));
 }
-
-/**
- * Whether a unit's files may bring a fixed-name network into its project: declared in one of
- * them, or in a file one of them includes. Only such a project's outcome depends on the others.
- */
-export function mayBringFixedNames(reads: readonly ReadOutcome[]): boolean {
-  return reads.some((read) => {
-    if (!("text" in read)) return false;
-    let may = looked.get(read);
-    if (may === undefined) {
-      may = mayFixNames(read.text) || /^include\s*:/m.test(read.text);
-      looked.set(read, may);
-    }
-    return may;
-  });
-}
-
-/** What `mayBringFixedNames` found of a text as read: the host scan and the cache both ask. */
-const looked = new WeakMap<ReadOutcome, boolean>();
 
 /**
  * True when a text may put a service on a network other projects can be on: it says `external`,
