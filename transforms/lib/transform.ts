@@ -1,6 +1,6 @@
 import type { Plan } from "../../src/analysis/plan/types";
 import type { InheritableKey } from "../../src/compose/inheritance";
-import type { ComposeModel } from "../../src/compose/model";
+import type { ComposeModel, ServiceModel } from "../../src/compose/model";
 import type { Warning } from "../../src/report/warning";
 import type { Edit } from "../../src/yaml/apply-edits";
 
@@ -16,6 +16,11 @@ export interface TransformContext {
    * such key that must change is written as the service's own.
    */
   ownKeys?: ReadonlyMap<string, ReadonlySet<InheritableKey>>;
+  /**
+   * The model's services by name, made once for the file by the rewrite so that finding a
+   * service is no search (a file may have thousands); without it, the model's list is searched.
+   */
+  services?: ReadonlyMap<string, ServiceModel>;
 }
 
 export interface TransformResult {
