@@ -912,7 +912,7 @@ describe.each(cases)("$name", ({ input, options, roles, expected, status, reason
   const result = rewriteText(input, "compose.yaml", opts);
 
   test("gives exactly the expected text, status and reason", () => {
-    expect(result.diagnostic).toBeUndefined();
+    expect(result.error).toBeUndefined();
     expect(result.output).toBe(expected === "same" ? input : expected);
     expect(result.status).toBe(status);
     if (reason !== undefined) expect(result.reason).toBe(reason);

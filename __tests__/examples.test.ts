@@ -126,7 +126,7 @@ describe.each(examples)("example $name", (example) => {
   const changed = example.files.some((f) => f.input !== f.expected);
 
   test("each file's output equals its expected file exactly", () => {
-    expect(results.map((r) => r.diagnostic?.message)).toEqual(results.map(() => undefined));
+    expect(results.map((r) => r.error?.message)).toEqual(results.map(() => undefined));
     expect(results.map((r) => r.output)).toEqual(example.files.map((f) => f.expected));
     const statuses = results.map((r) => r.status);
     if (changed) expect(statuses).toContain("changed");

@@ -57,7 +57,6 @@ export { parseComposeFile } from "./compose/compose-file";
 export type { ComposeFile, ComposeFileOptions, ComposeFileOutcome } from "./compose/compose-file";
 export { loadProject } from "./compose/load-project";
 export type {
-  FileFailure,
   LoadedFile,
   LoadedProject,
   LoadInput,

@@ -87,12 +87,12 @@ export function loadReadable(
       const project = load.project;
       return unread.length ? { project, unread: unread.join("; ") } : { project };
     }
-    const own = load.files.filter((f) => f.cause === "own");
+    const own = load.files.filter((f) => f.reasonCode !== "project-unreadable");
     for (const f of own) {
-      if (f.diagnostic) errors.push(f.diagnostic);
+      if (f.error) errors.push(f.error);
       unread.push(
-        f.diagnostic
-          ? `${f.diagnostic.path}:${f.diagnostic.line}:${f.diagnostic.col} cannot be read (${f.diagnostic.message})`
+        f.error
+          ? `${f.error.path}:${f.error.line}:${f.error.col} cannot be read (${f.error.message})`
           : `${f.path} is not a compose file (${f.reason})`,
       );
     }

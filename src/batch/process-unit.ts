@@ -1,10 +1,10 @@
 import * as nodePath from "node:path";
 import { loadProject, ReadText } from "../compose/load-project";
 import { missingComposeFile } from "../compose/project-files";
-import { Diagnostic, diagnosticAt, where } from "../report/diagnostic";
+import { Diagnostic, diagnosticAt } from "../report/diagnostic";
 import { renderExplain } from "../report/explain";
-import type { FileReport } from "../report/file-report";
-import { FileResult, rewriteProject } from "../rewrite/rewrite-project";
+import { errorOutcome, FileReport, fileReport, FileResult } from "../report/file-report";
+import { rewriteProject } from "../rewrite/rewrite-project";
 import { unifiedDiff } from "../yaml/diff";
 import type { BatchOptions } from "./batch-options";
 import { FileTexts } from "./file-texts";
@@ -26,18 +26,7 @@ function missingListed(
 }
 
 export function errorReport(path: string, project: string, d: Diagnostic): FileReport {
-  const { path: _p, ...error } = d;
-  return {
-    path,
-    project,
-    status: "error",
-    reasonCode: "error",
-    reason: `${where({ ...d, path })}: ${d.message}`,
-    services: {},
-    warnings: [],
-    diff: "",
-    error,
-  };
+  return fileReport(errorOutcome({ ...d, path }, project));
 }
 
 /** One file's outcome: its report and, with --explain, its explanation. */
@@ -50,25 +39,11 @@ export interface FileOutcome {
 
 function reportOf(result: FileResult, options: BatchOptions): FileReport {
   const shownDiff = options.json || (!options.write && !options.check && !options.explain);
-  const report: FileReport = {
-    path: result.path,
-    project: result.project,
-    status: result.status,
-    reasonCode: result.reasonCode,
-    reason: result.reason,
-    services: result.services,
-    warnings: result.warnings,
-    // the diff is only worked out when it is shown
-    diff:
-      result.status === "changed" && shownDiff
-        ? unifiedDiff(result.path, result.input, result.output, result.edits)
-        : "",
-  };
-  if (result.diagnostic) {
-    const { path: _p, ...error } = result.diagnostic;
-    report.error = error;
+  // the diff is only worked out when it is shown
+  if (result.status === "changed" && shownDiff) {
+    result.diff = unifiedDiff(result.path, result.input, result.output, result.edits);
   }
-  return report;
+  return fileReport(result);
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as nodePath from "node:path";
 import { Diagnostic, diagnosticAt, where } from "../report/diagnostic";
+import { errorOutcome, FileResult } from "../report/file-report";
 import { Warning } from "../report/warning";
 import { parseYaml } from "../yaml/parse-yaml";
 import { ComposeFile, parseComposeFile } from "./compose-file";
@@ -46,19 +47,16 @@ export interface LoadedProject {
   warnings: Warning[];
 }
 
-/** Why a file of a project that could not be loaded is left alone. */
-export interface FileFailure {
-  path: string;
-  text: string;
-  status: "error" | "skipped";
-  /** The file itself is not a compose file, or another file of its project failed. */
-  cause: "own" | "sibling";
-  reason: string;
-  diagnostic?: Diagnostic;
-}
-
+/**
+ * A project as loaded, or the outcome of each of its files when it cannot be: the file that
+ * fails has an error (or is `skipped` when it is simply not a compose file), the others are
+ * `skipped` with the reason `project-unreadable`.
+ */
 export type ProjectLoad =
-  { kind: "ok"; project: LoadedProject } | { kind: "failed"; files: FileFailure[]; name: string };
+  { kind: "ok"; project: LoadedProject } | { kind: "failed"; files: FileResult[]; name: string };
+
+/** What makes a project fail to load: one file's error, or why it is not a compose file. */
+type Failure = { path: string } & ({ diagnostic: Diagnostic } | { notCompose: string });
 
 export interface LoadInput {
   /** Absolute path of the project directory: the directory of its first file. */
@@ -82,20 +80,30 @@ const REMOTE = /^[a-z][a-z0-9+.-]*:\/\/|^git@/i;
 export function loadProject(input: LoadInput): ProjectLoad {
   const { dir, readText, show } = input;
   const warnings: Warning[] = [];
-  const failed = (bad: Omit<FileFailure, "text" | "cause">): ProjectLoad => ({
+  const failed = (bad: Failure, name = projectName(dir, [], new Map()).name): ProjectLoad => ({
     kind: "failed",
-    files: input.files.map((f): FileFailure =>
-      f.path === bad.path
-        ? { ...bad, text: f.text, cause: "own" }
-        : {
-            path: f.path,
-            text: f.text,
-            status: "skipped",
-            cause: "sibling",
-            reason: `${bad.path} of this project cannot be read (${bad.diagnostic?.message ?? bad.reason}); the project is left as it is`,
-          },
-    ),
-    name: projectName(dir, [], new Map()).name,
+    files: input.files.map((f): FileResult => {
+      const texts = { input: f.text, output: f.text };
+      if (f.path === bad.path && "diagnostic" in bad) {
+        return { ...errorOutcome(bad.diagnostic, name), ...texts };
+      }
+      const own = f.path === bad.path;
+      const why = "diagnostic" in bad ? bad.diagnostic.message : bad.notCompose;
+      return {
+        path: f.path,
+        project: name,
+        status: "skipped",
+        reasonCode: own ? "not-a-compose-file" : "project-unreadable",
+        reason: own
+          ? why
+          : `${bad.path} of this project cannot be read (${why}); the project is left as it is`,
+        services: {},
+        warnings: [],
+        diff: "",
+        ...texts,
+      };
+    }),
+    name,
   });
   const envPath = nodePath.join(dir, ".env");
   const envText = readText(envPath);
@@ -105,8 +113,6 @@ export function loadProject(input: LoadInput): ProjectLoad {
     const first = input.files[0];
     return failed({
       path: first.path,
-      status: "error",
-      reason: "",
       diagnostic: diagnosticAt(
         undefined,
         first.path,
@@ -123,30 +129,11 @@ export function loadProject(input: LoadInput): ProjectLoad {
       servicesOptional: index > 0 || /^include\s*:/m.test(source.text),
     });
     if (parsed.kind === "error") {
-      return failed({
-        path: source.path,
-        status: "error",
-        reason: "",
-        diagnostic: parsed.diagnostic,
-      });
+      return failed({ path: source.path, diagnostic: parsed.diagnostic });
     }
     if (parsed.kind === "skipped") {
-      if (input.files.length === 1) {
-        return {
-          kind: "failed",
-          files: [
-            {
-              path: source.path,
-              text: source.text,
-              status: "skipped",
-              cause: "own",
-              reason: parsed.reason,
-            },
-          ],
-          name: projectName(dir, [], variables).name,
-        };
-      }
-      return failed({ path: source.path, status: "skipped", reason: parsed.reason });
+      const name = input.files.length === 1 ? projectName(dir, [], variables).name : undefined;
+      return failed({ path: source.path, notCompose: parsed.reason }, name);
     }
     files.push({
       ...source,
@@ -203,7 +190,7 @@ function loadIncludes(
   readText: ReadText,
   show: (absolute: string) => string,
   warnings: Warning[],
-): { files: LoadedFile[] } | { failure: Omit<FileFailure, "text" | "cause"> } {
+): { files: LoadedFile[] } | { failure: Failure } {
   const seen = new Set(roots.map((f) => f.absolute));
   const out: LoadedFile[] = [];
   const queue = [...roots];
@@ -227,14 +214,12 @@ function loadIncludes(
         const absolute = nodePath.resolve(base, path);
         if (seen.has(absolute)) continue;
         seen.add(absolute);
-        const fail = (message: string): { failure: Omit<FileFailure, "text" | "cause"> } => {
+        const fail = (message: string): { failure: Failure } => {
           const owner = roots.includes(from) ? from : roots[0];
           const offset = owner === from ? at : 0;
           return {
             failure: {
               path: owner.path,
-              status: "error",
-              reason: "",
               diagnostic: diagnosticAt(
                 owner.file.source,
                 owner.path,
