@@ -169,6 +169,31 @@ export function loadProject(input: LoadInput): ProjectLoad {
   };
 }
 
+/** A file that an `include:` names: as written once `${VAR}` is read, and where it is, unless it is remote. */
+export interface IncludedFile {
+  path: string;
+  absolute?: string;
+}
+
+/**
+ * The files that a file's `include:` value names, in its order: each entry a path, or `path:`
+ * as a path or a list, with the project's `${VAR}` read, relative to the file (`from`).
+ */
+export function includedFiles(
+  include: unknown,
+  variables: Variables,
+  from: string,
+): IncludedFile[] {
+  if (!Array.isArray(include)) return [];
+  const base = nodePath.dirname(from);
+  return include.flatMap((entry) =>
+    includePaths(entry).map((raw): IncludedFile => {
+      const path = interpolate(raw, variables).text;
+      return REMOTE.test(path) ? { path } : { path, absolute: nodePath.resolve(base, path) };
+    }),
+  );
+}
+
 /** The paths an `include:` entry names: a string, or `path:` as a string or a list. */
 function includePaths(entry: unknown): string[] {
   if (typeof entry === "string") return [entry];
@@ -196,64 +221,53 @@ function loadIncludes(
   const queue = [...roots];
   while (queue.length) {
     const from = queue.shift()!;
-    const include = from.file.data.include;
-    if (!Array.isArray(include)) continue;
+    const included = includedFiles(from.file.data.include, variables, from.absolute);
+    if (included.length === 0) continue;
     const includeNode = from.file.root.get("include", true) as { range?: number[] } | undefined;
     const at = includeNode?.range?.[0] ?? 0;
-    const base = nodePath.dirname(from.absolute);
-    for (const entry of include) {
-      for (const raw of includePaths(entry)) {
-        const path = interpolate(raw, variables).text;
-        if (REMOTE.test(path)) {
-          warnings.push({
-            code: "include-remote",
-            message: `\`${path}\` is included from elsewhere; composemod does not read remote files`,
-          });
-          continue;
-        }
-        const absolute = nodePath.resolve(base, path);
-        if (seen.has(absolute)) continue;
-        seen.add(absolute);
-        const fail = (message: string): { failure: Failure } => {
-          const owner = roots.includes(from) ? from : roots[0];
-          const offset = owner === from ? at : 0;
-          return {
-            failure: {
-              path: owner.path,
-              diagnostic: diagnosticAt(
-                owner.file.source,
-                owner.path,
-                offset,
-                "read-error",
-                message,
-              ),
-            },
-          };
-        };
-        const text = readText(absolute);
-        if (typeof text !== "string") {
-          return fail(`cannot read the included file \`${path}\` (${text.code}); left as it is`);
-        }
-        const shown = show(absolute);
-        const parsed = parseComposeFile(text, shown, { servicesOptional: true });
-        if (parsed.kind !== "ok") {
-          const why = parsed.kind === "error" ? parsed.diagnostic.message : parsed.reason;
-          const at = parsed.kind === "error" ? where(parsed.diagnostic) : shown;
-          return fail(`the included file ${at} cannot be read (${why}); left as it is`);
-        }
-        const inside = !nodePath.relative(dir, absolute).startsWith("..");
-        const loaded: LoadedFile = {
-          path: shown,
-          absolute,
-          text,
-          kind: "include",
-          file: parsed.file,
-          model: buildModel(parsed.file, variables, absolute),
-          editable: inside,
-        };
-        out.push(loaded);
-        queue.push(loaded);
+    for (const { path, absolute } of included) {
+      if (absolute === undefined) {
+        warnings.push({
+          code: "include-remote",
+          message: `\`${path}\` is included from elsewhere; composemod does not read remote files`,
+        });
+        continue;
       }
+      if (seen.has(absolute)) continue;
+      seen.add(absolute);
+      const fail = (message: string): { failure: Failure } => {
+        const owner = roots.includes(from) ? from : roots[0];
+        const offset = owner === from ? at : 0;
+        return {
+          failure: {
+            path: owner.path,
+            diagnostic: diagnosticAt(owner.file.source, owner.path, offset, "read-error", message),
+          },
+        };
+      };
+      const text = readText(absolute);
+      if (typeof text !== "string") {
+        return fail(`cannot read the included file \`${path}\` (${text.code}); left as it is`);
+      }
+      const shown = show(absolute);
+      const parsed = parseComposeFile(text, shown, { servicesOptional: true });
+      if (parsed.kind !== "ok") {
+        const why = parsed.kind === "error" ? parsed.diagnostic.message : parsed.reason;
+        const at = parsed.kind === "error" ? where(parsed.diagnostic) : shown;
+        return fail(`the included file ${at} cannot be read (${why}); left as it is`);
+      }
+      const inside = !nodePath.relative(dir, absolute).startsWith("..");
+      const loaded: LoadedFile = {
+        path: shown,
+        absolute,
+        text,
+        kind: "include",
+        file: parsed.file,
+        model: buildModel(parsed.file, variables, absolute),
+        editable: inside,
+      };
+      out.push(loaded);
+      queue.push(loaded);
     }
   }
   return { files: out };
