@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { homedir } from "node:os";
 import * as nodePath from "node:path";
 import { VERSION } from "../version";
-import type { FileOutcome } from "./process-unit";
+import type { FileOutcome } from "../report/file-report";
 import type { ReadText } from "../compose/load-project";
 import type { FileTexts } from "./file-texts";
 import { digestOf, ReadOutcome, ReadRecord, readUtf8 } from "./read-files";
@@ -24,7 +24,7 @@ interface CacheFile {
   entries: Record<string, Entry>;
 }
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
  * How a step reads the files a remembered value is made from; what it reads is recorded.
@@ -275,8 +275,8 @@ export class ResultCache {
 const NOT_FROM_READS = new Set(["write-error", "internal-error"]);
 
 function cacheable(outcomes: FileOutcome[], write: boolean): boolean {
-  return outcomes.every(({ report }) => {
-    if (report.status === "changed") return !write;
-    return !(report.status === "error" && NOT_FROM_READS.has(report.error?.code ?? ""));
+  return outcomes.every((outcome) => {
+    if (outcome.status === "changed") return !write;
+    return !(outcome.status === "error" && NOT_FROM_READS.has(outcome.error?.code ?? ""));
   });
 }

@@ -1,12 +1,7 @@
 import * as nodePath from "node:path";
-import { Diagnostic, diagnosticAt } from "../report/diagnostic";
+import { diagnosticAt } from "../report/diagnostic";
 import { renderExplain } from "../report/explain";
-import {
-  errorOutcome,
-  FileOutcome as Outcome,
-  FileReport,
-  fileReport,
-} from "../report/file-report";
+import { errorOutcome, FileOutcome } from "../report/file-report";
 import { rewriteProject } from "../rewrite/rewrite-project";
 import { unifiedDiff } from "../yaml/diff";
 import type { BatchOptions } from "./batch-options";
@@ -15,25 +10,15 @@ import { digestOf, displayPath, ReadRecord } from "./read-files";
 import { ProjectReads, readProject } from "./read-project";
 import { writeFilesAtomic } from "./write-files";
 
-export function errorReport(path: string, project: string, d: Diagnostic): FileReport {
-  return fileReport(errorOutcome({ ...d, path }, project));
-}
-
-/** One file's outcome: its report and, with --explain, its explanation. */
-export interface FileOutcome {
-  report: FileReport;
-  explain?: string;
-  /** The file's text after the rewrite (with `withOutput`), unless it has an error. */
-  output?: string;
-}
-
-function reportOf(result: Outcome, options: BatchOptions): FileReport {
-  const shownDiff = options.json || (!options.write && !options.check && !options.explain);
-  // the diff is only worked out when it is shown
-  if (result.status === "changed" && shownDiff) {
-    result.diff = unifiedDiff(result.path, result.input!, result.output!, result.edits);
-  }
-  return fileReport(result);
+/**
+ * What of an outcome leaves its unit: not its texts nor its plan, which neither a worker's
+ * answer nor the cache carries; its rewritten text only when asked for (standard input's).
+ */
+function settled(outcome: FileOutcome, withOutput: boolean | undefined): FileOutcome {
+  const { input: _i, output, edits: _e, plan: _p, ...kept } = outcome;
+  return withOutput && outcome.status !== "error" && output !== undefined
+    ? { ...kept, output }
+    : kept;
 }
 
 /** Reads through `reads`, recording in `record` each file read and the digest of what it held. */
@@ -69,36 +54,37 @@ export function processUnit(
 ): FileOutcome[] {
   const absolute = paths.map((p) => nodePath.resolve(cwd, p));
   const show = (p: string) => displayPath(p, cwd);
-  let results: Outcome[];
+  let results: FileOutcome[];
   try {
     const read = readProject(absolute, reads ? recording(texts, reads) : texts, show);
     results = read.kind === "unread" ? read.files : rewriteProject(read, options).files;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const project = nodePath.basename(nodePath.dirname(absolute[0]));
-    return absolute.map((file) => ({
-      report: fileReport(
-        errorOutcome(
-          diagnosticAt(
-            undefined,
-            show(file),
-            0,
-            "internal-error",
-            `composemod could not process the file: ${message}`,
-          ),
-          project,
+    return absolute.map((file) =>
+      errorOutcome(
+        diagnosticAt(
+          undefined,
+          show(file),
+          0,
+          "internal-error",
+          `composemod could not process the file: ${message}`,
         ),
+        project,
       ),
-    }));
+    );
   }
-  const outcomes = results.map((result): FileOutcome => {
-    const report = reportOf(result, options);
-    const explain = options.explain
-      ? renderExplain(report, result.plan, options.explainWidth)
-      : undefined;
-    const output = options.withOutput && result.status !== "error" ? result.output : undefined;
-    return { report, explain, ...(output !== undefined ? { output } : {}) };
-  });
+  const shownDiff = options.json || (!options.write && !options.check && !options.explain);
+  for (const result of results) {
+    // the diff is only worked out when it is shown
+    if (result.status === "changed" && shownDiff) {
+      result.diff = unifiedDiff(result.path, result.input!, result.output!, result.edits);
+    }
+    if (options.explain) {
+      result.explain = renderExplain(result, result.plan, options.explainWidth);
+    }
+  }
+  const outcomes = results.map((result) => settled(result, options.withOutput));
   const writes = results.flatMap((r, i) => (r.status === "changed" ? [i] : []));
   if (options.write && writes.length) {
     try {
@@ -118,11 +104,9 @@ export function processUnit(
           ? error.message
           : String(error);
       for (const i of writes) {
-        const report = outcomes[i].report;
-        const d = diagnosticAt(undefined, report.path, 0, "write-error", message);
-        outcomes[i] = {
-          report: { ...errorReport(report.path, report.project, d), services: report.services },
-        };
+        const { path, project, services } = outcomes[i];
+        const d = diagnosticAt(undefined, path, 0, "write-error", message);
+        outcomes[i] = { ...errorOutcome(d, project), services };
       }
     }
   }
