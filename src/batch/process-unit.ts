@@ -5,9 +5,10 @@ import { errorOutcome, FileOutcome } from "../report/file-report";
 import { rewriteProject } from "../rewrite/rewrite-project";
 import { unifiedDiff } from "../yaml/diff";
 import type { BatchOptions } from "./batch-options";
+import { recordedReads } from "./cache";
 import { FileTexts } from "./file-texts";
-import { digestOf, displayPath, ReadRecord } from "./read-files";
-import { ProjectReads, readProject } from "./read-project";
+import { displayPath, ReadRecord } from "./read-files";
+import { readProject } from "./read-project";
 import { writeFilesAtomic } from "./write-files";
 
 /**
@@ -19,22 +20,6 @@ function settled(outcome: FileOutcome, withOutput: boolean | undefined): FileOut
   return withOutput && outcome.status !== "error" && output !== undefined
     ? { ...kept, output }
     : kept;
-}
-
-/** Reads through `reads`, recording in `record` each file read and the digest of what it held. */
-function recording(reads: ProjectReads, record: ReadRecord[]): ProjectReads {
-  return {
-    take: (absolute) => {
-      const read = reads.take(absolute);
-      record.push([absolute, digestOf(read)]);
-      return read;
-    },
-    readText: (absolute) => {
-      const read = reads.readText(absolute);
-      record.push([absolute, digestOf(typeof read === "string" ? { text: read } : read)]);
-      return read;
-    },
-  };
 }
 
 /**
@@ -56,7 +41,7 @@ export function processUnit(
   const show = (p: string) => displayPath(p, cwd);
   let results: FileOutcome[];
   try {
-    const read = readProject(absolute, reads ? recording(texts, reads) : texts, show);
+    const read = readProject(absolute, reads ? recordedReads(texts, reads) : texts, show);
     results = read.kind === "unread" ? read.files : rewriteProject(read, options).files;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

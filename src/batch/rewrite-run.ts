@@ -155,7 +155,7 @@ async function rewriteFound(
   units.forEach((unit, i) => {
     if (!cache) return todo.push(i);
     hosts[i] = unitHost(scan, i);
-    const hit = cache.lookup(unit, hosts[i], (f) => texts.peek(f));
+    const hit = cache.lookup(unit, hosts[i], texts);
     if (hit) {
       cached.push([i, hit]);
       for (const file of unit) texts.take(file);
