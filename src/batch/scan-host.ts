@@ -6,11 +6,12 @@ import {
   ProjectFacts,
   projectFacts,
 } from "../analysis/host-index";
-import { LoadedProject, loadProject, SourceFile } from "../compose/load-project";
+import type { LoadedProject } from "../compose/load-project";
 import { normalizeProjectName } from "../compose/project-name";
 import type { Remember } from "./cache";
 import { FileTexts } from "./file-texts";
 import { displayPath } from "./read-files";
+import { readProject } from "./read-project";
 
 /** The fixed-name networks a project's services are on: `networks: {x: {name: common}}` that is not external. */
 export function fixedNetworksOf(project: LoadedProject): string[] {
@@ -84,19 +85,10 @@ export function scanHost(
     const read = unit.map((file) => texts.read(file));
     if (!read.every((r) => "text" in r)) return undefined;
     if (!test(read.map((r) => (r as { text: string }).text))) return undefined;
-    const files: SourceFile[] = unit.map((file, i) => ({
-      path: displayPath(file, cwd),
-      absolute: file,
-      text: (read[i] as { text: string }).text,
-    }));
     const found = remember("host-facts", unit, (reads) => {
-      for (const file of unit) reads.read(file);
-      const load = loadProject({
-        dir: nodePath.dirname(files[0].absolute),
-        files,
-        readText: reads.readText,
-        show: (p) => displayPath(p, cwd),
-      });
+      // read as the rewrite will read it, which takes the texts from here later
+      const project = { take: (file: string) => reads.read(file), readText: reads.readText };
+      const load = readProject(unit, project, (p) => displayPath(p, cwd));
       return load.kind === "ok" ? projectFacts(load.project.name, load.project.merged) : null;
     });
     return found ?? undefined;
