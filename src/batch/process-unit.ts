@@ -24,8 +24,8 @@ function settled(outcome: FileOutcome, withOutput: boolean | undefined): FileOut
 
 /**
  * Reads, rewrites and (with --write) writes the files Compose reads together: a base file with
- * its overrides (and the files they include), or one file. Every failure becomes an `error`
- * report (with a position where it has one); nothing is thrown for a file's sake, and the files
+ * its overrides (and the files they include), or one file. Every failure is an `error`
+ * outcome (with a position where it has one); nothing is thrown for a file's sake, and the files
  * of a project are written all or none. Outcomes come in the order of `paths`, then the included
  * files. The files are read through `texts` (standard input stands in for one there); with
  * `reads`, every file read for the outcome is recorded there with the digest of what it held.

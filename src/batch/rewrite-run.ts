@@ -127,6 +127,14 @@ async function rewriteFound(
   const pending = new Map<number, FileOutcome[]>();
   let shown = 0;
   let filesShown = 0;
+  /** A unit's outcomes with the warnings on how its files were grouped, on the files they are about. */
+  const withGroupingWarnings = (outcomes: FileOutcome[], unit: string[]): FileOutcome[] => {
+    const byPath = new Map(unit.map((f) => [displayPath(f, cwd), apart.get(f)]));
+    return outcomes.map((outcome) => {
+      const more = byPath.get(outcome.path);
+      return more ? { ...outcome, warnings: [...outcome.warnings, ...more] } : outcome;
+    });
+  };
   const onUnit = (index: number, outcomes: FileOutcome[]) => {
     pending.set(index, apart.size ? withGroupingWarnings(outcomes, units[index]) : outcomes);
     while (pending.has(shown)) {
@@ -137,14 +145,6 @@ async function rewriteFound(
     }
     const at = units[Math.min(shown, units.length - 1)][0];
     hooks.progress?.(Math.min(filesShown, files.length), displayPath(at, cwd));
-  };
-  /** A unit's outcomes with the warnings on how its files were grouped, on the files they are about. */
-  const withGroupingWarnings = (outcomes: FileOutcome[], unit: string[]): FileOutcome[] => {
-    const byPath = new Map(unit.map((f) => [displayPath(f, cwd), apart.get(f)]));
-    return outcomes.map((outcome) => {
-      const more = byPath.get(outcome.path);
-      return more ? { ...outcome, warnings: [...outcome.warnings, ...more] } : outcome;
-    });
   };
 
   // units whose outcome the cache holds are not processed again
