@@ -1,4 +1,4 @@
-import type { Role } from "./classify";
+import type { Role } from "./roles/types";
 
 /** A place in one of a project's files: the file's index in {@link AuditProject.files}, 1-based line and column. */
 export interface Where {

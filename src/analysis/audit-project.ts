@@ -3,7 +3,7 @@ import type { LoadedProject } from "../compose/load-project";
 import { Membership, NetworkDecl, ownPair, ServiceModel } from "../compose/model";
 import { interpolate, Variables } from "../compose/values";
 import type { AuditProject, AuditService, NetworkEntry, Where } from "./audit-model";
-import type { Classification, Role } from "./classify";
+import type { Classification, Role } from "./roles/types";
 import { isDataStore } from "./evidence";
 import type { Plan } from "./plan/types";
 

@@ -789,3 +789,34 @@ export function possibleWebPort(ports: PortSpec[]): number | undefined {
 export function webPort(ports: PortSpec[]): number | undefined {
   return typicalWebPort(ports) ?? possibleWebPort(ports);
 }
+
+/** The services a service depends on or links to, by name. */
+export function dependencies(service: ServiceModel): string[] {
+  const out: string[] = [];
+  const deps = service.data.depends_on;
+  if (Array.isArray(deps)) out.push(...deps.map(String));
+  else if (deps && typeof deps === "object") out.push(...Object.keys(deps));
+  if (Array.isArray(service.data.links))
+    out.push(...service.data.links.map((l) => String(l).split(":")[0]));
+  return out;
+}
+
+/** True when every network the service is on is `internal: true`: nothing outside reaches it. */
+export function unreachable(model: ComposeModel, service: ServiceModel): boolean {
+  const list = service.membership ?? [];
+  if (list.length === 0) return false;
+  return list.every((m) => {
+    const cfg = (model.file.data.networks as Record<string, unknown> | undefined)?.[m.key];
+    return !!cfg && typeof cfg === "object" && (cfg as Record<string, unknown>).internal === true;
+  });
+}
+
+/** Admin tools for a data store: the entry only where nothing else is. */
+const ADMIN_TOOL =
+  /(^|[/-])(phpmyadmin|adminer|pgadmin4?|mongo-express|redis-commander|redisinsight|dbgate|cloudbeaver)$/i;
+
+/** An admin tool for a data store, by its image. */
+export function adminTool(service: ServiceModel): boolean {
+  const image = imageOf(service);
+  return image !== undefined && ADMIN_TOOL.test(imageRepository(image));
+}

@@ -1,5 +1,5 @@
 import { AuditProject, AuditService, namesOn, networksOf } from "./audit-model";
-import type { Role } from "./classify";
+import type { Role } from "./roles/types";
 import { describeOthers, FindingSink } from "./findings";
 import { NetworkGroup, NetworkMember, othersOn } from "./reachability";
 

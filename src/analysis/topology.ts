@@ -1,4 +1,4 @@
-import type { Role } from "./classify";
+import type { Role } from "./roles/types";
 import type { Host } from "./host";
 import { membershipOf, realNetworkName } from "./reachability";
 

@@ -1,5 +1,5 @@
 import type { ComposeModel } from "../../compose/model";
-import type { Classification } from "../classify";
+import type { Classification } from "../roles/types";
 import { othersOn, runSeesOthersOn } from "../host-index";
 import { Networks, networkIdentity, PlanContext } from "./context";
 import { detectProxyNetwork, freeKey } from "./proxy-network";

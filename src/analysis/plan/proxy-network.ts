@@ -1,5 +1,5 @@
 import type { ComposeModel } from "../../compose/model";
-import type { Classification } from "../classify";
+import type { Classification } from "../roles/types";
 
 const PROXY_LIKE_NAME = /proxy|traefik|caddy|nginx|web|edge|ingress|public|frontend/i;
 

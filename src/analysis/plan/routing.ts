@@ -2,9 +2,9 @@ import { entriesEditable } from "../../compose/editability";
 import type { ServiceModel } from "../../compose/model";
 import { parsePort } from "../../compose/ports";
 import { normalizeProjectName } from "../../compose/project-name";
-import type { Classification } from "../classify";
+import type { Classification } from "../roles/types";
 import { possibleWebPort, ProxyKind, typicalWebPort } from "../evidence";
-import type { Networks, PlanContext } from "./context";
+import type { Networks, PlanContext, Routes, RoutingEntries } from "./context";
 import type { ServicePlan } from "./types";
 
 /** The proxy a file's routed services already speak to, if any. */
@@ -55,7 +55,7 @@ export function routingEntries(
   project: string,
   service: string,
   proxyNetwork: string,
-): { environment: [string, string][]; labels: [string, string][] } {
+): RoutingEntries {
   if (kind === "traefik") {
     const name = routerName(project, service);
     return {
@@ -84,9 +84,6 @@ export function routingEntries(
   if (port !== 80) environment.push(["VIRTUAL_PORT", String(port)]);
   return { environment, labels: [] };
 }
-
-/** Routing entries to add, by service. */
-export type Routes = Map<string, ReturnType<typeof routingEntries>>;
 
 /**
  * With --virtual-host: the routing that puts each app nothing routes to yet behind the proxy,
