@@ -1,7 +1,7 @@
 import { AuditProject, AuditService, namesOn, networksOf } from "./audit-model";
-import type { Role } from "./roles/types";
 import { describeOthers, FindingSink } from "./findings";
 import { NetworkGroup, NetworkMember, othersOn } from "./reachability";
+import { POLICIES } from "./roles/table";
 
 /** The members of one network that answer one name, by project, with how many are databases. */
 interface Answering {
@@ -29,7 +29,7 @@ function answeringOn(group: NetworkGroup): Map<string, Answering> {
       if (slice) slice[1] = a.members.length + 1;
       else a.slices.set(project, [a.members.length, a.members.length + 1]);
       a.members.push(member);
-      if (member.service.role === "database") a.databases++;
+      if (POLICIES[member.service.role].holdsData) a.databases++;
     }
   }
   answeringCache.set(group, out);
@@ -66,9 +66,6 @@ function firstAnswering(
   return undefined;
 }
 
-/** Roles whose services connect to others by name; a database answers, it does not ask. */
-const LOOKERS = new Set<Role>(["app", "backend", "proxy"]);
-
 /**
  * For each network of a project, the first two of its services that are on `network` too and
  * connect to others: who on `network` looks up, by name, a service of its own project.
@@ -76,7 +73,7 @@ const LOOKERS = new Set<Role>(["app", "backend", "proxy"]);
 function lookersBy(project: AuditProject, network: string): Map<string, AuditService[]> {
   const out = new Map<string, AuditService[]>();
   for (const service of project.services) {
-    if (!LOOKERS.has(service.role)) continue;
+    if (!POLICIES[service.role].looksUp) continue;
     const networks = networksOf(service);
     if (!networks.includes(network)) continue;
     for (const n of networks) {
@@ -119,10 +116,10 @@ export function nameCollisions(
       let ownDatabases = 0;
       if (own) {
         for (let i = own[0]; i < own[1]; i++) {
-          if (a.members[i].service.role === "database") ownDatabases++;
+          if (POLICIES[a.members[i].service.role].holdsData) ownDatabases++;
         }
       }
-      const database = service.role === "database" || a.databases > ownDatabases;
+      const database = POLICIES[service.role].holdsData || a.databases > ownDatabases;
       const others = othersOn(a, project.name);
       const asked = name === service.name ? `\`${name}\`` : `\`${service.name}\` (\`${name}\`)`;
       sink.add(

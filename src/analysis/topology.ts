@@ -1,3 +1,4 @@
+import { POLICIES } from "./roles/table";
 import type { Role } from "./roles/types";
 import type { Host } from "./host";
 import { membershipOf, realNetworkName } from "./reachability";
@@ -52,7 +53,7 @@ export function topology(host: Host): Topology {
     services: project.loaded.merged.services.map((service) => {
       const role = project.roles.get(service.name)?.role ?? "backend";
       const exposed: string[] = [];
-      if (role === "database") {
+      if (POLICIES[role].holdsData) {
         for (const e of edgesOf.get(`${project.name}\u0000${service.name}`) ?? []) {
           if (networks.get(e.network)!.shared) exposed.push(`on shared network ${e.network}`);
         }

@@ -1,5 +1,6 @@
 import type { ComposeModel, Membership, NetworkDecl, ServiceModel } from "../../compose/model";
 import type { Warning } from "../../report/warning";
+import type { AuditRule } from "../findings";
 import type { Classification, Role } from "../roles/types";
 import type { PlanOptions } from "./options";
 import type { Plan, ServicePlan } from "./types";
@@ -30,7 +31,7 @@ export interface PlanContext {
   warn(code: Warning["code"], message: string, service?: string): void;
   serviceOf(name: string): ServiceModel;
   /** What the service's role does in the rewrite. */
-  policyOf(s: ServicePlan): RolePolicy;
+  policyOf(s: { role: Role }): RolePolicy;
   /** Services that stay on a shared network because a service of another project reaches them there. */
   held: Map<string, string>;
 }
@@ -100,6 +101,10 @@ export interface RolePolicy {
   settle?(ctx: PlanContext, nets: Networks, participating: ServicePlan[], mode: PlanMode): void;
   /** The reason's other phrases for its services' changes. */
   done: readonly DonePhrase[];
+  /** The audit's finding for a service of the role on a network another project is on, if any. */
+  sharedFinding?: AuditRule;
+  /** The role the audit weighs its reach by, where the service is more than its role says. */
+  reachRole?(service: ServiceModel): Role;
 }
 
 /** The plan a project starts from: every service where it is, nothing to change yet. */

@@ -44,7 +44,9 @@ export function projectNetworks(
       `network \`${key}\` is not declared here: taken for the proxy's network that a file merged with this one declares (a platform's, as runtipi's); set --proxy-network to name it`,
     );
   }
-  const detected = options.proxyNetwork ? undefined : detectProxyNetwork(model, roles, fragment);
+  const detected = options.proxyNetwork
+    ? undefined
+    : detectProxyNetwork(model, roles, fragment, (c) => ctx.policyOf(c).entry);
   const proxyName = options.proxyNetwork ?? detected?.name;
   if (detected?.others.length) {
     ctx.warn(

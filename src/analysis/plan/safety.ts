@@ -1,6 +1,7 @@
 import type { ComposeModel } from "../../compose/model";
 import { sharedNetworkName } from "../host-index";
 import { networkIdentity } from "./context";
+import { POLICIES } from "../roles/table";
 import { describeReachers, reachersOn } from "./cross-project";
 import type { PlanOptions } from "./options";
 import type { BreachCode, Plan, ServicePlan } from "./types";
@@ -111,11 +112,11 @@ export function checkPlan(input: SafetyInput): Breach[] {
 
   /** What would let composemod keep the two connected. */
   function wayOut(a: ServicePlan, b: ServicePlan): string {
-    const fixed = [a, b].find((s) => s.role === "ignore" || s.role === "proxy");
+    const fixed = [a, b].find((s) => !POLICIES[s.role].moves);
     if (!fixed) return "";
     const other = fixed === a ? b : a;
-    return fixed.role === "ignore"
-      ? `: composemod leaves \`${fixed.name}\` alone (ignored), so it cannot follow \`${other.name}\`; give \`${fixed.name}\` a role (--backend ${fixed.name}) or leave \`${other.name}\` alone too (--ignore-service ${other.name})`
-      : `: composemod leaves the proxy \`${fixed.name}\` as it is`;
+    return POLICIES[fixed.role].edge
+      ? `: composemod leaves the proxy \`${fixed.name}\` as it is`
+      : `: composemod leaves \`${fixed.name}\` alone (ignored), so it cannot follow \`${other.name}\`; give \`${fixed.name}\` a role (--backend ${fixed.name}) or leave \`${other.name}\` alone too (--ignore-service ${other.name})`;
   }
 }

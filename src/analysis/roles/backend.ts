@@ -176,5 +176,6 @@ export const BACKEND: RolePolicy = {
   edits(ctx, _nets, s) {
     warnBackendPorts(s, ctx.serviceOf(s.name), ctx.plan.warnings);
   },
+  sharedFinding: "backend-shared-with-other-project",
   done: [],
 };

@@ -136,6 +136,7 @@ export const DATABASE: RolePolicy = {
   edits(ctx, _nets, s, mode) {
     planDatabasePorts(s, ctx.serviceOf(s.name), mode.rebind, ctx.plan.warnings);
   },
+  sharedFinding: "database-shared-with-other-project",
   done: [
     { rank: 11, text: "database ports rebound to loopback", when: (s) => s.rebindPorts.length > 0 },
     { rank: 12, text: "database ports commented out", when: (s) => s.commentPorts.length > 0 },

@@ -1,3 +1,4 @@
+import { isDataStore } from "../evidence";
 import type { RolePolicy } from "../plan/context";
 import type { RoleRule } from "./types";
 
@@ -17,7 +18,10 @@ export const SKIPPED_ROWS: readonly RoleRule[] = [
   },
 ];
 
-/** A service with `network_mode`: the rewrite leaves it as it is. */
+/**
+ * A service with `network_mode`: the rewrite leaves it as it is. A data store among them is
+ * still a database to the audit: what it reaches, and who reaches it, is what a database's is.
+ */
 export const SKIPPED: RolePolicy = {
   role: "skipped",
   moves: false,
@@ -26,6 +30,7 @@ export const SKIPPED: RolePolicy = {
   entry: false,
   edge: false,
   done: [],
+  reachRole: (service) => (isDataStore(service) ? "database" : "skipped"),
 };
 
 /** A service its user said to leave alone: the rewrite leaves it as it is, and what it is, it is. */
