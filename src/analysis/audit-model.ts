@@ -34,7 +34,7 @@ export interface AuditService {
   containerName?: string;
   networks: NetworkEntry[];
   /** `network_mode: host`: every port it listens on is open beyond the host. */
-  hostNetwork: boolean;
+  hostNetworkMode: boolean;
   /** Ports published beyond the host (not on loopback), as written, with their index among the service's ports. */
   published: { text: string; index: number }[];
   /** Where the first of them is written. */

@@ -200,7 +200,7 @@ export function auditProjectOf(
       name: service.name,
       role: reachRoleOf(roles, service),
       networks: entries,
-      hostNetwork: service.data.network_mode === "host",
+      hostNetworkMode: service.data.network_mode === "host",
       published,
     };
     if (container) out.containerName = container;

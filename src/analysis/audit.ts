@@ -11,7 +11,7 @@ function ownFindings(project: AuditProject, sink: FindingSink): void {
     s.networks.find((n) => n.network === project.proxyNetwork && n.external);
   const databases = project.services.filter((s) => POLICIES[s.role].holdsData);
   for (const db of databases) {
-    if (db.hostNetwork) {
+    if (db.hostNetworkMode) {
       sink.add(
         project,
         db,

@@ -113,8 +113,8 @@ function planTarget(input: PlanInput, options: PlanOptions): Plan {
     );
   }
   for (const s of movable) ctx.policyOf(s).notes?.(ctx, nets, s);
-  const hostNetwork = ctx.model.services.some((s) => s.data.network_mode === "host");
-  const rebind = options.ports === "rebind" || hostNetwork;
+  const hostNetworkMode = ctx.model.services.some((s) => s.data.network_mode === "host");
+  const rebind = options.ports === "rebind" || hostNetworkMode;
   if (proxies.length) {
     return planProxyStack(ctx, nets, proxies, movable, rebind, (code, reason) =>
       leave(ctx, "skip", code, reason),
