@@ -1,21 +1,11 @@
 import { AuditProject, AuditService, namesOn, networksOf } from "./audit-model";
 import { describeOthers, FindingSink } from "./findings";
-import { NetworkGroup, NetworkMember, othersOn } from "./reachability";
+import { Answering, NetworkGroup, othersOn } from "./reachability";
 import { POLICIES } from "./roles/table";
 
-/** The members of one network that answer one name, by project, with how many are databases. */
-interface Answering {
-  members: NetworkMember[];
-  slices: Map<string, [number, number]>;
-  databases: number;
-}
-
-const answeringCache = new WeakMap<NetworkGroup, Map<string, Answering>>();
-
-/** Who answers each name on a network, worked out once a network; in the group's project order. */
+/** Who answers each name on a network, worked out once a network and kept with it; in the group's project order. */
 function answeringOn(group: NetworkGroup): Map<string, Answering> {
-  const cached = answeringCache.get(group);
-  if (cached) return cached;
+  if (group.answering) return group.answering;
   const out = new Map<string, Answering>();
   for (const member of group.members) {
     for (const name of namesOn(member.service, member.entry)) {
@@ -32,7 +22,7 @@ function answeringOn(group: NetworkGroup): Map<string, Answering> {
       if (POLICIES[member.service.role].holdsData) a.databases++;
     }
   }
-  answeringCache.set(group, out);
+  group.answering = out;
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { POLICIES } from "./roles/table";
 import type { Role } from "./roles/types";
 import type { Host } from "./host";
-import { membershipOf, realNetworkName } from "./reachability";
+import { membershipOf, realNetworkName, servicesByName } from "./reachability";
 
 /** The topology of a host: projects with their services, and the real networks between them. */
 export interface Topology {
@@ -16,8 +16,9 @@ export function topology(host: Host): Topology {
   const networks = new Map<string, Topology["networks"][number]>();
   const projectsOn = new Map<string, Set<string>>();
   for (const project of host.projects) {
+    const byName = servicesByName(project);
     for (const service of project.loaded.merged.services) {
-      for (const key of membershipOf(project, service.name)) {
+      for (const key of membershipOf(project, service.name, byName)) {
         const name = realNetworkName(project, key);
         const decl = project.loaded.merged.networks.get(key);
         const known = networks.get(name);
