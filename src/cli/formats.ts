@@ -11,10 +11,3 @@ export const COMMAND_FORMATS: Record<CommandName, readonly Format[]> = {
   audit: ["text", "json", "sarif"],
   graph: ["text", "mermaid", "dot", "json"],
 };
-
-/** The shorthand flags for a format: `--json` is `--format json`, `--sarif` is `--format sarif`. */
-export const FORMAT_ALIASES: Record<CommandName, readonly Format[]> = {
-  rewrite: ["json"],
-  audit: ["json", "sarif"],
-  graph: ["json"],
-};
