@@ -118,6 +118,33 @@ describe("run() in-process", () => {
     );
   });
 
+  test("--explain says which ports are commented out, which are rebound to loopback, which are kept", async () => {
+    const dir = tempTree({
+      "compose.yaml": `services:
+  homeassistant:
+    image: ghcr.io/home-assistant/home-assistant:stable
+    network_mode: host
+  influxdb:
+    image: influxdb:2.7
+    ports:
+      - "8086:8086"
+  postgres:
+    image: postgres:16
+    ports:
+      - "5432:5432"
+      - "127.0.0.1:5433:5432"
+`,
+    });
+    const auto = captureIO(dir);
+    await run(["--explain", "compose.yaml"], auto);
+    expect(auto.out()).toMatch(/  influxdb +database .* rebound to 127\.0\.0\.1: 8086:8086 +-\n/);
+    const rebind = captureIO(dir);
+    await run(["--explain", "--ports", "rebind", "compose.yaml"], rebind);
+    expect(rebind.out()).toMatch(
+      /  postgres +database .* rebound to 127\.0\.0\.1: 5432:5432; kept: 127\.0\.0\.1:5433:5432 +-\n/,
+    );
+  });
+
   test("--app / --database / --ignore-service override roles", async () => {
     const dir = tempTree({ "blog/compose.yaml": STACK });
     const io = captureIO(dir);
