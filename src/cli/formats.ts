@@ -1,8 +1,8 @@
+import type { CommandName } from "./commands";
+
 /** Every output format, one word for it across the commands. */
 export const FORMATS = ["text", "json", "sarif", "mermaid", "dot"] as const;
 export type Format = (typeof FORMATS)[number];
-
-export type CommandName = "rewrite" | "audit" | "graph";
 
 /** What each command can print, its default first. */
 export const COMMAND_FORMATS: Record<CommandName, readonly Format[]> = {
