@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { PlanOptions } from "../src/analysis/plan/options";
 import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
@@ -177,4 +178,15 @@ test("a configuration's unknown keys and wrong values are each named at file:lin
       `${file}:3:15: \`noEgress\` must be true or false`,
     ],
   });
+});
+
+test("README names every option, and its configuration example holds every setting, valid", () => {
+  const readme = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+  for (const [, entry] of OPTION_ENTRIES.filter(([, e]) => !e.hidden)) {
+    expect(readme).toMatch(new RegExp("`[^`\\n]*" + longFlag(entry) + "\\b"));
+  }
+  const example = /Settings used on every run[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)![1];
+  const config = JSON.parse(example);
+  expect(Object.keys(config).sort()).toEqual([...CONFIG_KEYS].sort());
+  expect(validateConfig(config, "README.md")).toEqual({ config });
 });
