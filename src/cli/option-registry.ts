@@ -95,8 +95,7 @@ export const OPTIONS = {
   backup: {
     flags: "--backup",
     value: SWITCH,
-    description:
-      "with --write, keep each original beside it as FILE.bak (--backup=SUFFIX for another suffix)",
+    description: `with --write, keep each original beside it as FILE${BACKUP_SUFFIX} (--backup=SUFFIX for another suffix)`,
     commands: ["rewrite"],
     group: "What to do:",
   },
@@ -324,7 +323,7 @@ export type ValueOf<N extends OptionName> =
 type NamesWith<Mark> = { [N in OptionName]: Entries[N] extends Mark ? N : never }[OptionName];
 export type PlanOptionName = NamesWith<{ plan: true }>;
 export type ConfigKey = NamesWith<{ config: true }>;
-export type RoleOptionName = NamesWith<{ role: ExplicitRole }>;
+type RoleOptionName = NamesWith<{ role: ExplicitRole }>;
 
 /** The options a command line gives, each under its name, as typed values. */
 export type Flags = { [N in OptionName]?: ValueOf<N> };

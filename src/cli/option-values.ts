@@ -21,10 +21,10 @@ export interface ValueKind<T> {
 }
 
 /** A network name Docker accepts. */
-export const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 /** A mistake on the command line: commander's own kind of error, exit 2. */
-export function usageError(message: string): never {
+function usageError(message: string): never {
   throw new CommanderError(2, "composemod.invalidArgument", `error: ${message}`);
 }
 
