@@ -84,6 +84,19 @@ describe("run() in-process", () => {
     expect(io.err()).not.toContain("nope.yml:1:1");
   });
 
+  test("no path at all is a usage error that says where help is, standard input or not", async () => {
+    for (const [argv, help] of [
+      [[], "composemod --help"],
+      [["audit"], "composemod audit --help"],
+      [["graph"], "composemod graph --help"],
+    ] as const) {
+      const io = captureIO(tempTree({}), WIKI_WITH_PORT);
+      expect(await run([...argv], io)).toBe(2);
+      expect(io.out()).toBe("");
+      expect(io.err()).toMatch(new RegExp(`^error: .*\n(Try '${help}' for more information\.\n)$`));
+    }
+  });
+
   test("flag mistakes are reported before any file is read", async () => {
     const io = captureIO(tempTree({}));
     expect(await run(["--write", "--check", "x"], io)).toBe(2);

@@ -45,7 +45,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
 };
 
-/** What a usage error adds, so that the user knows where the options are told. */
-export function helpHint(command: CommandName): string {
+/** What a usage error adds: where the options of the command (`rewrite`: composemod itself) are told. */
+export function helpHint(command: string): string {
   return `Try 'composemod${command === "rewrite" ? "" : ` ${command}`} --help' for more information.`;
 }

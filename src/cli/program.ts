@@ -4,7 +4,7 @@ import { defaultCacheLocation } from "../batch/cache";
 import { AuditFormat, runAudit } from "./audit-command";
 import { checkFlags, chosenFormat } from "./check-flags";
 import { buildProgram, Selected } from "./command-line";
-import { COMMAND_NAMES, CommandName, helpHint } from "./commands";
+import { CommandName, helpHint } from "./commands";
 import { completionScript, CompletionShell } from "./completion";
 import { configForPaths } from "./config-for-paths";
 import type { Format } from "./formats";
@@ -54,7 +54,10 @@ export function parseCommandLine(argv: string[], io: RunIO): Parsed {
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     if (error.code === "composemod.invalidArgument") io.stderr(error.message + "\n");
-    if (error.code === "commander.missingArgument") io.stderr(helpHint(commandOf(args)) + "\n");
+    if (error.code === "commander.missingArgument") {
+      const command = program.commands.find((c) => c.name() === args[0]);
+      io.stderr(helpHint(command?.name() ?? "rewrite") + "\n");
+    }
     return { status: error.exitCode === 0 ? 0 : 2 };
   }
   if (!selected) return { status: 2 };
@@ -71,10 +74,6 @@ export function parseCommandLine(argv: string[], io: RunIO): Parsed {
   }
   return { command, paths, flags };
 }
-
-/** The command a command line names, the rewrite when it names none. */
-const commandOf = (args: string[]): CommandName =>
-  COMMAND_NAMES.find((name) => name !== "rewrite" && name === args[0]) ?? "rewrite";
 
 /**
  * Parses the command line and runs composemod. Returns the exit status; never throws for a
