@@ -759,14 +759,6 @@ export function possibleWebPort(ports: PortSpec[]): number | undefined {
   return tcp(ports).find((p) => !NON_HTTP_PORTS.has(p.containerPort!))?.containerPort;
 }
 
-/**
- * The container port among `ports` that looks like a web port: a typical HTTP port, else any TCP
- * port that is not a well-known port of another protocol (ssh, mail, dns, ...).
- */
-export function webPort(ports: PortSpec[]): number | undefined {
-  return typicalWebPort(ports) ?? possibleWebPort(ports);
-}
-
 /** The services a service depends on or links to, by name. */
 export function dependencies(service: ServiceModel): string[] {
   const out: string[] = [];
