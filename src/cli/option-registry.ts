@@ -1,6 +1,13 @@
 import type { ExplicitRole } from "../analysis/classify";
 import { PROXY_KINDS } from "../analysis/evidence";
-import { DEFAULT_PLAN_OPTIONS, DRIVERS, PlanOptions, PORTS_MODES } from "../analysis/plan/options";
+import {
+  DEFAULT_PLAN_OPTIONS,
+  DEFAULT_PROXY_KIND,
+  DEFAULT_PROXY_NETWORK,
+  DRIVERS,
+  PlanOptions,
+  PORTS_MODES,
+} from "../analysis/plan/options";
 import { defaultCacheLocation } from "../batch/cache";
 import { COMMAND_NAMES, CommandName } from "./commands";
 import { CONFIG_FILE, PACKAGE_KEY } from "./config-names";
@@ -189,7 +196,7 @@ export const OPTIONS = {
     config: true,
     plan: true,
     // the planner's own fallback (checked by the registry's test)
-    defaultText: "detected, else proxy",
+    defaultText: `detected, else ${DEFAULT_PROXY_NETWORK}`,
   },
   internalNetwork: {
     flags: "--internal-network <name>",
@@ -237,7 +244,7 @@ export const OPTIONS = {
     config: true,
     plan: true,
     // the planner's own fallback (checked by the registry's test)
-    defaultText: "as the file says, else nginx-proxy",
+    defaultText: `as the file says, else ${DEFAULT_PROXY_KIND}`,
   },
   modernize: {
     flags: "--modernize",

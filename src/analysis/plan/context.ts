@@ -2,7 +2,7 @@ import type { ComposeModel, Membership, NetworkDecl, ServiceModel } from "../../
 import type { Warning } from "../../report/warning";
 import type { AuditRule } from "../findings";
 import type { Classification, Role } from "../roles/types";
-import type { PlanOptions } from "./options";
+import { DEFAULT_PROXY_NETWORK, PlanOptions } from "./options";
 import type { Plan, ServicePlan } from "./types";
 
 /** What a project's networks are to the rest of the host. */
@@ -141,7 +141,12 @@ export function startPlan(
     reasonCode: "already-isolated",
     reason: "",
     services,
-    proxy: { key: "proxy", realName: options.proxyNetwork ?? "proxy", declare: false, used: false },
+    proxy: {
+      key: DEFAULT_PROXY_NETWORK,
+      realName: options.proxyNetwork ?? DEFAULT_PROXY_NETWORK,
+      declare: false,
+      used: false,
+    },
     modernize: [],
     internal: {
       key: options.internalNetwork,

@@ -2,6 +2,7 @@ import type { ComposeModel } from "../../compose/model";
 import type { Classification } from "../roles/types";
 import { othersOn, runSeesOthersOn } from "../host-index";
 import { Networks, networkIdentity, PlanContext } from "./context";
+import { DEFAULT_PROXY_NETWORK } from "./options";
 import { detectProxyNetwork, freeKey } from "./proxy-network";
 import type { ServicePlan } from "./types";
 
@@ -59,8 +60,8 @@ export function projectNetworks(
       fragment.find((key) => key === proxyName))
     : undefined;
   ctx.plan.proxy = {
-    key: existing ?? freeKey(model, proxyName ?? "proxy"),
-    realName: proxyName ?? "proxy",
+    key: existing ?? freeKey(model, proxyName ?? DEFAULT_PROXY_NETWORK),
+    realName: proxyName ?? DEFAULT_PROXY_NETWORK,
     declare: false,
     used: false,
   };

@@ -5,6 +5,7 @@ import { normalizeProjectName } from "../../compose/project-name";
 import type { Classification } from "../roles/types";
 import { possibleWebPort, ProxyKind, typicalWebPort } from "../evidence";
 import type { Networks, PlanContext, Routes, RoutingEntries } from "./context";
+import { DEFAULT_PROXY_KIND } from "./options";
 import type { ServicePlan } from "./types";
 
 /** The proxy a file's routed services already speak to, if any. */
@@ -97,7 +98,7 @@ export function planVirtualHosts(
   const { options, model, project, plan } = ctx;
   const routes: Routes = new Map();
   if (!options.virtualHost) return routes;
-  const kind = options.proxyKind ?? proxyKindOf(roles) ?? "nginx-proxy";
+  const kind = options.proxyKind ?? proxyKindOf(roles) ?? DEFAULT_PROXY_KIND;
   for (const s of apps) {
     if (s.routing) continue;
     const svc = ctx.serviceOf(s.name);
