@@ -5,7 +5,7 @@ const { checkImports } = require("../scripts/check-imports.cjs") as {
   checkImports: (dir?: string) => { problems: string[] };
 };
 
-test("the project's own imports: no cycle, and transforms/ only through the pipeline", () => {
+test("the project's own structure: no import cycle, transforms/ only through the pipeline, roles decided in their modules, short planner functions", () => {
   expect(checkImports().problems).toEqual([]);
 });
 
@@ -21,5 +21,20 @@ test("a cycle through a type import is found, and so is an engine file that impo
   expect(checkImports(root).problems).toEqual([
     "import cycle: src/a.ts -> src/b.ts -> src/c/index.ts",
     "src/plan.ts imports transforms/x.ts",
+  ]);
+});
+
+test("a role compared by name outside its module is found, and so is a long planner function", () => {
+  const long = Array.from({ length: 85 }, (_, i) => `  const x${i} = ${i};`).join("\n");
+  const root = tempTree({
+    "src/report/a.ts": 'export const isDb = (s: { role: string }) => s.role === "database";\n',
+    "src/analysis/roles/app.ts":
+      'export const isApp = (s: { role: string }) => s.role === "app";\n',
+    "src/analysis/plan/long.ts": `export function long(): void {\n${long}\n}\n`,
+    "transforms/x.ts": "export const t = 1;\n",
+  });
+  expect(checkImports(root).problems).toEqual([
+    'src/report/a.ts:1 compares a role by name (s.role === "database")',
+    "src/analysis/plan/long.ts:1 a function of 87 lines (at most 80 here)",
   ]);
 });

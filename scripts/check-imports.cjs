@@ -85,7 +85,70 @@ function checkImports(dir = repo) {
       if (target.startsWith("transforms/")) problems.push(`${file} imports ${target}`);
     }
   }
+  problems.push(...roleComparisons(dir, files), ...longFunctions(dir, files));
   return { files: files.length, imports: [...graph.values()].flat().length, problems };
+}
+
+/** Where what a role does is decided: its module, and the decision table's procedure. */
+const ROLE_HOMES = [/^src\/analysis\/roles\//, /^src\/analysis\/classify\.ts$/];
+const ROLE_WORDS = new Set(["app", "database", "backend", "proxy", "skipped", "ignore"]);
+
+/** A role compared by its name (`role === "database"`) outside the role modules and the table. */
+function roleComparisons(repo, files) {
+  const out = [];
+  for (const file of files) {
+    if (ROLE_HOMES.some((home) => home.test(file))) continue;
+    const text = fs.readFileSync(path.join(repo, file), "utf8");
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const visit = (node) => {
+      if (ts.isBinaryExpression(node) && /^[!=]==?$/.test(node.operatorToken.getText(source))) {
+        const sides = [node.left, node.right];
+        const literal = sides.find((n) => ts.isStringLiteral(n) && ROLE_WORDS.has(n.text));
+        const other = sides.find((n) => n !== literal);
+        if (literal && other && /\brole\b/i.test(other.getText(source))) {
+          const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+          out.push(`${file}:${line} compares a role by name (${node.getText(source)})`);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return out;
+}
+
+/** Where each function stays short: the planner and the role modules. */
+const SHORT_FUNCTIONS = [/^src\/analysis\/plan\//, /^src\/analysis\/roles\//];
+const MAX_FUNCTION_LINES = 80;
+
+/** Functions (declarations, methods, arrows) longer than the limit in the planner. */
+function longFunctions(repo, files) {
+  const out = [];
+  for (const file of files) {
+    if (!SHORT_FUNCTIONS.some((home) => home.test(file))) continue;
+    const text = fs.readFileSync(path.join(repo, file), "utf8");
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const visit = (node) => {
+      if (
+        ts.isFunctionDeclaration(node) ||
+        ts.isMethodDeclaration(node) ||
+        ts.isConstructorDeclaration(node) ||
+        ts.isArrowFunction(node) ||
+        ts.isFunctionExpression(node)
+      ) {
+        const first = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
+        const last = source.getLineAndCharacterOfPosition(node.getEnd()).line;
+        if (last - first + 1 > MAX_FUNCTION_LINES) {
+          out.push(
+            `${file}:${first + 1} a function of ${last - first + 1} lines (at most ${MAX_FUNCTION_LINES} here)`,
+          );
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return out;
 }
 
 module.exports = { checkImports };
@@ -94,7 +157,7 @@ if (require.main === module) {
   const { files, imports, problems } = checkImports();
   for (const problem of problems) console.log(problem);
   console.log(
-    `imports: ${files} files, ${imports} imports, ${problems.length ? `${problems.length} problems` : "no cycle, transforms/ reached only through the pipeline"}`,
+    `imports: ${files} files, ${imports} imports, ${problems.length ? `${problems.length} problems` : "no cycle, transforms/ reached only through the pipeline, no role compared by name outside its module, no long function in the planner"}`,
   );
   process.exitCode = problems.length ? 1 : 0;
 }

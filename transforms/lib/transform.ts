@@ -37,10 +37,6 @@ export interface Transform {
   apply(ctx: TransformContext): TransformResult;
 }
 
-export function noEdits(): TransformResult {
-  return { edits: [], warnings: [] };
-}
-
 /** Concatenates results; the first reason to skip wins. */
 export function combineResults(results: TransformResult[]): TransformResult {
   return {
