@@ -125,7 +125,7 @@ test("loadHost and auditHost: the findings of the projects of a host, each of a 
 test("formatDiagnostic prints an error as the command line does", () => {
   const result = lib.rewriteText("services:\n  app:\n\timage: x\n", "compose.yaml");
   expect(result.status).toBe("error");
-  expect(lib.formatDiagnostic(result.diagnostic!)).toMatch(/^compose\.yaml:3:1: .*\[tab-indent\]/);
+  expect(lib.formatDiagnostic(result.error!)).toMatch(/^compose\.yaml:3:1: .*\[tab-indent\]/);
 });
 
 test("run: the command line in-process, and VERSION the package's version", async () => {

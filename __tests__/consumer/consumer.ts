@@ -33,7 +33,6 @@ import {
   type Driver,
   type Edit,
   type ExplicitRole,
-  type FileFailure,
   type FileReasonCode,
   type FileReport,
   type FileResult,
@@ -92,14 +91,14 @@ const code: FileReasonCode = result.reasonCode;
 const warnings: Warning[] = result.warnings;
 const codes: WarningCode[] = warnings.map((w) => w.code);
 const texts: string[] = warnings.map((w) => (w.service ? `${w.service}: ${w.message}` : w.message));
-const error: string | undefined = result.diagnostic && formatDiagnostic(result.diagnostic);
-const problem: DiagnosticCode | undefined = (result.diagnostic as Diagnostic | undefined)?.code;
+const error: string | undefined = result.error && formatDiagnostic(result.error);
+const problem: DiagnosticCode | undefined = (result.error as Diagnostic | undefined)?.code;
 
 const readText: ReadText = () => ({ code: "ENOENT" });
 const file: SourceFile = { path: "compose.yaml", absolute: "/srv/wiki/compose.yaml", text: "" };
 const input: LoadInput = { dir: "/srv/wiki", files: [file], readText, show: (p) => p };
 const load: ProjectLoad = loadProject(input);
-const failures: FileFailure[] = load.kind === "failed" ? load.files : [];
+const failures: FileResult[] = load.kind === "failed" ? load.files : [];
 const loaded: LoadedProject | undefined = load.kind === "ok" ? load.project : undefined;
 const files: LoadedFile[] = loaded?.files ?? [];
 const rewritten: ProjectRewrite = rewriteProject(load, options);
