@@ -4,7 +4,7 @@ import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
 import { parseComposeFile } from "../src/compose/compose-file";
 import type { InheritableKey } from "../src/compose/inheritance";
 import { buildModel } from "../src/compose/model";
-import { warningText } from "../src/report/warning";
+import { warningText } from "../src/base/warning";
 import { applyPlan } from "../src/rewrite/apply-plan";
 import { RewriteOptions, rewriteText } from "../src/rewrite/rewrite-project";
 import { TRANSFORMS } from "../src/rewrite/transforms";

@@ -4,7 +4,7 @@ import { rewriteText, RewriteOptions, FileResult } from "../src/rewrite/rewrite-
 import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
 import { decodeUtf8 } from "../src/yaml/decode";
 import { invariantsOfResult } from "./helpers/invariants";
-import { warningText } from "../src/report/warning";
+import { warningText } from "../src/base/warning";
 
 type Dict = Record<string, any>;
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { resolveOptions, RunOptions } from "../src/cli/options";
 import { parseCommandLine } from "../src/cli/program";
-import { warningText } from "../src/report/warning";
+import { warningText } from "../src/base/warning";
 import { FileResult, rewriteText } from "../src/rewrite/rewrite-project";
 import { invariantsOfResult } from "./helpers/invariants";
 import { FileTexts } from "../src/batch/file-texts";

@@ -85,8 +85,54 @@ function checkImports(dir = repo) {
       if (target.startsWith("transforms/")) problems.push(`${file} imports ${target}`);
     }
   }
+  problems.push(...upwardImports(graph));
   problems.push(...roleComparisons(dir, files), ...longFunctions(dir, files));
   return { files: files.length, imports: [...graph.values()].flat().length, problems };
+}
+
+/**
+ * The stages, lowest first: a file may import from its own stage and from lower ones only. A
+ * file of src/ directly (the entry points aside) is of the stage its name says.
+ */
+const STAGES = [
+  ["base", "memo", "version"],
+  ["yaml"],
+  ["compose"],
+  ["analysis"],
+  ["transforms"],
+  ["rewrite"],
+  ["report"],
+  ["batch"],
+  ["live"],
+  ["apply"],
+  ["cli"],
+  ["index", "bin", "worker"],
+];
+
+/** The stage of a file: its folder below src/ (or transforms/), or its own name at the top. */
+function stageOf(file) {
+  const parts = file.replace(/\.ts$/, "").split("/");
+  const name = parts[0] === "transforms" ? "transforms" : parts[1];
+  const rank = STAGES.findIndex((stage) => stage.includes(name));
+  return { name, rank };
+}
+
+/** Imports from a lower stage to a higher one, and files of no known stage. */
+function upwardImports(graph) {
+  const out = [];
+  for (const [file, imports] of graph) {
+    const from = stageOf(file);
+    if (from.rank === -1) {
+      out.push(`${file} is of no stage (add its folder to STAGES in scripts/check-imports.cjs)`);
+      continue;
+    }
+    for (const target of imports) {
+      const to = stageOf(target);
+      if (to.rank > from.rank)
+        out.push(`${file} (${from.name}) imports ${target} (${to.name}), a higher stage`);
+    }
+  }
+  return out;
 }
 
 /** Where what a role does is decided: its module, and the decision table's procedure. */
@@ -151,13 +197,13 @@ function longFunctions(repo, files) {
   return out;
 }
 
-module.exports = { checkImports };
+module.exports = { checkImports, STAGES };
 
 if (require.main === module) {
   const { files, imports, problems } = checkImports();
   for (const problem of problems) console.log(problem);
   console.log(
-    `imports: ${files} files, ${imports} imports, ${problems.length ? `${problems.length} problems` : "no cycle, transforms/ reached only through the pipeline, no role compared by name outside its module, no long function in the planner"}`,
+    `imports: ${files} files, ${imports} imports, ${problems.length ? `${problems.length} problems` : "no cycle, no import from a lower stage to a higher one, transforms/ reached only through the pipeline, no role compared by name outside its module, no long function in the planner"}`,
   );
   process.exitCode = problems.length ? 1 : 0;
 }

@@ -7,6 +7,7 @@ export { loadProject } from "./compose/load-project";
 export type {
   LoadedFile,
   LoadedProject,
+  LoadFailure,
   LoadInput,
   ProjectLoad,
   ReadText,
@@ -56,9 +57,9 @@ export type {
   ServiceReport,
   Summary,
 } from "./report/file-report";
-export type { Warning, WarningCode } from "./report/warning";
-export { formatDiagnostic } from "./report/diagnostic";
-export type { Diagnostic, DiagnosticCode } from "./report/diagnostic";
+export type { Warning, WarningCode } from "./base/warning";
+export { formatDiagnostic } from "./base/diagnostic";
+export type { Diagnostic, DiagnosticCode } from "./base/diagnostic";
 
 // the command line, in-process
 export { run } from "./cli/program";

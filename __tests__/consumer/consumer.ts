@@ -42,6 +42,7 @@ import {
   type HostProject,
   type LoadedFile,
   type LoadedProject,
+  type LoadFailure,
   type LoadInput,
   type Membership,
   type NetworkDecl,
@@ -98,7 +99,7 @@ const readText: ReadText = () => ({ code: "ENOENT" });
 const file: SourceFile = { path: "compose.yaml", absolute: "/srv/wiki/compose.yaml", text: "" };
 const input: LoadInput = { dir: "/srv/wiki", files: [file], readText, show: (p) => p };
 const load: ProjectLoad = loadProject(input);
-const failures: FileResult[] = load.kind === "failed" ? load.files : [];
+const failure: LoadFailure | undefined = load.kind === "failed" ? load.failure : undefined;
 const loaded: LoadedProject | undefined = load.kind === "ok" ? load.project : undefined;
 const files: LoadedFile[] = loaded?.files ?? [];
 const rewritten: ProjectRewrite = rewriteProject(load, options);
@@ -151,6 +152,6 @@ function summary(report: Report): [FileReport[], ServiceReport[], Summary] {
 }
 
 export const used = [
-  [status, code, codes, texts, error, problem, failures, files, rewritten, parsed, steps],
+  [status, code, codes, texts, error, problem, failure, files, rewritten, parsed, steps],
   [spliced, overlapping, audit, exit, summary, VERSION],
 ];

@@ -1,5 +1,5 @@
 import type { ComposeModel, ServiceModel } from "../compose/model";
-import type { Warning } from "../report/warning";
+import type { Warning } from "../base/warning";
 import {
   adminTool,
   dependencies,

@@ -1,5 +1,5 @@
 import type { LoadedProject } from "../compose/load-project";
-import type { Diagnostic } from "../report/diagnostic";
+import type { Diagnostic } from "../base/diagnostic";
 import type { Classification } from "./roles/types";
 import type { Plan } from "./plan/types";
 

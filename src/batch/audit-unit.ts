@@ -3,7 +3,7 @@ import type { AuditProject } from "../analysis/audit-model";
 import { ProjectFacts, projectFacts } from "../analysis/host-index";
 import { auditProjectOf } from "../analysis/audit-project";
 import type { NetworkDecl } from "../compose/model";
-import { Diagnostic, diagnosticAt } from "../report/diagnostic";
+import { Diagnostic, diagnosticAt } from "../base/diagnostic";
 import { sarifFixes, sarifReplacements } from "../report/sarif-fix";
 import { analyseProject, RewriteOptions, rewriteProject } from "../rewrite/rewrite-project";
 import { displayPath } from "./read-files";

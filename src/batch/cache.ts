@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { homedir } from "node:os";
 import * as nodePath from "node:path";
 import { VERSION } from "../version";
-import type { FileOutcome } from "../report/file-report";
+import type { FileOutcome } from "../rewrite/file-outcome";
 import type { ReadText } from "../compose/load-project";
 import type { FileTexts } from "./file-texts";
 import type { ProjectReads } from "./read-project";

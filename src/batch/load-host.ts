@@ -2,7 +2,7 @@ import * as nodePath from "node:path";
 import type { Host, HostProject } from "../analysis/host";
 import { hostIndex, projectFacts } from "../analysis/host-index";
 import type { LoadedProject, ReadText } from "../compose/load-project";
-import { Diagnostic, diagnosticAt } from "../report/diagnostic";
+import { Diagnostic, diagnosticAt } from "../base/diagnostic";
 import { analyseProject, RewriteOptions, rewriteProject } from "../rewrite/rewrite-project";
 import { describeMissing, discover } from "./discover";
 import { displayPath, readFromDisk } from "./read-files";

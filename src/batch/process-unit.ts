@@ -1,7 +1,7 @@
 import * as nodePath from "node:path";
-import { diagnosticAt } from "../report/diagnostic";
+import { diagnosticAt } from "../base/diagnostic";
 import { renderExplain } from "../report/explain";
-import { errorOutcome, FileOutcome } from "../report/file-report";
+import { errorOutcome, FileOutcome } from "../rewrite/file-outcome";
 import { rewriteProject } from "../rewrite/rewrite-project";
 import { unifiedDiff } from "../yaml/diff";
 import type { BatchOptions } from "./batch-options";

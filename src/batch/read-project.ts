@@ -8,8 +8,8 @@ import {
   SourceFile,
 } from "../compose/load-project";
 import { missingComposeFile } from "../compose/project-files";
-import { Diagnostic, diagnosticAt } from "../report/diagnostic";
-import { errorOutcome, FileOutcome } from "../report/file-report";
+import { Diagnostic, diagnosticAt } from "../base/diagnostic";
+import { errorOutcome, FileOutcome } from "../rewrite/file-outcome";
 import { readFromDisk, ReadOutcome, readUtf8 } from "./read-files";
 
 /**
@@ -180,14 +180,13 @@ export function loadReadable(
       const project = load.project;
       return unread.length ? { project, unread: unread.join("; ") } : { project };
     }
-    const own = load.files.filter((f) => f.reasonCode !== "project-unreadable");
-    for (const f of own) {
-      if (f.error) errors.push(f.error);
-      unread.push(
-        f.error
-          ? `${f.error.path}:${f.error.line}:${f.error.col} cannot be read (${f.error.message})`
-          : `${f.path} is not a compose file (${f.reason})`,
-      );
+    const bad = load.failure;
+    if ("diagnostic" in bad) {
+      const e = bad.diagnostic;
+      errors.push(e);
+      unread.push(`${e.path}:${e.line}:${e.col} cannot be read (${e.message})`);
+    } else {
+      unread.push(`${bad.path} is not a compose file (${bad.notCompose})`);
     }
     const env = read(envPath);
     if (typeof env !== "string" && env.code !== "ENOENT" && env.code !== "ENOTDIR") {
@@ -195,8 +194,7 @@ export function loadReadable(
       read = (absolute) => (absolute === envPath ? { code: "ENOENT" } : readText(absolute));
       continue;
     }
-    const dropped = new Set(own.map((f) => f.path));
-    const next = remaining.filter((f) => !dropped.has(f.path));
+    const next = remaining.filter((f) => f.path !== bad.path);
     if (next.length === remaining.length || next.length === 0) return undefined;
     remaining = next;
   }

@@ -1,7 +1,7 @@
 import * as nodePath from "node:path";
 import { hostIndex } from "../analysis/host-index";
-import { diagnosticAt } from "../report/diagnostic";
-import { errorOutcome, FileOutcome } from "../report/file-report";
+import { diagnosticAt } from "../base/diagnostic";
+import { errorOutcome, FileOutcome } from "../rewrite/file-outcome";
 import type { BatchOptions } from "./batch-options";
 import { ResultCache } from "./cache";
 import { describeMissing, discover, Discovered } from "./discover";

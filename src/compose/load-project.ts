@@ -1,7 +1,6 @@
 import * as nodePath from "node:path";
-import { Diagnostic, diagnosticAt, where } from "../report/diagnostic";
-import { errorOutcome, FileResult } from "../report/file-report";
-import { Warning } from "../report/warning";
+import { Diagnostic, diagnosticAt, where } from "../base/diagnostic";
+import { Warning } from "../base/warning";
 import { parseYaml } from "../yaml/parse-yaml";
 import { ComposeFile, parseComposeFile } from "./compose-file";
 import { mergedModel, ReadRelative } from "./merge";
@@ -48,15 +47,15 @@ export interface LoadedProject {
 }
 
 /**
- * A project as loaded, or the outcome of each of its files when it cannot be: the file that
- * fails has an error (or is `skipped` when it is simply not a compose file), the others are
- * `skipped` with the reason `project-unreadable`.
+ * A project as loaded, or why it cannot be: the file that fails and its error, or why it is not
+ * a compose file; the rewrite makes each file's outcome of it.
  */
 export type ProjectLoad =
-  { kind: "ok"; project: LoadedProject } | { kind: "failed"; files: FileResult[]; name: string };
+  | { kind: "ok"; project: LoadedProject }
+  | { kind: "failed"; failure: LoadFailure; files: SourceFile[]; name: string };
 
 /** What makes a project fail to load: one file's error, or why it is not a compose file. */
-type Failure = { path: string } & ({ diagnostic: Diagnostic } | { notCompose: string });
+export type LoadFailure = { path: string } & ({ diagnostic: Diagnostic } | { notCompose: string });
 
 export interface LoadInput {
   /** Absolute path of the project directory: the directory of its first file. */
@@ -80,31 +79,10 @@ const REMOTE = /^[a-z][a-z0-9+.-]*:\/\/|^git@/i;
 export function loadProject(input: LoadInput): ProjectLoad {
   const { dir, readText, show } = input;
   const warnings: Warning[] = [];
-  const failed = (bad: Failure, name = projectName(dir, [], new Map()).name): ProjectLoad => ({
-    kind: "failed",
-    files: input.files.map((f): FileResult => {
-      const texts = { input: f.text, output: f.text };
-      if (f.path === bad.path && "diagnostic" in bad) {
-        return { ...errorOutcome(bad.diagnostic, name), ...texts };
-      }
-      const own = f.path === bad.path;
-      const why = "diagnostic" in bad ? bad.diagnostic.message : bad.notCompose;
-      return {
-        path: f.path,
-        project: name,
-        status: "skipped",
-        reasonCode: own ? "not-a-compose-file" : "project-unreadable",
-        reason: own
-          ? why
-          : `${bad.path} of this project cannot be read (${why}); the project is left as it is`,
-        services: {},
-        warnings: [],
-        diff: "",
-        ...texts,
-      };
-    }),
-    name,
-  });
+  const failed = (
+    failure: LoadFailure,
+    name = projectName(dir, [], new Map()).name,
+  ): ProjectLoad => ({ kind: "failed", failure, files: input.files, name });
   const envPath = nodePath.join(dir, ".env");
   const envText = readText(envPath);
   let variables: Variables = new Map();
@@ -215,7 +193,7 @@ function loadIncludes(
   readText: ReadText,
   show: (absolute: string) => string,
   warnings: Warning[],
-): { files: LoadedFile[] } | { failure: Failure } {
+): { files: LoadedFile[] } | { failure: LoadFailure } {
   const seen = new Set(roots.map((f) => f.absolute));
   const out: LoadedFile[] = [];
   const queue = [...roots];
@@ -235,7 +213,7 @@ function loadIncludes(
       }
       if (seen.has(absolute)) continue;
       seen.add(absolute);
-      const fail = (message: string): { failure: Failure } => {
+      const fail = (message: string): { failure: LoadFailure } => {
         const owner = roots.includes(from) ? from : roots[0];
         const offset = owner === from ? at : 0;
         return {

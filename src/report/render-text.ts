@@ -1,6 +1,6 @@
-import { formatDiagnostic } from "./diagnostic";
+import { formatDiagnostic } from "../base/diagnostic";
 import { FileOutcome, FileReport, fileReport, Report, Summary } from "./file-report";
-import { warningText } from "./warning";
+import { warningText } from "../base/warning";
 
 /** The JSON report of a run's outcomes: each file's reported fields, then the summary. */
 export function renderJson(outcomes: readonly FileOutcome[], summary: Summary): string {

@@ -6,8 +6,8 @@ import { editsService, Plan } from "../analysis/plan/types";
 import { LoadedFile, LoadedProject, loadProject, ProjectLoad } from "../compose/load-project";
 import { mergedModel } from "../compose/merge";
 import { buildModel, ComposeModel } from "../compose/model";
-import { diagnosticAt } from "../report/diagnostic";
-import { failOutcome, FileResult, ServiceReport } from "../report/file-report";
+import { diagnosticAt } from "../base/diagnostic";
+import { failOutcome, FileResult, ServiceReport, unloadedOutcomes } from "./file-outcome";
 import { Applied, applyPlan, firstEdit } from "./apply-plan";
 import { splitPlan } from "./split-plan";
 
@@ -15,7 +15,7 @@ export interface RewriteOptions extends PlanOptions {
   overrides?: RoleOverrides;
 }
 
-export type { FileResult } from "../report/file-report";
+export type { FileResult } from "./file-outcome";
 
 /** What a rewrite of a project found: an outcome for each of its files, included files too. */
 export interface ProjectRewrite {
@@ -58,7 +58,9 @@ export function analyseProject(
  * to be sure it changes nothing. All the files change, or none. Never throws for bad input.
  */
 export function rewriteProject(load: ProjectLoad, options: RewriteOptions): ProjectRewrite {
-  if (load.kind === "failed") return { project: load.name, files: load.files };
+  if (load.kind === "failed") {
+    return { project: load.name, files: unloadedOutcomes(load.name, load.files, load.failure) };
+  }
   const project = load.project;
   const { roles, plan } = analyseProject(project, options);
   const report = servicesReport(roles);

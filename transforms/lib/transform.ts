@@ -1,7 +1,7 @@
 import type { Plan } from "../../src/analysis/plan/types";
 import type { InheritableKey } from "../../src/compose/inheritance";
 import type { ComposeModel, ServiceModel } from "../../src/compose/model";
-import type { Warning } from "../../src/report/warning";
+import type { Warning } from "../../src/base/warning";
 import type { Edit } from "../../src/yaml/apply-edits";
 
 /** What a transform reads: one parsed file and the part of the plan that falls to it. */

@@ -1,5 +1,5 @@
 import { Membership, sameMembership } from "../../compose/model";
-import type { Warning } from "../../report/warning";
+import type { Warning } from "../../base/warning";
 import type { ServicePlan } from "./types";
 
 /** Two services that shared a network, which the plan would part: `moved` leaves, `kept` may not follow. */

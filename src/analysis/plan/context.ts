@@ -1,5 +1,5 @@
 import type { ComposeModel, Membership, NetworkDecl, ServiceModel } from "../../compose/model";
-import type { Warning } from "../../report/warning";
+import type { Warning } from "../../base/warning";
 import type { AuditRule } from "../findings";
 import type { Classification, Role } from "../roles/types";
 import { DEFAULT_PROXY_NETWORK, PlanOptions } from "./options";

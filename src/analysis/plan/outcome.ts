@@ -1,4 +1,4 @@
-import { uniqueWarnings } from "../../report/warning";
+import { uniqueWarnings } from "../../base/warning";
 import type { Networks, PlanContext } from "./context";
 import { planDeclarations } from "./declarations";
 import type { Plan, PlanReason, ServicePlan } from "./types";

@@ -1,5 +1,5 @@
 import { ComposeModel, sameMembership } from "../../compose/model";
-import { uniqueWarnings, Warning } from "../../report/warning";
+import { uniqueWarnings, Warning } from "../../base/warning";
 import { othersOn } from "../host-index";
 import { POLICIES } from "../roles/table";
 import type { Classification } from "../roles/types";

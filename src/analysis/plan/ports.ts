@@ -1,6 +1,6 @@
 import type { ServiceModel } from "../../compose/model";
 import type { PortSpec } from "../../compose/ports";
-import type { Warning } from "../../report/warning";
+import type { Warning } from "../../base/warning";
 import {
   carriedPorts,
   imageBase,

@@ -1,5 +1,5 @@
 import type { Membership } from "../../compose/model";
-import type { Warning } from "../../report/warning";
+import type { Warning } from "../../base/warning";
 import type { Classification, Role, RuleCode } from "../roles/types";
 
 /** What one service should look like after the rewrite. */
