@@ -4,7 +4,7 @@ import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
 import { parseComposeFile } from "../src/compose/compose-file";
 import type { InheritableKey } from "../src/compose/inheritance";
 import { buildModel } from "../src/compose/model";
-import { warningText } from "../src/report/warning";
+import { warningText } from "../src/base/warning";
 import { applyPlan } from "../src/rewrite/apply-plan";
 import { RewriteOptions, rewriteText } from "../src/rewrite/rewrite-project";
 import { TRANSFORMS } from "../src/rewrite/transforms";
@@ -912,7 +912,7 @@ describe.each(cases)("$name", ({ input, options, roles, expected, status, reason
   const result = rewriteText(input, "compose.yaml", opts);
 
   test("gives exactly the expected text, status and reason", () => {
-    expect(result.diagnostic).toBeUndefined();
+    expect(result.error).toBeUndefined();
     expect(result.output).toBe(expected === "same" ? input : expected);
     expect(result.status).toBe(status);
     if (reason !== undefined) expect(result.reason).toBe(reason);

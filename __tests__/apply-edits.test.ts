@@ -1,6 +1,6 @@
 import { applyEdits, Edit, OverlappingEditsError } from "../src/yaml/apply-edits";
 import { commentOutLines, insertLinesAfter, replaceLines } from "../src/yaml/line-edits";
-import { SourceText } from "../src/yaml/source-text";
+import { SourceText } from "../src/base/source-text";
 
 describe("applyEdits", () => {
   test.each<[string, string, Edit[], string]>([

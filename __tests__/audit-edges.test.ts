@@ -4,7 +4,7 @@ import { rewriteText } from "../src/rewrite/rewrite-project";
 import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
 import { captureIO, tempTree } from "./helpers/tmp";
 import { flagRoles } from "./helpers/project";
-import { warningText } from "../src/report/warning";
+import { warningText } from "../src/base/warning";
 
 type Dict = Record<string, any>;
 

@@ -84,6 +84,19 @@ describe("run() in-process", () => {
     expect(io.err()).not.toContain("nope.yml:1:1");
   });
 
+  test("no path at all is a usage error that says where help is, standard input or not", async () => {
+    for (const [argv, help] of [
+      [[], "composemod --help"],
+      [["audit"], "composemod audit --help"],
+      [["graph"], "composemod graph --help"],
+    ] as const) {
+      const io = captureIO(tempTree({}), WIKI_WITH_PORT);
+      expect(await run([...argv], io)).toBe(2);
+      expect(io.out()).toBe("");
+      expect(io.err()).toMatch(new RegExp(`^error: .*\n(Try '${help}' for more information\.\n)$`));
+    }
+  });
+
   test("flag mistakes are reported before any file is read", async () => {
     const io = captureIO(tempTree({}));
     expect(await run(["--write", "--check", "x"], io)).toBe(2);
@@ -115,6 +128,33 @@ describe("run() in-process", () => {
     );
     expect(io.out()).toMatch(
       /  db +database +data store image postgres:16 \[database\] +default \(proxy\) -> internal +- +-\n/,
+    );
+  });
+
+  test("--explain says which ports are commented out, which are rebound to loopback, which are kept", async () => {
+    const dir = tempTree({
+      "compose.yaml": `services:
+  homeassistant:
+    image: ghcr.io/home-assistant/home-assistant:stable
+    network_mode: host
+  influxdb:
+    image: influxdb:2.7
+    ports:
+      - "8086:8086"
+  postgres:
+    image: postgres:16
+    ports:
+      - "5432:5432"
+      - "127.0.0.1:5433:5432"
+`,
+    });
+    const auto = captureIO(dir);
+    await run(["--explain", "compose.yaml"], auto);
+    expect(auto.out()).toMatch(/  influxdb +database .* rebound to 127\.0\.0\.1: 8086:8086 +-\n/);
+    const rebind = captureIO(dir);
+    await run(["--explain", "--ports", "rebind", "compose.yaml"], rebind);
+    expect(rebind.out()).toMatch(
+      /  postgres +database .* rebound to 127\.0\.0\.1: 5432:5432; kept: 127\.0\.0\.1:5433:5432 +-\n/,
     );
   });
 

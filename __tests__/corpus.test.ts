@@ -42,7 +42,7 @@ describeCorpus("every file of the shared corpus", () => {
   test("some files change, and none is an engine error", () => {
     const statuses = [...results.values()].map((r) => r.result.status);
     expect(statuses.filter((s) => s === "changed").length).toBeGreaterThan(10);
-    const engine = [...results].filter(([, r]) => r.result.diagnostic?.code === "verify-failed");
+    const engine = [...results].filter(([, r]) => r.result.error?.code === "verify-failed");
     expect(engine.map(([f, r]) => `${f}: ${r.result.reason}`)).toEqual([]);
   });
 

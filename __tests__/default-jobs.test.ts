@@ -1,4 +1,4 @@
-import { defaultJobs } from "../src/cli/options";
+import { defaultJobs } from "../src/cli/default-jobs";
 
 test("the rewrite works in one process on one or two cores, and with a worker a core (at most 8) on more", () => {
   expect([1, 2, 3, 4, 8, 16, 64].map((cores) => [cores, defaultJobs(cores)])).toEqual([

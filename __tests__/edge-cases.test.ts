@@ -4,7 +4,7 @@ import { rewriteText, RewriteOptions, FileResult } from "../src/rewrite/rewrite-
 import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
 import { decodeUtf8 } from "../src/yaml/decode";
 import { invariantsOfResult } from "./helpers/invariants";
-import { warningText } from "../src/report/warning";
+import { warningText } from "../src/base/warning";
 
 type Dict = Record<string, any>;
 
@@ -541,7 +541,7 @@ describe.each(cases)("$name", ({ input, options, expected, check }) => {
   test("does what it should", () => check(result, data));
 
   test("never an engine error; a changed file holds the invariants, reads the same in YAML 1.1, and stays", () => {
-    expect(result.diagnostic?.code).not.toBe("verify-failed");
+    expect(result.error?.code).not.toBe("verify-failed");
     if (result.status !== "changed") {
       expect(result.output).toBe(input);
       return;

@@ -1,12 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_PLAN_OPTIONS, PlanOptions, PortsMode } from "../src/analysis/plan/options";
-import { warningText } from "../src/report/warning";
+import { resolveOptions, RunOptions } from "../src/cli/options";
+import { parseCommandLine } from "../src/cli/program";
+import { warningText } from "../src/base/warning";
 import { FileResult, rewriteText } from "../src/rewrite/rewrite-project";
 import { invariantsOfResult } from "./helpers/invariants";
 import { FileTexts } from "../src/batch/file-texts";
 import { projectUnits } from "../src/batch/units";
 import { rewriteFiles } from "./helpers/project";
+import { captureIO, tempTree } from "./helpers/tmp";
 
 const root = path.resolve(__dirname, "..", "examples");
 
@@ -15,30 +17,32 @@ const root = path.resolve(__dirname, "..", "examples");
  * several files, `input/` and `expected/` trees (the first of `compose.yaml`,
  * `docker-compose.yml` in `input/` is the base file; `input/.env`, if any, is the project's and
  * is not rewritten). The files of `input/` are grouped into projects as a run of composemod on
- * the directory groups them. `options.json` gives command-line options; `expected-report.json`
- * the status, reason and warnings of the base file.
+ * the directory groups them. `options.json` gives command-line options (`{"args": [...]}`, any
+ * option of the rewrite, read by composemod's own parser); `expected-report.json` the status,
+ * reason and warnings of the base file.
  */
 interface Example {
   name: string;
   files: { path: string; input: string; expected: string }[];
   /** The project's `.env`, for a project of several files. */
   env?: string;
-  options: PlanOptions;
+  options: RunOptions;
   report?: { status: string; reason: string; warnings: string[] };
 }
 
+/** The options a run of composemod with the example's `options.json` args is given, from its own parser. */
 function optionsOf(dir: string): Example["options"] {
   const file = path.join(dir, "options.json");
   const args: string[] = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")).args : [];
-  const options: Example["options"] = { ...DEFAULT_PLAN_OPTIONS };
-  for (let i = 0; i < args.length; i += 2) {
-    if (args[i] === "--internal-network") options.internalNetwork = args[i + 1];
-    else if (args[i] === "--proxy-network") options.proxyNetwork = args[i + 1];
-    else if (args[i] === "--ports") options.ports = args[i + 1] as PortsMode;
-    else if (args[i] === "--virtual-host") options.virtualHost = args[i + 1];
-    else throw new Error(`options.json of ${dir}: unknown option ${args[i]}`);
+  const io = captureIO(dir);
+  const parsed = parseCommandLine([...args, "."], io);
+  if (!("flags" in parsed) || parsed.command !== "rewrite") {
+    throw new Error(`options.json of ${dir}: ${io.err() || "not options of the rewrite"}`);
   }
-  return options;
+  return resolveOptions(parsed.flags, {}, undefined, parsed.paths, {
+    format: "text",
+    color: false,
+  });
 }
 
 function load(name: string): Example {
@@ -118,6 +122,19 @@ test("there are examples for the judgement classes and the edit engine", () => {
   expect(examples.filter((e) => e.name.startsWith("judgement-")).length).toBeGreaterThanOrEqual(22);
 });
 
+test("an example's options.json may give any option of the rewrite, as the command line reads it", () => {
+  const dir = tempTree({
+    "options.json": JSON.stringify({
+      args: ["--modernize", "--driver", "overlay", "--no-egress", "--database", "cache"],
+    }),
+  });
+  const options = optionsOf(dir);
+  expect(options).toMatchObject({ modernize: true, driver: "overlay", noEgress: true });
+  expect(options.overrides.get("cache")?.role).toBe("database");
+  const bad = tempTree({ "options.json": JSON.stringify({ args: ["--ports", "sometimes"] }) });
+  expect(() => optionsOf(bad)).toThrow(/Allowed choices are auto, comment, keep, rebind/);
+});
+
 describe.each(examples)("example $name", (example) => {
   const results = rewrite(
     example,
@@ -126,7 +143,7 @@ describe.each(examples)("example $name", (example) => {
   const changed = example.files.some((f) => f.input !== f.expected);
 
   test("each file's output equals its expected file exactly", () => {
-    expect(results.map((r) => r.diagnostic?.message)).toEqual(results.map(() => undefined));
+    expect(results.map((r) => r.error?.message)).toEqual(results.map(() => undefined));
     expect(results.map((r) => r.output)).toEqual(example.files.map((f) => f.expected));
     const statuses = results.map((r) => r.status);
     if (changed) expect(statuses).toContain("changed");

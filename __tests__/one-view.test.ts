@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { readdirSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { run } from "../src/cli/program";
 import { applyPlan } from "../src/rewrite/apply-plan";
@@ -150,6 +150,40 @@ networks:
         "wiki/compose.yaml:2:3: cannot read the included file `database.yaml` (ENOENT); left as it is",
       ],
     ]);
+  });
+
+  test("a file that an include: names through a variable of the .env is part of the project that includes it, once", async () => {
+    const dir = tempTree({
+      "wiki/.env": "DB_DIR=db\n",
+      "wiki/compose.yaml": `include:\n  - \${DB_DIR}/compose.yaml\n${WIKI}`,
+      "wiki/db/compose.yaml": WIKI_DB,
+    });
+    const { report } = await json(dir, ["."]);
+    expect(report.files.map((f: Dict) => [f.path, f.project, f.status])).toEqual([
+      ["wiki/compose.yaml", "wiki", "changed"],
+      ["wiki/db/compose.yaml", "wiki", "changed"],
+    ]);
+  });
+
+  test("a compose file that is not UTF-8 is the same error in the rewrite, the audit and the graph", async () => {
+    const dir = tempTree({ "wiki/compose.yaml": "" });
+    writeFileSync(
+      path.join(dir, "wiki/compose.yaml"),
+      Buffer.concat([Buffer.from("services:\n  app:\n    image: caf"), Buffer.from([0xe9, 0x0a])]),
+    );
+    const error = {
+      code: "read-error",
+      message: "not UTF-8 text (compose files are UTF-8); left as it is",
+      line: 3,
+      col: 15,
+    };
+    const rewrite = await json(dir, ["."]);
+    expect(rewrite.report.files[0].error).toEqual(error);
+    const audit = await json(dir, ["audit", "."]);
+    expect(audit.report.errors).toEqual([{ ...error, path: "wiki/compose.yaml" }]);
+    const graph = captureIO(dir);
+    expect(await run(["graph", "."], graph)).toBe(2);
+    expect(graph.err()).toContain(`wiki/compose.yaml:3:15: ${error.message} [read-error]`);
   });
 
   test("a flag wins over the configuration file, and --explain names where each role comes from", async () => {

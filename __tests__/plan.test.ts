@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { rewriteText, RewriteOptions } from "../src/rewrite/rewrite-project";
 import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
-import { warningText } from "../src/report/warning";
+import { warningText } from "../src/base/warning";
 import { flagRoles } from "./helpers/project";
 
 type Dict = Record<string, any>;

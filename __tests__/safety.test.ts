@@ -8,7 +8,7 @@ import type { Plan } from "../src/analysis/plan/types";
 import { run } from "../src/cli/program";
 import { parseComposeFile } from "../src/compose/compose-file";
 import { buildModel, ComposeModel, Membership } from "../src/compose/model";
-import { warningText } from "../src/report/warning";
+import { warningText } from "../src/base/warning";
 import { RewriteOptions, rewriteText } from "../src/rewrite/rewrite-project";
 import { flagRoles } from "./helpers/project";
 import { captureIO, tempTree } from "./helpers/tmp";

@@ -85,16 +85,125 @@ function checkImports(dir = repo) {
       if (target.startsWith("transforms/")) problems.push(`${file} imports ${target}`);
     }
   }
+  problems.push(...upwardImports(graph));
+  problems.push(...roleComparisons(dir, files), ...longFunctions(dir, files));
   return { files: files.length, imports: [...graph.values()].flat().length, problems };
 }
 
-module.exports = { checkImports };
+/**
+ * The stages, lowest first: a file may import from its own stage and from lower ones only. A
+ * file of src/ directly (the entry points aside) is of the stage its name says.
+ */
+const STAGES = [
+  ["base", "memo", "version"],
+  ["yaml"],
+  ["compose"],
+  ["analysis"],
+  ["transforms"],
+  ["rewrite"],
+  ["report"],
+  ["batch"],
+  ["live"],
+  ["apply"],
+  ["cli"],
+  ["index", "bin", "worker"],
+];
+
+/** The stage of a file: its folder below src/ (or transforms/), or its own name at the top. */
+function stageOf(file) {
+  const parts = file.replace(/\.ts$/, "").split("/");
+  const name = parts[0] === "transforms" ? "transforms" : parts[1];
+  const rank = STAGES.findIndex((stage) => stage.includes(name));
+  return { name, rank };
+}
+
+/** Imports from a lower stage to a higher one, and files of no known stage. */
+function upwardImports(graph) {
+  const out = [];
+  for (const [file, imports] of graph) {
+    const from = stageOf(file);
+    if (from.rank === -1) {
+      out.push(`${file} is of no stage (add its folder to STAGES in scripts/check-imports.cjs)`);
+      continue;
+    }
+    for (const target of imports) {
+      const to = stageOf(target);
+      if (to.rank > from.rank)
+        out.push(`${file} (${from.name}) imports ${target} (${to.name}), a higher stage`);
+    }
+  }
+  return out;
+}
+
+/** Where what a role does is decided: its module, and the decision table's procedure. */
+const ROLE_HOMES = [/^src\/analysis\/roles\//, /^src\/analysis\/classify\.ts$/];
+const ROLE_WORDS = new Set(["app", "database", "backend", "proxy", "skipped", "ignore"]);
+
+/** A role compared by its name (`role === "database"`) outside the role modules and the table. */
+function roleComparisons(repo, files) {
+  const out = [];
+  for (const file of files) {
+    if (ROLE_HOMES.some((home) => home.test(file))) continue;
+    const text = fs.readFileSync(path.join(repo, file), "utf8");
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const visit = (node) => {
+      if (ts.isBinaryExpression(node) && /^[!=]==?$/.test(node.operatorToken.getText(source))) {
+        const sides = [node.left, node.right];
+        const literal = sides.find((n) => ts.isStringLiteral(n) && ROLE_WORDS.has(n.text));
+        const other = sides.find((n) => n !== literal);
+        if (literal && other && /\brole\b/i.test(other.getText(source))) {
+          const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+          out.push(`${file}:${line} compares a role by name (${node.getText(source)})`);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return out;
+}
+
+/** Where each function stays short: the planner and the role modules. */
+const SHORT_FUNCTIONS = [/^src\/analysis\/plan\//, /^src\/analysis\/roles\//];
+const MAX_FUNCTION_LINES = 80;
+
+/** Functions (declarations, methods, arrows) longer than the limit in the planner. */
+function longFunctions(repo, files) {
+  const out = [];
+  for (const file of files) {
+    if (!SHORT_FUNCTIONS.some((home) => home.test(file))) continue;
+    const text = fs.readFileSync(path.join(repo, file), "utf8");
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const visit = (node) => {
+      if (
+        ts.isFunctionDeclaration(node) ||
+        ts.isMethodDeclaration(node) ||
+        ts.isConstructorDeclaration(node) ||
+        ts.isArrowFunction(node) ||
+        ts.isFunctionExpression(node)
+      ) {
+        const first = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
+        const last = source.getLineAndCharacterOfPosition(node.getEnd()).line;
+        if (last - first + 1 > MAX_FUNCTION_LINES) {
+          out.push(
+            `${file}:${first + 1} a function of ${last - first + 1} lines (at most ${MAX_FUNCTION_LINES} here)`,
+          );
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return out;
+}
+
+module.exports = { checkImports, STAGES };
 
 if (require.main === module) {
   const { files, imports, problems } = checkImports();
   for (const problem of problems) console.log(problem);
   console.log(
-    `imports: ${files} files, ${imports} imports, ${problems.length ? `${problems.length} problems` : "no cycle, transforms/ reached only through the pipeline"}`,
+    `imports: ${files} files, ${imports} imports, ${problems.length ? `${problems.length} problems` : "no cycle, no import from a lower stage to a higher one, transforms/ reached only through the pipeline, no role compared by name outside its module, no long function in the planner"}`,
   );
   process.exitCode = problems.length ? 1 : 0;
 }

@@ -1,79 +1,54 @@
-export {
-  auditHost,
-  auditProjects,
-  findingsOf,
-  hostAudit,
-  hostFindings,
-  hostNetworks,
-  markFixed,
-  reachableDatabases,
-} from "./analysis/audit";
-export type { Audit, HostAudit, HostNetworks } from "./analysis/audit";
-export { RULES } from "./analysis/findings";
-export type { AuditLevel, AuditRule, Finding, RuleInfo } from "./analysis/findings";
-export { auditProjectOf } from "./analysis/audit-project";
+// The library's API, as README's "Library" section documents it: every name here is there.
+
+// the rewrite, of one text or of the files of one project
+export { rewriteProject, rewriteText } from "./rewrite/rewrite-project";
+export type { FileResult, ProjectRewrite, RewriteOptions } from "./rewrite/rewrite-project";
+export { loadProject } from "./compose/load-project";
 export type {
-  AuditProject,
-  AuditService,
-  NetworkEntry,
-  Others,
-  Where,
-} from "./analysis/audit-model";
-export { classifyServices, EXPLICIT_ROLES, ROLE_RULES, ROLES } from "./analysis/classify";
+  LoadedFile,
+  LoadedProject,
+  LoadFailure,
+  LoadInput,
+  ProjectLoad,
+  ReadText,
+  SourceFile,
+} from "./compose/load-project";
+export { DEFAULT_PLAN_OPTIONS, DRIVERS, PORTS_MODES } from "./analysis/plan/options";
+export type { Driver, PlanOptions, PortsMode } from "./analysis/plan/options";
+export { PROXY_KINDS } from "./analysis/evidence";
+export type { ProxyKind } from "./analysis/evidence";
+
+// the steps it is made of
+export { parseComposeFile } from "./compose/compose-file";
+export type { ComposeFile, ComposeFileOptions, ComposeFileOutcome } from "./compose/compose-file";
+export { buildModel } from "./compose/model";
+export type { ComposeModel, Membership, NetworkDecl, ServiceModel } from "./compose/model";
+export { classifyServices } from "./analysis/classify";
 export type {
   Classification,
   ExplicitRole,
   Role,
   RoleOverride,
   RoleOverrides,
-  RoleRule,
   RoleSource,
   RuleCode,
 } from "./analysis/classify";
-export { PROXY_KINDS } from "./analysis/evidence";
-export type { ProxyKind } from "./analysis/evidence";
-export type { Host, HostProject } from "./analysis/host";
-export { DEFAULT_PLAN_OPTIONS, DRIVERS, PORTS_MODES } from "./analysis/plan/options";
-export type { Driver, PlanOptions, PortsMode } from "./analysis/plan/options";
 export { planProject } from "./analysis/plan/plan-project";
 export type { PlanInput } from "./analysis/plan/plan-project";
 export type { Plan, PlanReason, ServicePlan } from "./analysis/plan/types";
-export { realNetworkName, sharedNetworks } from "./analysis/reachability";
-export type { NetworkGroup, NetworkMember } from "./analysis/reachability";
-export { topology } from "./analysis/topology";
-export type { Topology } from "./analysis/topology";
-export type { BatchOptions } from "./batch/batch-options";
-export { discover, COMPOSE_FILE_NAME } from "./batch/discover";
-export type { DiscoverOptions, Discovered } from "./batch/discover";
-export { auditHostFiles } from "./batch/audit-host";
-export type { AuditedHost } from "./batch/audit-host";
-export { loadHost, migratedHost } from "./batch/load-host";
-export { loadConfig } from "./cli/config";
-export type { Config, ConfigResult } from "./cli/config";
-export type { RunIO } from "./cli/io";
-export type { RunOptions } from "./cli/options";
-export { run } from "./cli/program";
-export { parseComposeFile } from "./compose/compose-file";
-export type { ComposeFile, ComposeFileOptions, ComposeFileOutcome } from "./compose/compose-file";
-export { loadProject } from "./compose/load-project";
-export type {
-  FileFailure,
-  LoadedFile,
-  LoadedProject,
-  LoadInput,
-  ProjectLoad,
-  ReadText,
-  SourceFile,
-} from "./compose/load-project";
-export { buildModel } from "./compose/model";
-export type { ComposeModel, Membership, NetworkDecl, ServiceModel } from "./compose/model";
-export { normalizeProjectName, projectName } from "./compose/project-name";
-export { groupProjects } from "./compose/project-files";
-export { auditReport, writeAuditJson, writeAuditTable } from "./report/audit-report";
-export type { AuditReport, NetworkReport } from "./report/audit-report";
-export { writeSarif } from "./report/sarif";
-export { formatDiagnostic } from "./report/diagnostic";
-export type { Diagnostic, DiagnosticCode } from "./report/diagnostic";
+export { applyEdits, OverlappingEditsError } from "./yaml/apply-edits";
+export type { Edit } from "./yaml/apply-edits";
+export { TRANSFORMS } from "./rewrite/transforms";
+export type { Transform, TransformContext, TransformResult } from "./rewrite/transforms";
+
+// the audit of the projects of a host
+export { loadHost } from "./batch/load-host";
+export type { Host, HostProject } from "./analysis/host";
+export { auditHost } from "./analysis/audit";
+export { RULES } from "./analysis/findings";
+export type { AuditLevel, AuditRule, Finding, RuleInfo } from "./analysis/findings";
+
+// what the rewrite reports: the JSON report of `--json`, its warnings and errors
 export type {
   FileReasonCode,
   FileReport,
@@ -82,15 +57,11 @@ export type {
   ServiceReport,
   Summary,
 } from "./report/file-report";
-export { renderDot, renderMermaid, renderText } from "./report/graph-render";
-export type { Warning, WarningCode } from "./report/warning";
-export { analyseProject, rewriteProject, rewriteText } from "./rewrite/rewrite-project";
-export type { FileResult, ProjectRewrite, RewriteOptions } from "./rewrite/rewrite-project";
+export type { Warning, WarningCode } from "./base/warning";
+export { formatDiagnostic } from "./base/diagnostic";
+export type { Diagnostic, DiagnosticCode } from "./base/diagnostic";
+
+// the command line, in-process
+export { run } from "./cli/program";
+export type { RunIO } from "./cli/io";
 export { VERSION } from "./version";
-export { applyEdits, OverlappingEditsError } from "./yaml/apply-edits";
-export type { Edit } from "./yaml/apply-edits";
-export { unifiedDiff } from "./yaml/diff";
-export { parseYaml } from "./yaml/parse-yaml";
-export type { ParsedYaml, YamlOutcome } from "./yaml/parse-yaml";
-export { TRANSFORMS } from "./rewrite/transforms";
-export type { Transform, TransformContext, TransformResult } from "./rewrite/transforms";

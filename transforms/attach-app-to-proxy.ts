@@ -1,3 +1,4 @@
+import { POLICIES } from "../src/analysis/roles/table";
 import { rewriteServiceNetworks } from "./lib/networks-block";
 import { INSERT_ORDER } from "./lib/order";
 import {
@@ -14,7 +15,7 @@ function apply(ctx: TransformContext): TransformResult {
       ctx.plan.services
         // a proxy in its own stack keeps its networks, and joins the internal one to reach
         // the database that leaves them
-        .filter((s) => (s.role === "app" || s.role === "proxy") && s.networksChanged)
+        .filter((s) => (POLICIES[s.role].entry || POLICIES[s.role].edge) && s.networksChanged)
         .map((s) => rewriteServiceNetworks(ctx, s)),
     ),
     INSERT_ORDER.networks,

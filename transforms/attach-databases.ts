@@ -1,3 +1,4 @@
+import { POLICIES } from "../src/analysis/roles/table";
 import { rewriteServiceNetworks } from "./lib/networks-block";
 import { INSERT_ORDER } from "./lib/order";
 import {
@@ -12,7 +13,7 @@ function apply(ctx: TransformContext): TransformResult {
   return inOrder(
     combineResults(
       ctx.plan.services
-        .filter((s) => (s.role === "database" || s.role === "backend") && s.networksChanged)
+        .filter((s) => POLICIES[s.role].moves && !POLICIES[s.role].entry && s.networksChanged)
         .map((s) => rewriteServiceNetworks(ctx, s)),
     ),
     INSERT_ORDER.networks,

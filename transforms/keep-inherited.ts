@@ -3,7 +3,7 @@ import type { ServicePlan } from "../src/analysis/plan/types";
 import { cannotAddKey } from "../src/compose/editability";
 import { inheritedValue } from "../src/compose/inheritance";
 import { ownPair } from "../src/compose/model";
-import type { SourceText } from "../src/yaml/source-text";
+import type { SourceText } from "../src/base/source-text";
 import { insertLinesAfter } from "../src/yaml/line-edits";
 import { flowText } from "../src/yaml/render";
 import { keepInheritedEntries } from "./lib/entries";

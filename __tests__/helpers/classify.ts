@@ -1,7 +1,7 @@
 import { classifyProject, Classification } from "../../src/analysis/classify";
 import { buildModel } from "../../src/compose/model";
 import { parseComposeFile } from "../../src/compose/compose-file";
-import { warningText } from "../../src/report/warning";
+import { warningText } from "../../src/base/warning";
 
 /**
  * Classifies one compose file as a project, with `variables` as its `.env`: each service's role

@@ -1,4 +1,4 @@
-import type { Role } from "./classify";
+import type { Role } from "./roles/types";
 
 /** A place in one of a project's files: the file's index in {@link AuditProject.files}, 1-based line and column. */
 export interface Where {
@@ -34,7 +34,7 @@ export interface AuditService {
   containerName?: string;
   networks: NetworkEntry[];
   /** `network_mode: host`: every port it listens on is open beyond the host. */
-  hostNetwork: boolean;
+  hostNetworkMode: boolean;
   /** Ports published beyond the host (not on loopback), as written, with their index among the service's ports. */
   published: { text: string; index: number }[];
   /** Where the first of them is written. */

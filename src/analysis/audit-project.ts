@@ -3,14 +3,14 @@ import type { LoadedProject } from "../compose/load-project";
 import { Membership, NetworkDecl, ownPair, ServiceModel } from "../compose/model";
 import { interpolate, Variables } from "../compose/values";
 import type { AuditProject, AuditService, NetworkEntry, Where } from "./audit-model";
-import type { Classification, Role } from "./classify";
-import { isDataStore } from "./evidence";
+import type { Classification, Role } from "./roles/types";
+import { POLICIES } from "./roles/table";
 import type { Plan } from "./plan/types";
 
 /** A service's role for reachability: a data store that `network_mode` takes out of the rewrite is still a database. */
 export function reachRoleOf(roles: Map<string, Classification>, service: ServiceModel): Role {
   const role = roles.get(service.name)?.role ?? "backend";
-  return role === "skipped" && isDataStore(service) ? "database" : role;
+  return POLICIES[role].reachRole?.(service) ?? role;
 }
 
 /** The Docker network a key of a project's files really is, as Compose names it. */
@@ -200,7 +200,7 @@ export function auditProjectOf(
       name: service.name,
       role: reachRoleOf(roles, service),
       networks: entries,
-      hostNetwork: service.data.network_mode === "host",
+      hostNetworkMode: service.data.network_mode === "host",
       published,
     };
     if (container) out.containerName = container;

@@ -4,13 +4,14 @@ import { compareFindings, describeOthers, Finding, FindingSink, findingKey } fro
 import type { Host } from "./host";
 import { nameCollisions } from "./name-collisions";
 import { NetworkGroup, othersOn, sharedNetworks } from "./reachability";
+import { POLICIES } from "./roles/table";
 
 function ownFindings(project: AuditProject, sink: FindingSink): void {
   const onProxy = (s: AuditService) =>
     s.networks.find((n) => n.network === project.proxyNetwork && n.external);
-  const databases = project.services.filter((s) => s.role === "database");
+  const databases = project.services.filter((s) => POLICIES[s.role].holdsData);
   for (const db of databases) {
-    if (db.hostNetwork) {
+    if (db.hostNetworkMode) {
       sink.add(
         project,
         db,
@@ -31,7 +32,7 @@ function ownFindings(project: AuditProject, sink: FindingSink): void {
   const exposed = databases.filter((db) => onProxy(db)).map((db) => `\`${db.name}\``);
   if (!exposed.length) return;
   for (const app of project.services) {
-    const entry = app.role === "app" ? onProxy(app) : undefined;
+    const entry = POLICIES[app.role].entry ? onProxy(app) : undefined;
     if (!entry) continue;
     sink.add(
       project,
@@ -74,14 +75,13 @@ export function findingsOf(host: HostNetworks, project: AuditProject): Finding[]
       seen.add(entry.network);
       shared.add(group);
       const { role } = service;
-      if (role !== "database" && role !== "backend") continue;
+      const rule = POLICIES[role].sharedFinding;
+      if (!rule) continue;
       const others = othersOn(group, project.name);
       sink.add(
         project,
         service,
-        role === "database"
-          ? "database-shared-with-other-project"
-          : "backend-shared-with-other-project",
+        rule,
         `${role} \`${service.name}\` is on network \`${group.name}\` with ${describeOthers(others)}`,
         entry.at,
         { network: group.name, others },
@@ -200,7 +200,7 @@ export function auditHost(host: Host): Finding[] {
 export function reachesDatabase(f: Finding): boolean {
   return (
     f.level === "error" &&
-    f.role === "database" &&
+    POLICIES[f.role].holdsData &&
     (f.rule === "database-shared-with-other-project" || f.rule === "database-published")
   );
 }

@@ -2,6 +2,7 @@ import { parseDocument } from "yaml";
 import type { ComposeModel, ServiceModel } from "../compose/model";
 import { parsePort, PortSpec } from "../compose/ports";
 import { interpolate } from "../compose/values";
+import { memo } from "../memo";
 import { commentsIn } from "../yaml/comments";
 
 export type ProxyKind = "nginx-proxy" | "traefik" | "caddy";
@@ -131,38 +132,33 @@ const ENTRY_NAME = /^(web|www|front|frontend|ui|webui|site|client|gateway)([-_]?
 const INNER_NAME =
   /(^|[-_/])(api|backend|worker|workers|queue|scheduler|cron|jobs?|sidekiq|celery|beat)([-_]?\d+)?$/i;
 
-/** The image, with `${VAR:-default}` read. */
-export function imageOf(service: ServiceModel): string | undefined {
-  if (typeof service.data.image !== "string") return undefined;
-  let image = images.get(service);
-  if (image === undefined) {
-    image = interpolate(service.data.image, service.variables).text;
-    images.set(service, image);
-  }
-  return image;
+/** A service's image, `${VAR:-default}` read, with its repository and the repository's last segment. */
+interface ImageFacts {
+  text: string;
+  repository: string;
+  base: string;
 }
 
-// every rule of the table asks for the image: it is read once per service
-const images = new WeakMap<ServiceModel, string>();
+/** Every rule of the table asks for the image: it is read once a service. */
+function imageFacts(service: ServiceModel): ImageFacts | undefined {
+  return memo(service, "image", () => {
+    if (typeof service.data.image !== "string") return undefined;
+    const text = interpolate(service.data.image, service.variables).text;
+    const repository = imageRepository(text);
+    return { text, repository, base: repository.slice(repository.lastIndexOf("/") + 1) };
+  });
+}
+
+/** The image, with `${VAR:-default}` read. */
+export function imageOf(service: ServiceModel): string | undefined {
+  return imageFacts(service)?.text;
+}
 
 /**
  * The image's repository path without registry, tag or digest: `ghcr.io/immich-app/postgres:14`
  * is `immich-app/postgres`, `docker.io/library/redis:7` is `redis`.
  */
 export function imageRepository(image: string): string {
-  let repo = repositories.get(image);
-  if (repo === undefined) {
-    repo = readRepository(image);
-    // a bound on a cache that a run over thousands of files could otherwise fill
-    if (repositories.size > 10_000) repositories.clear();
-    repositories.set(image, repo);
-  }
-  return repo;
-}
-
-const repositories = new Map<string, string>();
-
-function readRepository(image: string): string {
   let name = image.split("@")[0];
   const lastSlash = name.lastIndexOf("/");
   const colon = name.indexOf(":", lastSlash + 1);
@@ -181,10 +177,9 @@ export function imageBase(image: string): string {
 }
 
 function imageMatches(service: ServiceModel, pattern: RegExp): string | undefined {
-  const image = imageOf(service);
+  const image = imageFacts(service);
   if (!image) return undefined;
-  const repo = imageRepository(image);
-  return pattern.test(repo) || pattern.test(imageBase(image)) ? image : undefined;
+  return pattern.test(image.repository) || pattern.test(image.base) ? image.text : undefined;
 }
 
 /** A value as the service's environment or labels give it, `${...}` read. */
@@ -660,20 +655,8 @@ const COMMENTED_PORTS = /#\s*ports\s*:/;
 
 /** Whether the file's text holds a match at all: one look per file, before any per service. */
 function fileMentions(model: ComposeModel, pattern: RegExp): boolean {
-  let seen = mentions.get(model.file);
-  if (!seen) {
-    seen = new Map();
-    mentions.set(model.file, seen);
-  }
-  let found = seen.get(pattern);
-  if (found === undefined) {
-    found = pattern.test(model.file.source.text);
-    seen.set(pattern, found);
-  }
-  return found;
+  return memo(model.file, pattern, () => pattern.test(model.file.source.text));
 }
-
-const mentions = new WeakMap<object, Map<RegExp, boolean>>();
 
 /** The text of a service's block in its file, with the comments after its last key. */
 function blockText(model: ComposeModel, service: ServiceModel): string {
@@ -740,11 +723,7 @@ export function commentedPorts(model: ComposeModel, service: ServiceModel): Port
 }
 
 function nextServiceStart(model: ComposeModel, service: ServiceModel): number | undefined {
-  let positions = servicePositions.get(model);
-  if (!positions) {
-    positions = new Map(model.services.map((s, i) => [s, i]));
-    servicePositions.set(model, positions);
-  }
+  const positions = memo(model, "positions", () => new Map(model.services.map((s, i) => [s, i])));
   const index = positions.get(service) ?? -1;
   for (let i = index + 1; i < model.services.length; i++) {
     const key = model.services[i].pair?.key as { range?: number[] } | undefined;
@@ -752,8 +731,6 @@ function nextServiceStart(model: ComposeModel, service: ServiceModel): number | 
   }
   return undefined;
 }
-
-const servicePositions = new WeakMap<ComposeModel, Map<ServiceModel, number>>();
 
 /** Container ports a reverse proxy typically routes HTTP to. */
 export const HTTP_PORTS = new Set([
@@ -782,10 +759,33 @@ export function possibleWebPort(ports: PortSpec[]): number | undefined {
   return tcp(ports).find((p) => !NON_HTTP_PORTS.has(p.containerPort!))?.containerPort;
 }
 
-/**
- * The container port among `ports` that looks like a web port: a typical HTTP port, else any TCP
- * port that is not a well-known port of another protocol (ssh, mail, dns, ...).
- */
-export function webPort(ports: PortSpec[]): number | undefined {
-  return typicalWebPort(ports) ?? possibleWebPort(ports);
+/** The services a service depends on or links to, by name. */
+export function dependencies(service: ServiceModel): string[] {
+  const out: string[] = [];
+  const deps = service.data.depends_on;
+  if (Array.isArray(deps)) out.push(...deps.map(String));
+  else if (deps && typeof deps === "object") out.push(...Object.keys(deps));
+  if (Array.isArray(service.data.links))
+    out.push(...service.data.links.map((l) => String(l).split(":")[0]));
+  return out;
+}
+
+/** True when every network the service is on is `internal: true`: nothing outside reaches it. */
+export function unreachable(model: ComposeModel, service: ServiceModel): boolean {
+  const list = service.membership ?? [];
+  if (list.length === 0) return false;
+  return list.every((m) => {
+    const cfg = (model.file.data.networks as Record<string, unknown> | undefined)?.[m.key];
+    return !!cfg && typeof cfg === "object" && (cfg as Record<string, unknown>).internal === true;
+  });
+}
+
+/** Admin tools for a data store: the entry only where nothing else is. */
+const ADMIN_TOOL =
+  /(^|[/-])(phpmyadmin|adminer|pgadmin4?|mongo-express|redis-commander|redisinsight|dbgate|cloudbeaver)$/i;
+
+/** An admin tool for a data store, by its image. */
+export function adminTool(service: ServiceModel): boolean {
+  const image = imageOf(service);
+  return image !== undefined && ADMIN_TOOL.test(imageRepository(image));
 }

@@ -1,5 +1,5 @@
 import type { AuditProject, AuditService, Others, Where } from "./audit-model";
-import type { Role } from "./classify";
+import type { Role } from "./roles/types";
 
 export type AuditRule =
   | "database-shared-with-other-project"

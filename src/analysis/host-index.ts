@@ -62,14 +62,6 @@ export interface HostIndex {
   projectsOn: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-export const EMPTY_HOST_INDEX: HostIndex = {
-  fixedNetworks: new Map(),
-  answers: new Map(),
-  staying: new Map(),
-  reached: new Map(),
-  projectsOn: new Map(),
-};
-
 /** The projects other than `project` that are on the fixed-name network `name`. */
 export function othersOn(index: HostIndex | undefined, name: string, project: string): string[] {
   return (index?.fixedNetworks.get(name) ?? []).filter((p) => p !== project);

@@ -1,6 +1,6 @@
 import type { LoadedProject } from "../compose/load-project";
-import type { Diagnostic } from "../report/diagnostic";
-import type { Classification } from "./classify";
+import type { Diagnostic } from "../base/diagnostic";
+import type { Classification } from "./roles/types";
 import type { Plan } from "./plan/types";
 
 /** A project of a host as Compose sees it, with its roles and the rewrite's plan. */

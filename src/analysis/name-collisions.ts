@@ -1,21 +1,11 @@
 import { AuditProject, AuditService, namesOn, networksOf } from "./audit-model";
-import type { Role } from "./classify";
 import { describeOthers, FindingSink } from "./findings";
-import { NetworkGroup, NetworkMember, othersOn } from "./reachability";
+import { Answering, NetworkGroup, othersOn } from "./reachability";
+import { POLICIES } from "./roles/table";
 
-/** The members of one network that answer one name, by project, with how many are databases. */
-interface Answering {
-  members: NetworkMember[];
-  slices: Map<string, [number, number]>;
-  databases: number;
-}
-
-const answeringCache = new WeakMap<NetworkGroup, Map<string, Answering>>();
-
-/** Who answers each name on a network, worked out once a network; in the group's project order. */
+/** Who answers each name on a network, worked out once a network and kept with it; in the group's project order. */
 function answeringOn(group: NetworkGroup): Map<string, Answering> {
-  const cached = answeringCache.get(group);
-  if (cached) return cached;
+  if (group.answering) return group.answering;
   const out = new Map<string, Answering>();
   for (const member of group.members) {
     for (const name of namesOn(member.service, member.entry)) {
@@ -29,10 +19,10 @@ function answeringOn(group: NetworkGroup): Map<string, Answering> {
       if (slice) slice[1] = a.members.length + 1;
       else a.slices.set(project, [a.members.length, a.members.length + 1]);
       a.members.push(member);
-      if (member.service.role === "database") a.databases++;
+      if (POLICIES[member.service.role].holdsData) a.databases++;
     }
   }
-  answeringCache.set(group, out);
+  group.answering = out;
   return out;
 }
 
@@ -66,9 +56,6 @@ function firstAnswering(
   return undefined;
 }
 
-/** Roles whose services connect to others by name; a database answers, it does not ask. */
-const LOOKERS = new Set<Role>(["app", "backend", "proxy"]);
-
 /**
  * For each network of a project, the first two of its services that are on `network` too and
  * connect to others: who on `network` looks up, by name, a service of its own project.
@@ -76,7 +63,7 @@ const LOOKERS = new Set<Role>(["app", "backend", "proxy"]);
 function lookersBy(project: AuditProject, network: string): Map<string, AuditService[]> {
   const out = new Map<string, AuditService[]>();
   for (const service of project.services) {
-    if (!LOOKERS.has(service.role)) continue;
+    if (!POLICIES[service.role].looksUp) continue;
     const networks = networksOf(service);
     if (!networks.includes(network)) continue;
     for (const n of networks) {
@@ -119,10 +106,10 @@ export function nameCollisions(
       let ownDatabases = 0;
       if (own) {
         for (let i = own[0]; i < own[1]; i++) {
-          if (a.members[i].service.role === "database") ownDatabases++;
+          if (POLICIES[a.members[i].service.role].holdsData) ownDatabases++;
         }
       }
-      const database = service.role === "database" || a.databases > ownDatabases;
+      const database = POLICIES[service.role].holdsData || a.databases > ownDatabases;
       const others = othersOn(a, project.name);
       const asked = name === service.name ? `\`${name}\`` : `\`${service.name}\` (\`${name}\`)`;
       sink.add(

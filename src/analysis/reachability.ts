@@ -7,28 +7,27 @@ export function realNetworkName(project: HostProject, key: string): string {
   return realNameOf(project.name, project.loaded.merged.networks, key);
 }
 
-/**
- * The network keys a service is on, following `network_mode: service:x` to the service whose
- * network namespace it shares.
- */
-export function membershipOf(project: HostProject, name: string): string[] {
-  return followMembership(servicesByName(project), name, (s) => s.membership).list.map(
-    (m) => m.key,
-  );
+/** A project's services by name, as its merged view has them. */
+export type ServicesByName = ReadonlyMap<
+  string,
+  HostProject["loaded"]["merged"]["services"][number]
+>;
+
+export function servicesByName(project: HostProject): ServicesByName {
+  return new Map(project.loaded.merged.services.map((s) => [s.name, s]));
 }
 
-const byNameCache = new WeakMap<
-  HostProject,
-  Map<string, HostProject["loaded"]["merged"]["services"][number]>
->();
-
-function servicesByName(project: HostProject) {
-  let map = byNameCache.get(project);
-  if (!map) {
-    map = new Map(project.loaded.merged.services.map((s) => [s.name, s]));
-    byNameCache.set(project, map);
-  }
-  return map;
+/**
+ * The network keys a service is on, following `network_mode: service:x` to the service whose
+ * network namespace it shares. `byName` is the project's services by name: made once a project
+ * by a caller that asks of several of its services.
+ */
+export function membershipOf(
+  project: HostProject,
+  name: string,
+  byName: ServicesByName = servicesByName(project),
+): string[] {
+  return followMembership(byName, name, (s) => s.membership).list.map((m) => m.key);
 }
 
 /** One service on one real Docker network. */
@@ -37,6 +36,13 @@ export interface NetworkMember {
   service: AuditService;
   /** Its entry for the network. */
   entry: NetworkEntry;
+}
+
+/** The members of one network that answer one name, by project, with how many are databases. */
+export interface Answering {
+  members: NetworkMember[];
+  slices: Map<string, [number, number]>;
+  databases: number;
 }
 
 /** A real network and every service on it, of every project, each once. */
@@ -50,6 +56,8 @@ export interface NetworkGroup {
   projects: number;
   /** Project name -> its slice of `members`, as [start, end). */
   slices: Map<string, [number, number]>;
+  /** Who answers each name on it: worked out when the audit first asks, kept with the network. */
+  answering?: Map<string, Answering>;
 }
 
 /**

@@ -1,6 +1,7 @@
-import type { Role } from "./classify";
+import { POLICIES } from "./roles/table";
+import type { Role } from "./roles/types";
 import type { Host } from "./host";
-import { membershipOf, realNetworkName } from "./reachability";
+import { membershipOf, realNetworkName, servicesByName } from "./reachability";
 
 /** The topology of a host: projects with their services, and the real networks between them. */
 export interface Topology {
@@ -15,8 +16,9 @@ export function topology(host: Host): Topology {
   const networks = new Map<string, Topology["networks"][number]>();
   const projectsOn = new Map<string, Set<string>>();
   for (const project of host.projects) {
+    const byName = servicesByName(project);
     for (const service of project.loaded.merged.services) {
-      for (const key of membershipOf(project, service.name)) {
+      for (const key of membershipOf(project, service.name, byName)) {
         const name = realNetworkName(project, key);
         const decl = project.loaded.merged.networks.get(key);
         const known = networks.get(name);
@@ -52,7 +54,7 @@ export function topology(host: Host): Topology {
     services: project.loaded.merged.services.map((service) => {
       const role = project.roles.get(service.name)?.role ?? "backend";
       const exposed: string[] = [];
-      if (role === "database") {
+      if (POLICIES[role].holdsData) {
         for (const e of edgesOf.get(`${project.name}\u0000${service.name}`) ?? []) {
           if (networks.get(e.network)!.shared) exposed.push(`on shared network ${e.network}`);
         }

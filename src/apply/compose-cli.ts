@@ -22,7 +22,9 @@ export interface ComposeRunner {
   up(target: ComposeTarget, services: string[]): Promise<{ ok: boolean; output: string }>;
 }
 
-export type ComposeChoice = "auto" | "v1" | "v2";
+/** Which Compose recreates a container: the one that made the project (auto), v1 or v2. */
+export const COMPOSE_CHOICES = ["auto", "v1", "v2"] as const;
+export type ComposeChoice = (typeof COMPOSE_CHOICES)[number];
 
 /** Runs a program and gives back its exit code and output; a program that is not there is code 127. */
 export type RunProgram = (

@@ -3,14 +3,15 @@ import * as nodePath from "node:path";
 import type { Classification, Role } from "../analysis/classify";
 import type { HostProject } from "../analysis/host";
 import { hostIndex, projectFacts } from "../analysis/host-index";
-import { loadHost, loadReadable } from "../batch/load-host";
+import { loadHost } from "../batch/load-host";
 import { displayPath, readFromDisk } from "../batch/read-files";
+import { loadReadable } from "../batch/read-project";
 import type { LoadedProject, ReadText } from "../compose/load-project";
 import { composeFileLine } from "../compose/project-files";
 import { liveProjects } from "../live/live-projects";
 import { startedFrom, StartedFrom } from "../live/project-files-differ";
 import type { EngineState } from "../live/read-engine";
-import { formatDiagnostic, type Diagnostic } from "../report/diagnostic";
+import { formatDiagnostic, type Diagnostic } from "../base/diagnostic";
 import { analyseProject, rewriteProject, RewriteOptions } from "../rewrite/rewrite-project";
 import { VERSION } from "../version";
 import type { ComposeChoice, ComposeRunner, ComposeTarget } from "./compose-cli";
@@ -112,7 +113,7 @@ function rewriteInMemory(
     const result = rewriteProject({ kind: "ok", project: loaded }, { ...options, host: index });
     const failed = result.files.find((f) => f.status === "error");
     if (failed) {
-      if (failed.diagnostic) errors.push(failed.diagnostic);
+      if (failed.error) errors.push(failed.error);
       return { project, loaded, roles: project.roles, writes: [], error: failed.reason };
     }
     const after = new Map<string, string>();

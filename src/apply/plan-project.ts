@@ -1,4 +1,5 @@
 import type { Role } from "../analysis/classify";
+import { POLICIES } from "../analysis/roles/table";
 import { ContainerState, EndpointSpec, NetworkSpec, NetworkState, shortId } from "./engine";
 import type { Check, ContainerRef, FileChange, ProjectPlan, Step } from "./plan-types";
 import { databasePort, routingPort } from "./ports";
@@ -46,6 +47,9 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 const sameValue = (a: string | undefined, b: string) =>
   a !== undefined &&
   (a === b || (/^(true|false)$/i.test(b) && a.toLowerCase() === b.toLowerCase()));
+
+/** The host's proxy, or a stack's own edge: what the live audit saw in front of a stack. */
+const standsInFront = (role: Role | undefined) => role !== undefined && POLICIES[role].edge;
 
 const quote = (names: Iterable<string>) => [...names].map((n) => `\`${n}\``).join(", ");
 
@@ -260,7 +264,7 @@ export function planProjectApply(f: ProjectFacts): Omit<ProjectPlan, "seen"> {
       const now = new Map(c.networks.map((n) => [n.network, n]));
       const want = new Map(t.networks.map((e) => [e.network, e]));
       const ended = portsEnded(c, t);
-      if (t.role === "database" && ended.length) {
+      if (POLICIES[t.role].holdsData && ended.length) {
         because(
           s,
           `only a new container stops publishing ${quote(ended)}, which its files no longer publish`,
@@ -500,12 +504,12 @@ function checksFor(
     f.all.find(
       (c) =>
         c.running &&
-        f.liveRoles.get(c.id) === "proxy" &&
+        standsInFront(f.liveRoles.get(c.id)) &&
         c.labels[PROJECT_LABEL] !== f.name &&
         c.networks.some((n) => n.network === network),
     );
   const first = (s: string) => byService.get(s)?.[0];
-  for (const app of targets.filter((t) => t.role === "app")) {
+  for (const app of targets.filter((t) => POLICIES[t.role].entry)) {
     for (const e of app.networks) {
       if (!f.target.networks.get(e.network)?.external) continue;
       const proxy = proxyOn(e.network);
@@ -519,11 +523,11 @@ function checksFor(
       });
     }
   }
-  const databases = targets.filter((t) => t.role === "database");
+  const databases = targets.filter((t) => POLICIES[t.role].holdsData);
   for (const db of databases) {
     const port = databasePort(db, first(db.name));
     const nets = new Set(db.networks.map((e) => e.network));
-    for (const app of targets.filter((t) => t.role === "app")) {
+    for (const app of targets.filter((t) => POLICIES[t.role].entry)) {
       if (port === undefined || !app.networks.some((e) => nets.has(e.network))) continue;
       checks.push({ kind: "app-reaches-database", app: app.name, database: db.name, port });
     }
@@ -531,7 +535,7 @@ function checksFor(
       (c) =>
         c.running &&
         c.labels[PROJECT_LABEL] !== f.name &&
-        f.liveRoles.get(c.id) === "proxy" &&
+        standsInFront(f.liveRoles.get(c.id)) &&
         c.networks.length > 0,
     );
     checks.push({

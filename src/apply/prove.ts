@@ -16,6 +16,9 @@ export interface CheckResult {
 /** Checks that a probe decides, and whether each held before the apply (by index into the plan's checks). */
 export type Baseline = Map<number, boolean>;
 
+/** How long, unless told, a project's checks may take to pass (and a container put back to be healthy). */
+export const DEFAULT_WAIT_SECONDS = 120;
+
 /** What proving a project needs: the engine, a clock, and how long to wait for it to settle. */
 export interface ProveContext {
   engine: ApplyEngine;

@@ -1,9 +1,9 @@
 import * as nodePath from "node:path";
 import type { AuditProject } from "../analysis/audit-model";
 import { hostIndex, hostSlice, ProjectFacts } from "../analysis/host-index";
-import type { Diagnostic } from "../report/diagnostic";
-import { diagnosticAt } from "../report/diagnostic";
-import type { Warning } from "../report/warning";
+import type { Diagnostic } from "../base/diagnostic";
+import { diagnosticAt } from "../base/diagnostic";
+import type { Warning } from "../base/warning";
 import { PackedUnitAudit, UnitAudit, UnitAuditOptions, unpackUnitAudit } from "./audit-unit";
 import { describeMissing, discover } from "./discover";
 import { auditUnits } from "./pool";

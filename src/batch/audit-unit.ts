@@ -1,23 +1,15 @@
-import { existsSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { AuditProject } from "../analysis/audit-model";
 import { ProjectFacts, projectFacts } from "../analysis/host-index";
 import { auditProjectOf } from "../analysis/audit-project";
-import type { ReadText } from "../compose/load-project";
 import type { NetworkDecl } from "../compose/model";
-import { Diagnostic, diagnosticAt } from "../report/diagnostic";
+import { Diagnostic, diagnosticAt } from "../base/diagnostic";
 import { sarifFixes, sarifReplacements } from "../report/sarif-fix";
 import { analyseProject, RewriteOptions, rewriteProject } from "../rewrite/rewrite-project";
-import { loadReadable, readUnit } from "./load-host";
-import { displayPath, readFromDisk } from "./read-files";
+import { displayPath } from "./read-files";
+import { FROM_DISK, readReadable } from "./read-project";
 
 const fixesName = (decl: NetworkDecl) => decl.fixedName !== undefined && !decl.external;
-
-/** Reads a project's `.env` only where there is one: most have none, and a failed read costs an exception. */
-const readText: ReadText = (absolute) =>
-  nodePath.basename(absolute) === ".env" && !existsSync(absolute)
-    ? { code: "ENOENT" }
-    : readFromDisk(absolute);
 
 /** What the audit keeps of one unit (the files Compose reads together): plain data, sent by workers. */
 export interface UnitAudit {
@@ -72,9 +64,7 @@ export function auditUnit(unit: string[], options: UnitAuditOptions, cwd: string
   const errors: Diagnostic[] = [];
   const shownDir = show(dir) || ".";
   try {
-    const files = readUnit(unit, show, errors);
-    const missed = errors.map((d) => `${d.path} cannot be read (${d.message})`);
-    const readable = loadReadable(files, readText, show, errors, missed);
+    const readable = readReadable(unit, FROM_DISK, show, errors);
     if (!readable) return { dir, errors };
     const { project: loaded, unread } = readable;
     const facts = projectFacts(loaded.name, loaded.merged);

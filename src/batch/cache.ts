@@ -3,10 +3,11 @@ import * as fs from "node:fs";
 import { homedir } from "node:os";
 import * as nodePath from "node:path";
 import { VERSION } from "../version";
-import type { FileOutcome } from "./process-unit";
+import type { FileOutcome } from "../rewrite/file-outcome";
 import type { ReadText } from "../compose/load-project";
 import type { FileTexts } from "./file-texts";
-import { digestOf, ReadOutcome, ReadRecord, readUtf8 } from "./read-files";
+import type { ProjectReads } from "./read-project";
+import { digestOf, ReadOutcome, ReadRecord } from "./read-files";
 
 interface Entry {
   reads: ReadRecord[];
@@ -24,7 +25,7 @@ interface CacheFile {
   entries: Record<string, Entry>;
 }
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
  * How a step reads the files a remembered value is made from; what it reads is recorded.
@@ -33,6 +34,26 @@ const FORMAT = 2;
 export interface Reads {
   read(absolute: string): ReadOutcome;
   readText: ReadText;
+}
+
+/**
+ * Reads through `texts`, recording in `record` each file read and the digest of what it held:
+ * what an outcome or a fact is kept under.
+ */
+export function recordedReads(texts: FileTexts, record: ReadRecord[]): Reads & ProjectReads {
+  const recorded = (absolute: string, read: ReadOutcome) => {
+    record.push([absolute, texts.digest(read)]);
+    return read;
+  };
+  return {
+    read: (absolute) => recorded(absolute, texts.read(absolute)),
+    take: (absolute) => recorded(absolute, texts.take(absolute)),
+    readText: (absolute) => {
+      const read = texts.readText(absolute);
+      record.push([absolute, digestOf(typeof read === "string" ? { text: read } : read)]);
+      return read;
+    },
+  };
 }
 
 /** Runs `compute` over the files of `unit` once; a cache gives back what it gave before. */
@@ -166,12 +187,12 @@ export class ResultCache {
       .digest("base64url");
   }
 
-  /** The entry under `key` when every file it was made from reads as it did. */
-  private valid(key: string, read: (absolute: string) => ReadOutcome): Entry | undefined {
+  /** The entry under `key` when every file it was made from reads as it did in `texts`. */
+  private valid(key: string, texts: FileTexts): Entry | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     for (const [absolute, digest] of entry.reads) {
-      if (digestOf(read(absolute)) !== digest) return undefined;
+      if (texts.digest(texts.peek(absolute)) !== digest) return undefined;
     }
     // the stamp is written with the next change; a run that changes nothing writes nothing
     entry.run = this.run;
@@ -188,21 +209,10 @@ export class ResultCache {
       const key = createHash("sha256")
         .update(this.factKey + "\0" + kind + "\0" + unit.join("\0"))
         .digest("base64url");
-      const entry = this.valid(key, (f) => texts.peek(f));
+      const entry = this.valid(key, texts);
       if (entry) return entry.value as T;
       const reads: ReadRecord[] = [];
-      const value = compute({
-        read: (absolute) => {
-          const read = texts.read(absolute);
-          reads.push([absolute, digestOf(read)]);
-          return read;
-        },
-        readText: (absolute) => {
-          const read = texts.readText(absolute);
-          reads.push([absolute, digestOf(typeof read === "string" ? { text: read } : read)]);
-          return read;
-        },
-      });
+      const value = compute(recordedReads(texts, reads));
       this.entries.set(key, { reads, value, run: this.run });
       this.dirty = true;
       return value;
@@ -211,15 +221,11 @@ export class ResultCache {
 
   /**
    * The unit's outcomes from an earlier run, when every file they were made from is unchanged
-   * (as `read` reads it now). `host` is what the unit's outcome depends on of the other
-   * projects of the run, if anything.
+   * (as the run reads it now, in `texts`). `host` is what the unit's outcome depends on of the
+   * other projects of the run, if anything.
    */
-  lookup(
-    unit: readonly string[],
-    host: unknown,
-    read: (absolute: string) => ReadOutcome = readUtf8,
-  ): FileOutcome[] | undefined {
-    return this.valid(this.keyOf(unit, host), read)?.value as FileOutcome[] | undefined;
+  lookup(unit: readonly string[], host: unknown, texts: FileTexts): FileOutcome[] | undefined {
+    return this.valid(this.keyOf(unit, host), texts)?.value as FileOutcome[] | undefined;
   }
 
   /** Keeps the outcomes of a unit made from `reads`, unless they depend on more than those bytes. */
@@ -275,8 +281,8 @@ export class ResultCache {
 const NOT_FROM_READS = new Set(["write-error", "internal-error"]);
 
 function cacheable(outcomes: FileOutcome[], write: boolean): boolean {
-  return outcomes.every(({ report }) => {
-    if (report.status === "changed") return !write;
-    return !(report.status === "error" && NOT_FROM_READS.has(report.error?.code ?? ""));
+  return outcomes.every((outcome) => {
+    if (outcome.status === "changed") return !write;
+    return !(outcome.status === "error" && NOT_FROM_READS.has(outcome.error?.code ?? ""));
   });
 }

@@ -1,7 +1,7 @@
 import * as nodePath from "node:path";
 import type { ReadText } from "../compose/load-project";
 import type { Discovered } from "./discover";
-import { readFromDisk, ReadOutcome, readUtf8 } from "./read-files";
+import { digestOf, readFromDisk, ReadOutcome, readUtf8 } from "./read-files";
 
 /**
  * The files of a run as read once: the unit grouping and the host scan look at some of them
@@ -18,6 +18,8 @@ export interface HandedOver {
 
 export class FileTexts {
   private readonly texts = new Map<string, ReadOutcome>();
+  /** The digest of each read, worked out once: a cached run checks one text for several entries. */
+  private readonly digests = new WeakMap<ReadOutcome, string>();
 
   constructor(private readonly discovered?: Pick<Discovered, "dotEnv">) {}
 
@@ -82,6 +84,16 @@ export class FileTexts {
   peek(absolute: string): ReadOutcome {
     if (this.knownAbsent(absolute)) return { code: "ENOENT" };
     return this.read(absolute);
+  }
+
+  /** The digest a read of this run is recorded under (see {@link digestOf}). */
+  digest(read: ReadOutcome): string {
+    let digest = this.digests.get(read);
+    if (digest === undefined) {
+      digest = digestOf(read);
+      this.digests.set(read, digest);
+    }
+    return digest;
   }
 
   private knownAbsent(absolute: string): boolean {

@@ -1,12 +1,12 @@
 import * as nodePath from "node:path";
 import type { Host, HostProject } from "../analysis/host";
 import { hostIndex, projectFacts } from "../analysis/host-index";
-import { LoadedProject, loadProject, ReadText, SourceFile } from "../compose/load-project";
-import { missingComposeFile } from "../compose/project-files";
-import { Diagnostic, diagnosticAt } from "../report/diagnostic";
+import type { LoadedProject, ReadText } from "../compose/load-project";
+import { Diagnostic, diagnosticAt } from "../base/diagnostic";
 import { analyseProject, RewriteOptions, rewriteProject } from "../rewrite/rewrite-project";
 import { describeMissing, discover } from "./discover";
-import { displayPath, readFromDisk, readUtf8 } from "./read-files";
+import { displayPath, readFromDisk } from "./read-files";
+import { FROM_DISK, loadReadable, ReadableProject, readReadable } from "./read-project";
 import { projectUnits } from "./units";
 
 function hostProject(loaded: LoadedProject, options: RewriteOptions, unread?: string): HostProject {
@@ -14,99 +14,6 @@ function hostProject(loaded: LoadedProject, options: RewriteOptions, unread?: st
   const project: HostProject = { name: loaded.name, dir: loaded.dir, loaded, roles, plan };
   if (unread !== undefined) project.unread = unread;
   return project;
-}
-
-/** The files of a unit that can be read as UTF-8 text; the others are errors. */
-export function readUnit(
-  unit: string[],
-  show: (absolute: string) => string,
-  errors: Diagnostic[],
-): SourceFile[] {
-  const files: SourceFile[] = [];
-  const dir = nodePath.dirname(unit[0]);
-  for (const file of unit) {
-    const shown = show(file);
-    const read = readUtf8(file);
-    const env =
-      "code" in read && read.code === "ENOENT"
-        ? readFromDisk(nodePath.join(dir, ".env"))
-        : undefined;
-    const listed =
-      typeof env === "string"
-        ? missingComposeFile(env, show(nodePath.join(dir, ".env")), dir, file)
-        : undefined;
-    if ("text" in read) files.push({ path: shown, absolute: file, text: read.text });
-    else if (listed) errors.push(listed);
-    else if ("line" in read) {
-      errors.push({
-        code: "read-error",
-        message: "not UTF-8 text",
-        path: shown,
-        line: read.line,
-        col: read.col,
-      });
-    } else {
-      errors.push(
-        diagnosticAt(undefined, shown, 0, "read-error", `cannot read the file (${read.code})`),
-      );
-    }
-  }
-  return files;
-}
-
-/** A project loaded from the files of a unit that could be read, and why it is not all of them. */
-export interface ReadableProject {
-  project: LoadedProject;
-  /** What could not be read, when something could not: the rewrite leaves such a project alone. */
-  unread?: string;
-}
-
-/**
- * Loads a project (base and overrides) the way the rewrite does; failures go to `errors`. Where
- * the rewrite would leave the whole project alone because one of its files cannot be read or
- * parsed (or its `.env`), the project is loaded again from what can be, so that what those
- * files say still counts: an audit has no blind spot for a project with one bad file. Such a
- * project says what was left out in `unread`.
- */
-export function loadReadable(
-  files: SourceFile[],
-  readText: ReadText,
-  show: (absolute: string) => string,
-  errors: Diagnostic[],
-  missing: string[] = [],
-): ReadableProject | undefined {
-  if (files.length === 0) return undefined;
-  const dir = nodePath.dirname(files[0].absolute);
-  const envPath = nodePath.join(dir, ".env");
-  const unread = [...missing];
-  let read = readText;
-  let remaining = files;
-  for (;;) {
-    const load = loadProject({ dir, files: remaining, readText: read, show });
-    if (load.kind === "ok") {
-      const project = load.project;
-      return unread.length ? { project, unread: unread.join("; ") } : { project };
-    }
-    const own = load.files.filter((f) => f.cause === "own");
-    for (const f of own) {
-      if (f.diagnostic) errors.push(f.diagnostic);
-      unread.push(
-        f.diagnostic
-          ? `${f.diagnostic.path}:${f.diagnostic.line}:${f.diagnostic.col} cannot be read (${f.diagnostic.message})`
-          : `${f.path} is not a compose file (${f.reason})`,
-      );
-    }
-    const env = read(envPath);
-    if (typeof env !== "string" && env.code !== "ENOENT" && env.code !== "ENOTDIR") {
-      // the .env failed the project: read it again without it
-      read = (absolute) => (absolute === envPath ? { code: "ENOENT" } : readText(absolute));
-      continue;
-    }
-    const dropped = new Set(own.map((f) => f.path));
-    const next = remaining.filter((f) => !dropped.has(f.path));
-    if (next.length === remaining.length || next.length === 0) return undefined;
-    remaining = next;
-  }
 }
 
 /** Classifies and plans loaded projects knowing each other: the networks they share by name. */
@@ -142,10 +49,7 @@ export async function loadHost(
   );
   const loadedProjects: ReadableProject[] = [];
   for (const unit of projectUnits(files).units) {
-    const before = errors.length;
-    const read = readUnit(unit, show, errors);
-    const missed = errors.slice(before).map((d) => `${d.path} cannot be read (${d.message})`);
-    const project = loadReadable(read, readFromDisk, show, errors, missed);
+    const project = readReadable(unit, FROM_DISK, show, errors);
     if (project) loadedProjects.push(project);
   }
   return { projects: analyseAll(loadedProjects, options), errors, discovered: files.length };

@@ -2,11 +2,12 @@ import { ChildProcess, fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as nodePath from "node:path";
 import { Worker } from "node:worker_threads";
-import { diagnosticAt } from "../report/diagnostic";
+import { diagnosticAt } from "../base/diagnostic";
+import { errorOutcome, FileOutcome } from "../rewrite/file-outcome";
 import { auditUnit, PackedUnitAudit, UnitAuditOptions } from "./audit-unit";
 import type { BatchOptions } from "./batch-options";
 import { FileTexts, HandedOver } from "./file-texts";
-import { errorReport, FileOutcome, processUnit } from "./process-unit";
+import { processUnit } from "./process-unit";
 import { displayPath, ReadRecord } from "./read-files";
 
 /** Below this many units a run stays in one process: starting workers costs more than it saves. */
@@ -265,16 +266,12 @@ export function processUnits(
       given: texts ? (index) => texts.handOver(units[index]) : undefined,
       local: (unit) => unitHere(unit, options, cwd, texts),
       lost: (unit, why) => ({
-        outcomes: unit.map((file) => {
-          const shown = displayPath(file, cwd);
-          return {
-            report: errorReport(
-              shown,
-              "",
-              diagnosticAt(undefined, shown, 0, "internal-error", why),
-            ),
-          };
-        }),
+        outcomes: unit.map((file) =>
+          errorOutcome(
+            diagnosticAt(undefined, displayPath(file, cwd), 0, "internal-error", why),
+            "",
+          ),
+        ),
       }),
     },
     cwd,

@@ -1,80 +1,31 @@
 import * as nodePath from "node:path";
-import { loadProject, ReadText } from "../compose/load-project";
-import { missingComposeFile } from "../compose/project-files";
-import { Diagnostic, diagnosticAt, where } from "../report/diagnostic";
+import { diagnosticAt } from "../base/diagnostic";
 import { renderExplain } from "../report/explain";
-import type { FileReport } from "../report/file-report";
-import { FileResult, rewriteProject } from "../rewrite/rewrite-project";
+import { errorOutcome, FileOutcome } from "../rewrite/file-outcome";
+import { rewriteProject } from "../rewrite/rewrite-project";
 import { unifiedDiff } from "../yaml/diff";
 import type { BatchOptions } from "./batch-options";
+import { recordedReads } from "./cache";
 import { FileTexts } from "./file-texts";
-import { digestOf, displayPath, ReadRecord } from "./read-files";
+import { displayPath, ReadRecord } from "./read-files";
+import { readProject } from "./read-project";
 import { writeFilesAtomic } from "./write-files";
 
-/** The error for a file that the project's COMPOSE_FILE names and that is not there, if it is one. */
-function missingListed(
-  absolute: string,
-  dir: string,
-  readText: ReadText,
-  show: (absolute: string) => string,
-): Diagnostic | undefined {
-  const envPath = nodePath.join(dir, ".env");
-  const env = readText(envPath);
-  return typeof env === "string"
-    ? missingComposeFile(env, show(envPath), dir, absolute)
-    : undefined;
-}
-
-export function errorReport(path: string, project: string, d: Diagnostic): FileReport {
-  const { path: _p, ...error } = d;
-  return {
-    path,
-    project,
-    status: "error",
-    reasonCode: "error",
-    reason: `${where({ ...d, path })}: ${d.message}`,
-    services: {},
-    warnings: [],
-    diff: "",
-    error,
-  };
-}
-
-/** One file's outcome: its report and, with --explain, its explanation. */
-export interface FileOutcome {
-  report: FileReport;
-  explain?: string;
-  /** The file's text after the rewrite (with `withOutput`), unless it has an error. */
-  output?: string;
-}
-
-function reportOf(result: FileResult, options: BatchOptions): FileReport {
-  const shownDiff = options.json || (!options.write && !options.check && !options.explain);
-  const report: FileReport = {
-    path: result.path,
-    project: result.project,
-    status: result.status,
-    reasonCode: result.reasonCode,
-    reason: result.reason,
-    services: result.services,
-    warnings: result.warnings,
-    // the diff is only worked out when it is shown
-    diff:
-      result.status === "changed" && shownDiff
-        ? unifiedDiff(result.path, result.input, result.output, result.edits)
-        : "",
-  };
-  if (result.diagnostic) {
-    const { path: _p, ...error } = result.diagnostic;
-    report.error = error;
-  }
-  return report;
+/**
+ * What of an outcome leaves its unit: not its texts nor its plan, which neither a worker's
+ * answer nor the cache carries; its rewritten text only when asked for (standard input's).
+ */
+function settled(outcome: FileOutcome, withOutput: boolean | undefined): FileOutcome {
+  const { input: _i, output, edits: _e, plan: _p, ...kept } = outcome;
+  return withOutput && outcome.status !== "error" && output !== undefined
+    ? { ...kept, output }
+    : kept;
 }
 
 /**
  * Reads, rewrites and (with --write) writes the files Compose reads together: a base file with
- * its overrides (and the files they include), or one file. Every failure becomes an `error`
- * report (with a position where it has one); nothing is thrown for a file's sake, and the files
+ * its overrides (and the files they include), or one file. Every failure is an `error`
+ * outcome (with a position where it has one); nothing is thrown for a file's sake, and the files
  * of a project are written all or none. Outcomes come in the order of `paths`, then the included
  * files. The files are read through `texts` (standard input stands in for one there); with
  * `reads`, every file read for the outcome is recorded there with the digest of what it held.
@@ -87,101 +38,46 @@ export function processUnit(
   reads?: ReadRecord[],
 ): FileOutcome[] {
   const absolute = paths.map((p) => nodePath.resolve(cwd, p));
-  const dir = nodePath.dirname(absolute[0]);
   const show = (p: string) => displayPath(p, cwd);
-  const readText: ReadText = reads
-    ? (absolute) => {
-        const read = texts.readText(absolute);
-        reads.push([absolute, digestOf(typeof read === "string" ? { text: read } : read)]);
-        return read;
-      }
-    : texts.readText;
-  const unreadable: FileOutcome[] = [];
-  const files = [];
-  for (const file of absolute) {
-    const shown = show(file);
-    const read = texts.take(file);
-    reads?.push([file, digestOf(read)]);
-    if ("text" in read) {
-      files.push({ path: shown, absolute: file, text: read.text });
-      continue;
-    }
-    const listed = read.code === "ENOENT" ? missingListed(file, dir, readText, show) : undefined;
-    if (listed) {
-      unreadable.push({ report: errorReport(listed.path, nodePath.basename(dir), listed) });
-      continue;
-    }
-    const d: Diagnostic =
-      read.code === "not-utf8" && "line" in read
-        ? {
-            code: "read-error",
-            message: "not UTF-8 text (compose files are UTF-8); left as it is",
-            path: shown,
-            line: read.line,
-            col: read.col,
-          }
-        : diagnosticAt(undefined, shown, 0, "read-error", `cannot read the file (${read.code})`);
-    unreadable.push({ report: errorReport(shown, nodePath.basename(dir), d) });
-  }
-  if (unreadable.length) {
-    // all or none: a file of the project that cannot be read leaves the others as they are
-    const first = unreadable[0].report;
-    const why =
-      first.error?.message.startsWith("COMPOSE_FILE") === true
-        ? first.reason
-        : `${first.path} of this project cannot be read; the project is left as it is`;
-    return [
-      ...unreadable,
-      ...files.map((f): FileOutcome => ({
-        report: {
-          path: f.path,
-          project: unreadable[0].report.project,
-          status: "skipped",
-          reasonCode: "project-unreadable",
-          reason: why,
-          services: {},
-          warnings: [],
-          diff: "",
-        },
-      })),
-    ];
-  }
-  let results: FileResult[];
+  let results: FileOutcome[];
   try {
-    const load = loadProject({ dir, files, readText, show });
-    results = rewriteProject(load, options).files;
+    const read = readProject(absolute, reads ? recordedReads(texts, reads) : texts, show);
+    results = read.kind === "unread" ? read.files : rewriteProject(read, options).files;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return files.map((f) => ({
-      report: errorReport(
-        f.path,
-        nodePath.basename(dir),
+    const project = nodePath.basename(nodePath.dirname(absolute[0]));
+    return absolute.map((file) =>
+      errorOutcome(
         diagnosticAt(
           undefined,
-          f.path,
+          show(file),
           0,
           "internal-error",
           `composemod could not process the file: ${message}`,
         ),
+        project,
       ),
-    }));
+    );
   }
-  const outcomes = results.map((result): FileOutcome => {
-    const report = reportOf(result, options);
-    const explain = options.explain
-      ? renderExplain(report, result.plan, options.explainWidth)
-      : undefined;
-    const output = options.withOutput && result.status !== "error" ? result.output : undefined;
-    return { report, explain, ...(output !== undefined ? { output } : {}) };
-  });
+  const shownDiff = options.json || (!options.write && !options.check && !options.explain);
+  for (const result of results) {
+    // the diff is only worked out when it is shown
+    if (result.status === "changed" && shownDiff) {
+      result.diff = unifiedDiff(result.path, result.input!, result.output!, result.edits);
+    }
+    if (options.explain) {
+      result.explain = renderExplain(result, result.plan, options.explainWidth);
+    }
+  }
+  const outcomes = results.map((result) => settled(result, options.withOutput));
   const writes = results.flatMap((r, i) => (r.status === "changed" ? [i] : []));
   if (options.write && writes.length) {
     try {
       writeFilesAtomic(
         writes.map((i) => ({
           path: nodePath.resolve(cwd, results[i].path),
-          content: results[i].output,
-          expected: results[i].input,
+          content: results[i].output!,
+          expected: results[i].input!,
         })),
         options.backup,
       );
@@ -193,11 +89,9 @@ export function processUnit(
           ? error.message
           : String(error);
       for (const i of writes) {
-        const report = outcomes[i].report;
-        const d = diagnosticAt(undefined, report.path, 0, "write-error", message);
-        outcomes[i] = {
-          report: { ...errorReport(report.path, report.project, d), services: report.services },
-        };
+        const { path, project, services } = outcomes[i];
+        const d = diagnosticAt(undefined, path, 0, "write-error", message);
+        outcomes[i] = { ...errorOutcome(d, project), services };
       }
     }
   }

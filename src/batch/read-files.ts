@@ -60,19 +60,10 @@ const sha256 = oneShot
   ? (text: string) => oneShot("sha256", text, "base64url")
   : (text: string) => crypto.createHash("sha256").update(text).digest("base64url");
 
-/** The digest a read is recorded under (worked out once for each read). */
+/** The digest a read is recorded under. */
 export function digestOf(read: ReadOutcome): string {
-  if ("text" in read) {
-    let digest = digests.get(read);
-    if (digest === undefined) {
-      digest = sha256(read.text);
-      digests.set(read, digest);
-    }
-    return digest;
-  }
+  if ("text" in read) return sha256(read.text);
   return "code" in read && "line" in read
     ? `!${read.code}:${read.line}:${read.col}`
     : `!${(read as { code: string }).code}`;
 }
-
-const digests = new WeakMap<ReadOutcome, string>();

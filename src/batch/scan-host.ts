@@ -6,11 +6,12 @@ import {
   ProjectFacts,
   projectFacts,
 } from "../analysis/host-index";
-import { LoadedProject, loadProject, SourceFile } from "../compose/load-project";
+import type { LoadedProject } from "../compose/load-project";
 import { normalizeProjectName } from "../compose/project-name";
 import type { Remember } from "./cache";
 import { FileTexts } from "./file-texts";
-import { displayPath, ReadOutcome } from "./read-files";
+import { displayPath } from "./read-files";
+import { readProject } from "./read-project";
 
 /** The fixed-name networks a project's services are on: `networks: {x: {name: common}}` that is not external. */
 export function fixedNetworksOf(project: LoadedProject): string[] {
@@ -55,25 +56,6 @@ export function mayFixNames(text: string): boolean {
 }
 
 /**
- * Whether a unit's files may bring a fixed-name network into its project: declared in one of
- * them, or in a file one of them includes. Only such a project's outcome depends on the others.
- */
-export function mayBringFixedNames(reads: readonly ReadOutcome[]): boolean {
-  return reads.some((read) => {
-    if (!("text" in read)) return false;
-    let may = looked.get(read);
-    if (may === undefined) {
-      may = mayFixNames(read.text) || /^include\s*:/m.test(read.text);
-      looked.set(read, may);
-    }
-    return may;
-  });
-}
-
-/** What `mayBringFixedNames` found of a text as read: the host scan and the cache both ask. */
-const looked = new WeakMap<ReadOutcome, boolean>();
-
-/**
  * True when a text may put a service on a network other projects can be on: it says `external`,
  * declares a network with a fixed name, or includes other files. A cheap look at the text.
  */
@@ -103,19 +85,10 @@ export function scanHost(
     const read = unit.map((file) => texts.read(file));
     if (!read.every((r) => "text" in r)) return undefined;
     if (!test(read.map((r) => (r as { text: string }).text))) return undefined;
-    const files: SourceFile[] = unit.map((file, i) => ({
-      path: displayPath(file, cwd),
-      absolute: file,
-      text: (read[i] as { text: string }).text,
-    }));
     const found = remember("host-facts", unit, (reads) => {
-      for (const file of unit) reads.read(file);
-      const load = loadProject({
-        dir: nodePath.dirname(files[0].absolute),
-        files,
-        readText: reads.readText,
-        show: (p) => displayPath(p, cwd),
-      });
+      // read as the rewrite will read it, which takes the texts from here later
+      const project = { take: (file: string) => reads.read(file), readText: reads.readText };
+      const load = readProject(unit, project, (p) => displayPath(p, cwd));
       return load.kind === "ok" ? projectFacts(load.project.name, load.project.merged) : null;
     });
     return found ?? undefined;

@@ -4,7 +4,7 @@ import { parseComposeFile } from "../compose/compose-file";
 import { serviceModel } from "../compose/model";
 import { composeFileLine, SiblingDecision } from "../compose/project-files";
 import { keyValues, parseDotEnv, Variables } from "../compose/values";
-import type { Warning } from "../report/warning";
+import type { Warning } from "../base/warning";
 import type { Reads } from "./cache";
 
 type Data = Record<string, unknown>;

@@ -5,26 +5,27 @@ import {
   groupProjectFiles,
   ProjectGrouping,
 } from "../compose/project-files";
+import { includedFiles } from "../compose/load-project";
+import { NO_VARIABLES, parseDotEnv } from "../compose/values";
 import { parseYaml } from "../yaml/parse-yaml";
 import type { Reads, Remember } from "./cache";
 import { FileTexts } from "./file-texts";
 import { siblingDecision } from "./siblings";
 
-/** The paths a file's top-level `include:` names, resolved beside it; none when it has none. */
-function includedBy(file: string, texts: Reads): string[] {
-  const read = texts.read(file);
+/**
+ * The files a file's top-level `include:` names, as its project's loader reads them (with the
+ * `${VAR}` of the `.env` beside it); none when it has none, remote ones left out.
+ */
+function includedBy(file: string, reads: Reads): string[] {
+  const read = reads.read(file);
   if (!("text" in read) || !/^include\s*:/m.test(read.text)) return [];
   const parsed = parseYaml(read.text, file);
   if (parsed.kind !== "ok") return [];
-  const include = (parsed.yaml.data as Record<string, unknown> | null)?.include;
-  if (!Array.isArray(include)) return [];
-  return include
-    .flatMap((entry) =>
-      typeof entry === "string"
-        ? [entry]
-        : [(entry as { path?: unknown } | null)?.path].flat().filter((p) => typeof p === "string"),
-    )
-    .map((p) => nodePath.resolve(nodePath.dirname(file), p as string));
+  const data = parsed.yaml.data as Record<string, unknown> | null;
+  if (!Array.isArray(data?.include)) return [];
+  const env = reads.readText(nodePath.join(nodePath.dirname(file), ".env"));
+  const variables = typeof env === "string" ? parseDotEnv(env) : NO_VARIABLES;
+  return includedFiles(data.include, variables, file).flatMap((f) => f.absolute ?? []);
 }
 
 /** What a directory holds beyond its files' names, read through `texts` (and remembered). */

@@ -13,6 +13,7 @@ import { planDrift, readSavedPlan } from "../apply/saved-plan";
 import { EngineUnreachable } from "../live/read-engine";
 import { ApplySeams, ApplySelected, processSeams } from "./apply-seams";
 import { carryOut } from "./apply-session";
+import { helpHint } from "./commands";
 import { configForPaths } from "./config-for-paths";
 import type { RunIO } from "./io";
 import { resolveOptions } from "./options";
@@ -73,8 +74,8 @@ function requestOf(
       },
     };
   }
-  const loaded = configForPaths(s.args, io.cwd, s.flags.config);
-  if ("error" in loaded) return loaded;
+  const loaded = configForPaths(s.args, io.cwd, s.flags.noConfig ? false : s.flags.config);
+  if ("errors" in loaded) return { error: loaded.errors.join("\nerror: ") };
   const options = resolveOptions(s.flags, loaded.config, loaded.path, s.args, {
     format: "text",
     color: false,
@@ -101,6 +102,8 @@ export async function runApplyCommand(
   const problem = flagProblem(s);
   if (problem) {
     io.stderr(`error: ${problem}\n`);
+    // no path at all: most likely a first run, that help would have told more
+    if (problem.startsWith("missing path")) io.stderr(helpHint(s.command) + "\n");
     return 2;
   }
   try {

@@ -1,20 +1,15 @@
 import type { Clock } from "../apply/apply";
-import { ComposeChoice, findCompose } from "../apply/compose-cli";
+import { findCompose } from "../apply/compose-cli";
 import { connectEngine } from "../apply/dockerode-engine";
 import type { ApplyEngine } from "../apply/engine";
 import { Confirm, terminalConfirm } from "./apply-terminal";
-import type { Flags } from "./options";
+import type { EngineCommandName } from "./commands";
+import type { Flags } from "./option-registry";
 
-/** The flags of `apply` and `rollback`, as typed values. */
-export interface ApplyFlags extends Flags {
-  yes?: boolean;
-  dryRun?: boolean;
-  planFile?: string;
-  compose?: ComposeChoice;
-  wait?: number;
-}
+/** The flags of `apply` and `rollback`, as the registry of options types them. */
+export type ApplyFlags = Flags;
 
-export type ApplySelected = { command: "apply" | "rollback"; args: string[]; flags: ApplyFlags };
+export type ApplySelected = { command: EngineCommandName; args: string[]; flags: ApplyFlags };
 
 /** The outside world of apply and rollback: the engine, Compose, the clock, the terminal. */
 export interface ApplySeams {

@@ -3,6 +3,7 @@ import type { ApplyEngine } from "../apply/engine";
 import type { Journal } from "../apply/journal";
 import { takeLock } from "../apply/lock";
 import type { MadePlan } from "../apply/make-plan";
+import { DEFAULT_WAIT_SECONDS } from "../apply/prove";
 import { VERSION } from "../version";
 import type { ApplySeams, ApplySelected } from "./apply-seams";
 import { applyProgress, applySummary } from "./apply-terminal";
@@ -45,7 +46,7 @@ export async function carryOut(
           const problems = snap
             ? await restoreProject(engine, snap, journal.startedSteps(project), {
                 clock: seams.clock,
-                waitMs: (s.flags.wait ?? 120) * 1000,
+                waitMs: (s.flags.wait ?? DEFAULT_WAIT_SECONDS) * 1000,
               })
             : [];
           journal.append({ t: "restored", project, problems });
@@ -71,7 +72,7 @@ export async function carryOut(
     }
     const progress = applyProgress(io, made.plan.projects.length, s.flags.quiet === true);
     const report = await carryOutPlan(made, engine, journal, seams.clock, {
-      waitMs: (s.flags.wait ?? 120) * 1000,
+      waitMs: (s.flags.wait ?? DEFAULT_WAIT_SECONDS) * 1000,
       progress,
     });
     progress.end();

@@ -1,5 +1,6 @@
-import { COMMAND_FORMATS, CommandName, Format } from "./formats";
-import type { Flags } from "./options";
+import type { CommandName } from "./commands";
+import { COMMAND_FORMATS, Format } from "./formats";
+import type { Flags } from "./option-registry";
 
 /** The path that stands for standard input. */
 export const STDIN_PATH = "-";

@@ -1,31 +1,31 @@
-import type { Command, Option } from "commander";
+import { COMMAND_NAMES, CommandName } from "./commands";
+import { choicesOf, descriptionOf, OptionEntry, optionsOf } from "./option-registry";
 
 export const COMPLETION_SHELLS = ["bash", "zsh"];
 export type CompletionShell = "bash" | "zsh";
 
-/** Options whose value is a path: the shell completes file names for them. */
-const PATH_VALUES = new Set(["--config", "--output-file", "--stdin-filepath"]);
-
-/** An option as completion needs it, read from the command line's own definition. */
+/** An option as completion needs it. */
 interface OptionSpec {
   names: string[];
   description: string;
   value?: { name: string; choices?: readonly string[]; path: boolean };
 }
 
-function specOf(option: Option): OptionSpec {
-  const names = [option.short, option.long].filter((n): n is string => !!n);
-  const takesValue = option.required || option.optional;
+const HELP: OptionSpec = { names: ["-h", "--help"], description: "display help" };
+const VERSION: OptionSpec = {
+  names: ["-V", "--version"],
+  description: "output the version number",
+};
+
+function specOf(entry: OptionEntry, command: CommandName): OptionSpec {
+  const { placeholder, path } = entry.value;
   return {
-    names,
-    description: option.description.split(/[;(]/)[0].trim(),
-    value: takesValue
-      ? {
-          name: /<(\w[\w-]*)>/.exec(option.flags)?.[1] ?? "value",
-          choices: option.argChoices,
-          path: PATH_VALUES.has(option.long ?? ""),
-        }
-      : undefined,
+    names: entry.flags.split(/,\s*/).map((flag) => flag.split(" ")[0]),
+    description: descriptionOf(entry, command).split(/[;(]/)[0].trim(),
+    value:
+      placeholder !== undefined
+        ? { name: placeholder, choices: choicesOf(entry, command), path: path === true }
+        : undefined,
   };
 }
 
@@ -36,17 +36,18 @@ interface CommandSpec {
   words?: readonly string[];
 }
 
-/** Every command and its options, the help flag included, straight from commander. */
-function commandsOf(program: Command): CommandSpec[] {
-  const help = { names: ["-h", "--help"], description: "display help" };
-  const visible = (c: Command) => [...c.options.filter((o) => !o.hidden).map(specOf), help];
+/** Every command and its options, from the options' registry, the help flag included. */
+function commandsOf(): CommandSpec[] {
+  const options = (command: CommandName) =>
+    optionsOf(command)
+      .filter(([, entry]) => !entry.hidden)
+      .map(([, entry]) => specOf(entry, command));
   return [
-    { name: "rewrite", options: visible(program) },
-    ...program.commands.map((c) => ({
-      name: c.name(),
-      options: visible(c),
-      words: c.registeredArguments[0]?.argChoices,
+    ...COMMAND_NAMES.map((name) => ({
+      name,
+      options: [...options(name), ...(name === "rewrite" ? [VERSION] : []), HELP],
     })),
+    { name: "completion", options: [HELP], words: COMPLETION_SHELLS },
   ];
 }
 
@@ -156,10 +157,10 @@ function zshScript(commands: CommandSpec[]): string {
 }
 
 /**
- * A completion script for the shell, made from the command line's own definition (commands,
- * options, their choices), so that it cannot drift from `--help`.
+ * A completion script for the shell, made from the options' registry that the command line and
+ * its help are made from (commands, options, their choices), so that it cannot drift from them.
  */
-export function completionScript(shell: CompletionShell, program: Command): string {
-  const commands = commandsOf(program);
+export function completionScript(shell: CompletionShell): string {
+  const commands = commandsOf();
   return shell === "bash" ? bashScript(commands) : zshScript(commands);
 }

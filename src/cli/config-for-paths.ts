@@ -36,7 +36,7 @@ export function configForPaths(
   const found = new Map<string, { result: ConfigResult; from: string }>();
   for (const start of starts) {
     const result = loadConfig(start);
-    if ("error" in result) return result;
+    if ("errors" in result) return result;
     const key = result.path ?? "";
     if (!found.has(key)) found.set(key, { result, from: start });
   }
@@ -45,7 +45,9 @@ export function configForPaths(
       .map(([file, { from }]) => `${nodePath.relative(cwd, from) || "."}: ${file || "none"}`)
       .join("; ");
     return {
-      error: `the paths have different configurations (${which}); run composemod once for each, or name one with --config`,
+      errors: [
+        `the paths have different configurations (${which}); run composemod once for each, or name one with --config`,
+      ],
     };
   }
   return [...found.values()][0]?.result ?? loadConfig(cwd);

@@ -1,63 +1,88 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as nodePath from "node:path";
-import { Driver, DRIVERS, PortsMode, PORTS_MODES } from "../analysis/plan/options";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { CONFIG_FILE, PACKAGE_KEY } from "./config-names";
+import { Config, CONFIG_KEYS, ConfigKey, OPTIONS } from "./option-registry";
 
-/** The options a user sets once for a host, in `composemod.config.json` or package.json's `composemod`. */
-export interface Config {
-  proxyNetwork?: string;
-  internalNetwork?: string;
-  driver?: Driver;
-  ports?: PortsMode;
-  /** Role overrides: `service` or `project/service` names. */
-  app?: string[];
-  database?: string[];
-  backend?: string[];
-  ignoreService?: string[];
-  /** gitignore-style patterns of paths a directory walk leaves out. */
-  ignore?: string[];
+export type { Config } from "./option-registry";
+
+/** A configuration read, with the file it came from; or every problem it has, one a line. */
+export type ConfigResult = { config: Config; path?: string } | { errors: string[] };
+
+/** Where a key and its value begin in the file, 1-based. */
+type Position = { line: number; col: number };
+type Positions = Map<string, { key: Position; value?: Position }>;
+
+/** A key the user may have meant: the same but for case, `-` and `_`, or one or two letters off. */
+function meant(key: string): ConfigKey | undefined {
+  const plain = (s: string) => s.toLowerCase().replace(/[-_]/g, "");
+  return (
+    CONFIG_KEYS.find((k) => plain(k) === plain(key)) ??
+    CONFIG_KEYS.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2)
+  );
 }
 
-export const CONFIG_FILE = "composemod.config.json";
-
-/** A network name Docker accepts. */
-export const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
-const STRINGS = ["proxyNetwork", "internalNetwork"] as const;
-const LISTS = ["app", "database", "backend", "ignoreService", "ignore"] as const;
-const CHOICES: Record<string, readonly string[]> = {
-  driver: DRIVERS,
-  ports: PORTS_MODES,
-};
-
-export type ConfigResult = { config: Config; path?: string } | { error: string };
-
-/** Checks a config object; every problem is named with its key. */
-export function validateConfig(value: unknown, where: string): ConfigResult {
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    return { error: `${where}: the configuration must be a JSON object` };
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
   }
-  const config: Config = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if ((STRINGS as readonly string[]).includes(key)) {
-      if (typeof v !== "string" || !NETWORK_NAME.test(v)) {
-        return { error: `${where}: \`${key}\` must be a network name (letters, digits, _ . -)` };
-      }
-      (config as Record<string, unknown>)[key] = v;
-    } else if ((LISTS as readonly string[]).includes(key)) {
-      if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
-        return { error: `${where}: \`${key}\` must be a list of strings` };
-      }
-      (config as Record<string, unknown>)[key] = v;
-    } else if (key in CHOICES) {
-      if (typeof v !== "string" || !CHOICES[key].includes(v)) {
-        return { error: `${where}: \`${key}\` must be one of ${CHOICES[key].join(", ")}` };
-      }
-      (config as Record<string, unknown>)[key] = v;
-    } else {
-      return { error: `${where}: unknown key \`${key}\`` };
+  return row[b.length];
+}
+
+/**
+ * Checks a configuration object against the options' registry: each key must be one of its
+ * settings, each value of that setting's kind. Every problem is named with its key, at
+ * `file:line:col` when the positions are known.
+ */
+export function validateConfig(value: unknown, where: string, positions?: Positions): ConfigResult {
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    return { errors: [`${where}: the configuration must be a JSON object`] };
+  }
+  const at = (pos: Position | undefined) => (pos ? `${where}:${pos.line}:${pos.col}` : where);
+  const config: Record<string, unknown> = {};
+  const errors: string[] = [];
+  for (const [key, json] of Object.entries(value as Record<string, unknown>)) {
+    const position = positions?.get(key);
+    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
+      const guess = meant(key);
+      const hint = guess
+        ? ` (did you mean \`${guess}\`?)`
+        : ` (the keys are ${CONFIG_KEYS.join(", ")})`;
+      errors.push(`${at(position?.key)}: unknown key \`${key}\`${hint}`);
+      continue;
+    }
+    const read = OPTIONS[key as ConfigKey].value.read(json);
+    if ("expected" in read) {
+      errors.push(`${at(position?.value ?? position?.key)}: \`${key}\` must be ${read.expected}`);
+    } else config[key] = read.value;
+  }
+  return errors.length ? { errors } : { config: config as Config };
+}
+
+/** Where each key of the object at `path` (and its value) begins in a JSON text. */
+function keyPositions(text: string, path: string[]): Positions {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  let node: unknown = doc.contents;
+  for (const key of path) node = isMap(node) ? node.get(key, true) : undefined;
+  const positions: Positions = new Map();
+  if (!isMap(node)) return positions;
+  const start = (n: unknown) => {
+    const range = (n as { range?: [number] } | null)?.range;
+    return range ? lineCounter.linePos(range[0]) : undefined;
+  };
+  for (const pair of node.items) {
+    const key = start(pair.key);
+    if (isScalar(pair.key) && key) {
+      positions.set(String(pair.key.value), { key, value: start(pair.value) });
     }
   }
-  return { config };
+  return positions;
 }
 
 /**
@@ -67,11 +92,11 @@ export function validateConfig(value: unknown, where: string): ConfigResult {
 export function loadConfig(cwd: string): ConfigResult {
   for (let dir = nodePath.resolve(cwd); ; dir = nodePath.dirname(dir)) {
     const file = nodePath.join(dir, CONFIG_FILE);
-    if (existsSync(file)) return readJson(file, (data) => data);
+    if (existsSync(file)) return readJson(file, false);
     const pkg = nodePath.join(dir, "package.json");
     if (existsSync(pkg)) {
-      const result = readJson(pkg, (data) => (data as Record<string, unknown> | null)?.composemod);
-      if ("error" in result || result.found) return result;
+      const result = readJson(pkg, true);
+      if ("errors" in result || result.found) return result;
     }
     if (nodePath.dirname(dir) === dir) return { config: {} };
   }
@@ -83,28 +108,40 @@ export function loadConfig(cwd: string): ConfigResult {
  */
 export function loadConfigFile(file: string, shown = file): ConfigResult {
   const absolute = nodePath.resolve(file);
-  if (!existsSync(absolute)) return { error: `${shown}: no such configuration file` };
-  const inPackage = nodePath.basename(absolute) === "package.json";
-  const result = readJson(absolute, (data) =>
-    inPackage ? (data as Record<string, unknown> | null)?.composemod : data,
-  );
-  if ("error" in result) return result;
-  if (!result.found) return { error: `${shown}: no \`composemod\` key` };
+  if (!existsSync(absolute)) return { errors: [`${shown}: no such configuration file`] };
+  const result = readJson(absolute, nodePath.basename(absolute) === "package.json");
+  if ("errors" in result) return result;
+  if (!result.found) return { errors: [`${shown}: no \`${PACKAGE_KEY}\` key`] };
   return { config: result.config, path: result.path };
+}
+
+/** What JSON.parse says is wrong, at `file:line:col` when it says where. */
+function syntaxError(file: string, text: string, message: string): string {
+  const offset = /at position (\d+)/.exec(message);
+  if (!offset) return `${file}: not valid JSON (${message})`;
+  const lines = text.slice(0, Number(offset[1])).split("\n");
+  const where = `${file}:${lines.length}:${lines[lines.length - 1].length + 1}`;
+  return `${where}: not valid JSON (${message})`;
 }
 
 function readJson(
   file: string,
-  pick: (data: unknown) => unknown,
-): { config: Config; path: string; found: boolean } | { error: string } {
+  inPackage: boolean,
+): { config: Config; path: string; found: boolean } | { errors: string[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    return { errors: [`${file}: cannot be read (${(error as Error).message})`] };
+  }
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, "utf8"));
+    data = JSON.parse(text);
   } catch (error) {
-    return { error: `${file}: not valid JSON (${error instanceof Error ? error.message : error})` };
+    return { errors: [syntaxError(file, text, (error as Error).message)] };
   }
-  const picked = pick(data);
+  const picked = inPackage ? (data as Record<string, unknown> | null)?.[PACKAGE_KEY] : data;
   if (picked === undefined) return { config: {}, path: file, found: false };
-  const result = validateConfig(picked, file);
-  return "error" in result ? result : { config: result.config, path: file, found: true };
+  const result = validateConfig(picked, file, keyPositions(text, inPackage ? [PACKAGE_KEY] : []));
+  return "errors" in result ? result : { config: result.config, path: file, found: true };
 }

@@ -1,8 +1,8 @@
+import type { CommandName } from "./commands";
+
 /** Every output format, one word for it across the commands. */
 export const FORMATS = ["text", "json", "sarif", "mermaid", "dot"] as const;
 export type Format = (typeof FORMATS)[number];
-
-export type CommandName = "rewrite" | "audit" | "graph";
 
 /** What each command can print, its default first. */
 export const COMMAND_FORMATS: Record<CommandName, readonly Format[]> = {
@@ -10,11 +10,7 @@ export const COMMAND_FORMATS: Record<CommandName, readonly Format[]> = {
   rewrite: ["text", "json"],
   audit: ["text", "json", "sarif"],
   graph: ["text", "mermaid", "dot", "json"],
-};
-
-/** The shorthand flags for a format: `--json` is `--format json`, `--sarif` is `--format sarif`. */
-export const FORMAT_ALIASES: Record<CommandName, readonly Format[]> = {
-  rewrite: ["json"],
-  audit: ["json", "sarif"],
-  graph: ["json"],
+  // text: the plan, progress and the summary; json: the plan and the outcome
+  apply: ["text", "json"],
+  rollback: ["text", "json"],
 };

@@ -1,16 +1,6 @@
-import * as nodePath from "node:path";
-import { hostIndex } from "../analysis/host-index";
-import { describeMissing, discover } from "../batch/discover";
-import { PARALLEL_THRESHOLD, processUnits, startWorkers } from "../batch/pool";
-import { errorReport, FileOutcome, processUnit } from "../batch/process-unit";
-import { ResultCache } from "../batch/cache";
-import { FileTexts } from "../batch/file-texts";
-import { displayPath } from "../batch/read-files";
-import { scanHost, unitHost } from "../batch/scan-host";
-import { projectUnits } from "../batch/units";
+import { rewriteRun } from "../batch/rewrite-run";
 import { normalizeProjectName } from "../compose/project-name";
-import { diagnosticAt } from "../report/diagnostic";
-import { FileReport, Report, summarize } from "../report/file-report";
+import { FileOutcome, FileReport, summarize } from "../report/file-report";
 import { renderFileMessages, renderJson, renderSummary } from "../report/render-text";
 import { colorDiff } from "../yaml/diff";
 import type { RunIO } from "./io";
@@ -58,11 +48,10 @@ function cacheKeyOptions(options: RunOptions): { write: boolean } & object {
 
 /** What a file's outcome puts on standard output: its diff, its name (-l), or its new text (stdin). */
 function productOf(outcome: FileOutcome, options: RunOptions): string {
-  const { report } = outcome;
-  if (options.listDifferent) return report.status === "changed" ? report.path + "\n" : "";
+  if (options.listDifferent) return outcome.status === "changed" ? outcome.path + "\n" : "";
   if (outcome.output !== undefined) return outcome.output;
-  if (options.explain || options.write || options.check || !report.diff) return "";
-  return options.color ? colorDiff(report.diff) : report.diff;
+  if (options.explain || options.write || options.check || !outcome.diff) return "";
+  return options.color ? colorDiff(outcome.diff) : outcome.diff;
 }
 
 /**
@@ -72,35 +61,33 @@ function productOf(outcome: FileOutcome, options: RunOptions): string {
 export async function runRewrite(options: RunOptions, io: RunIO): Promise<number> {
   const started = io.now();
   const stdin = options.paths[0] === "-" ? stdinPath(options, io.cwd) : undefined;
-  const discovered = stdin
-    ? undefined
-    : await discover(
-        options.paths.map((p) => nodePath.resolve(io.cwd, p)),
-        { ignore: options.ignore },
-      );
-  const { files, missing } = discovered ?? { files: [stdin!], missing: [] };
-  if (files.length === 0 && missing.length === 0) {
+  const cache = options.cacheLocation
+    ? { location: options.cacheLocation, key: cacheKeyOptions(options) }
+    : undefined;
+  const run = await rewriteRun(
+    stdin ? { stdin: { path: stdin, read: await readStdin(io) } } : { paths: options.paths },
+    { ...options, cache },
+    io.cwd,
+  );
+  if (run.files === 0 && run.missing === 0) {
     io.stderr(noComposeFiles(options.paths));
     return 2;
   }
-  const reports: FileReport[] = [];
+  const outcomes: FileOutcome[] = [];
   const explained: string[] = [];
   const progress =
-    io.stderrIsTTY && !options.quiet && files.length > 1
-      ? progressLine(io, files.length)
-      : undefined;
+    io.stderrIsTTY && !options.quiet && run.files > 1 ? progressLine(io, run.files) : undefined;
   const emit = (outcome: FileOutcome) => {
-    const report = outcome.report;
-    reports.push(report);
+    outcomes.push(outcome);
     if (outcome.explain) explained.push(outcome.explain);
     if (options.format === "json") return;
     const product = productOf(outcome, options);
-    const messages = renderFileMessages(report).filter(
-      () => report.status === "error" || !options.quiet,
+    const messages = renderFileMessages(outcome).filter(
+      () => outcome.status === "error" || !options.quiet,
     );
-    if (report.status === "changed" && (options.write || options.check)) {
+    if (outcome.status === "changed" && (options.write || options.check)) {
       if (!options.quiet && !options.listDifferent && !stdin) {
-        messages.push(`${options.write ? "changed" : "would change"}: ${report.path}`);
+        messages.push(`${options.write ? "changed" : "would change"}: ${outcome.path}`);
       }
     }
     const said = messages.map((line) => line + "\n").join("");
@@ -110,108 +97,21 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
       if (said) io.stderr(said);
     }
   };
-  for (const m of missing) {
-    const shown = displayPath(m.path, io.cwd);
-    const message = describeMissing(m.message);
-    emit({
-      report: errorReport(shown, "", diagnosticAt(undefined, shown, 0, "read-error", message)),
-    });
-  }
-  if (stdin) {
-    const texts = new FileTexts();
-    texts.provide(stdin, await readStdin(io));
-    const batch = { ...options, write: false, withOutput: options.write, host: hostIndex([]) };
-    const outcomes = processUnit([stdin], batch, io.cwd, texts);
-    // the files it includes are read, never written nor printed: standard input is the product
-    for (const outcome of outcomes) {
-      emit(
-        outcome.report.path === displayPath(stdin, io.cwd) ? outcome : { report: outcome.report },
-      );
-    }
-  } else {
-    // a large run starts its workers now, so that they load while the host is read; with the
-    // cache, only the projects it does not hold are worked on, and the pool starts when needed
-    const started =
-      !options.cacheLocation && files.length >= PARALLEL_THRESHOLD
-        ? startWorkers(Math.min(options.jobs, files.length))
-        : undefined;
-    // outcomes come back in any order from parallel workers; they are shown in discovery order
-    const texts = new FileTexts(discovered);
-    const cache = options.cacheLocation
-      ? ResultCache.open(options.cacheLocation, cacheKeyOptions(options), io.cwd)
-      : undefined;
-    if (cache?.problem && !options.quiet) {
-      io.stderr(`warning: the cache ${options.cacheLocation}: ${cache.problem}\n`);
-    }
-    const remember = cache?.remembering(texts);
-    const { units, warnings: apart } = projectUnits(files, texts, remember);
-    const scan = scanHost(units, io.cwd, texts, remember);
-    const runOptions = { ...options, host: scan.index };
-    const pending = new Map<number, FileOutcome[]>();
-    let shown = 0;
-    let filesShown = 0;
-    // units whose outcome the cache holds are not processed again
-    const todo: number[] = [];
-    const cached: [number, FileOutcome[]][] = [];
-    // a project's outcome depends on the others only through the networks it shares with them
-    const hosts: unknown[] = [];
-    units.forEach((unit, i) => {
-      if (!cache) return todo.push(i);
-      hosts[i] = unitHost(scan, i);
-      const hit = cache.lookup(unit, hosts[i], (f) => texts.peek(f));
-      if (hit) {
-        cached.push([i, hit]);
-        for (const file of unit) texts.take(file);
-      } else todo.push(i);
-    });
-    for (const [i, outcomes] of cached) onUnit(i, outcomes);
-    await processUnits(
-      todo.map((i) => units[i]),
-      cache ? { ...runOptions, recordReads: true } : runOptions,
-      io.cwd,
-      (at, outcomes, reads) => {
-        const index = todo[at];
-        if (cache && reads) cache.store(units[index], hosts[index], reads, outcomes);
-        onUnit(index, outcomes);
-      },
-      texts,
-      started,
-    );
-    /** A unit's outcomes with the warnings on how its files were grouped, on the files they are about. */
-    function withGroupingWarnings(outcomes: FileOutcome[], unit: string[]): FileOutcome[] {
-      const byPath = new Map(unit.map((f) => [displayPath(f, io.cwd), apart.get(f)]));
-      return outcomes.map((outcome) => {
-        const more = byPath.get(outcome.report.path);
-        if (!more) return outcome;
-        const report = { ...outcome.report, warnings: [...outcome.report.warnings, ...more] };
-        return { ...outcome, report };
-      });
-    }
-    const failure = cache?.save();
-    if (failure && !options.quiet) {
-      io.stderr(`warning: the cache ${options.cacheLocation}: ${failure}\n`);
-    }
-    function onUnit(index: number, outcomes: FileOutcome[]) {
-      pending.set(index, apart.size ? withGroupingWarnings(outcomes, units[index]) : outcomes);
-      while (pending.has(shown)) {
-        for (const outcome of pending.get(shown)!) emit(outcome);
-        filesShown += units[shown].length;
-        pending.delete(shown);
-        shown++;
-      }
-      const at = units[Math.min(shown, units.length - 1)][0];
-      progress?.update(Math.min(filesShown, files.length), displayPath(at, io.cwd));
-    }
-  }
+  await run.start({
+    outcome: emit,
+    progress: progress && ((done, at) => progress.update(done, at)),
+    warning: (message) => {
+      if (!options.quiet) io.stderr(`warning: ${message}\n`);
+    },
+  });
   progress?.end();
   if (!options.quiet && options.format !== "json") {
-    for (const name of unmatchedOverrides(options, reports)) {
+    for (const name of unmatchedOverrides(options, outcomes)) {
       io.stderr(`warning: the role given to \`${name}\` matched no service\n`);
     }
   }
-  const summary = summarize(reports, (io.now() - started) / 1000);
-  const report: Report = { files: reports, summary };
-  if (options.format === "json") io.stdout(renderJson(report));
+  const summary = summarize(outcomes, (io.now() - started) / 1000);
+  if (options.format === "json") io.stdout(renderJson(outcomes, summary));
   else if (options.explain) io.stdout(explained.join(""));
   if (!options.quiet) io.stderr(renderSummary(summary, !options.write || !!stdin) + "\n");
   if (summary.error > 0) return 2;

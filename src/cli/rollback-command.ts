@@ -2,6 +2,7 @@ import { restoreProject } from "../apply/apply";
 import type { ApplyEngine } from "../apply/engine";
 import { Journal, stateDirectory } from "../apply/journal";
 import { takeLock } from "../apply/lock";
+import { DEFAULT_WAIT_SECONDS } from "../apply/prove";
 import { planRestore, readText, RestoreAction, writtenBy } from "../apply/restore";
 import { EngineUnreachable } from "../live/read-engine";
 import type { ApplySeams, ApplySelected } from "./apply-seams";
@@ -125,7 +126,7 @@ export async function runRollbackCommand(
     for (const snap of snapshots) {
       const left = await restoreProject(engine, snap, journal.startedSteps(snap.name), {
         clock: seams.clock,
-        waitMs: (s.flags.wait ?? 120) * 1000,
+        waitMs: (s.flags.wait ?? DEFAULT_WAIT_SECONDS) * 1000,
       });
       journal.append({ t: "restored", project: snap.name, problems: left });
       problems += left.length;

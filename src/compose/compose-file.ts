@@ -1,7 +1,7 @@
 import { Document, isAlias, isMap, isScalar, YAMLMap } from "yaml";
-import { Diagnostic, DiagnosticCode, diagnosticAt } from "../report/diagnostic";
+import { Diagnostic, DiagnosticCode, diagnosticAt } from "../base/diagnostic";
 import { parseYaml } from "../yaml/parse-yaml";
-import type { SourceText } from "../yaml/source-text";
+import type { SourceText } from "../base/source-text";
 
 /** A compose file as composemod edits it: its text, its syntax tree and its data. */
 export interface ComposeFile {

@@ -1,6 +1,6 @@
 import * as nodePath from "node:path";
-import { Diagnostic, diagnosticAt, where } from "../report/diagnostic";
-import { Warning } from "../report/warning";
+import { Diagnostic, diagnosticAt, where } from "../base/diagnostic";
+import { Warning } from "../base/warning";
 import { parseYaml } from "../yaml/parse-yaml";
 import { ComposeFile, parseComposeFile } from "./compose-file";
 import { mergedModel, ReadRelative } from "./merge";
@@ -46,19 +46,16 @@ export interface LoadedProject {
   warnings: Warning[];
 }
 
-/** Why a file of a project that could not be loaded is left alone. */
-export interface FileFailure {
-  path: string;
-  text: string;
-  status: "error" | "skipped";
-  /** The file itself is not a compose file, or another file of its project failed. */
-  cause: "own" | "sibling";
-  reason: string;
-  diagnostic?: Diagnostic;
-}
-
+/**
+ * A project as loaded, or why it cannot be: the file that fails and its error, or why it is not
+ * a compose file; the rewrite makes each file's outcome of it.
+ */
 export type ProjectLoad =
-  { kind: "ok"; project: LoadedProject } | { kind: "failed"; files: FileFailure[]; name: string };
+  | { kind: "ok"; project: LoadedProject }
+  | { kind: "failed"; failure: LoadFailure; files: SourceFile[]; name: string };
+
+/** What makes a project fail to load: one file's error, or why it is not a compose file. */
+export type LoadFailure = { path: string } & ({ diagnostic: Diagnostic } | { notCompose: string });
 
 export interface LoadInput {
   /** Absolute path of the project directory: the directory of its first file. */
@@ -82,21 +79,10 @@ const REMOTE = /^[a-z][a-z0-9+.-]*:\/\/|^git@/i;
 export function loadProject(input: LoadInput): ProjectLoad {
   const { dir, readText, show } = input;
   const warnings: Warning[] = [];
-  const failed = (bad: Omit<FileFailure, "text" | "cause">): ProjectLoad => ({
-    kind: "failed",
-    files: input.files.map((f): FileFailure =>
-      f.path === bad.path
-        ? { ...bad, text: f.text, cause: "own" }
-        : {
-            path: f.path,
-            text: f.text,
-            status: "skipped",
-            cause: "sibling",
-            reason: `${bad.path} of this project cannot be read (${bad.diagnostic?.message ?? bad.reason}); the project is left as it is`,
-          },
-    ),
-    name: projectName(dir, [], new Map()).name,
-  });
+  const failed = (
+    failure: LoadFailure,
+    name = projectName(dir, [], new Map()).name,
+  ): ProjectLoad => ({ kind: "failed", failure, files: input.files, name });
   const envPath = nodePath.join(dir, ".env");
   const envText = readText(envPath);
   let variables: Variables = new Map();
@@ -105,8 +91,6 @@ export function loadProject(input: LoadInput): ProjectLoad {
     const first = input.files[0];
     return failed({
       path: first.path,
-      status: "error",
-      reason: "",
       diagnostic: diagnosticAt(
         undefined,
         first.path,
@@ -123,30 +107,11 @@ export function loadProject(input: LoadInput): ProjectLoad {
       servicesOptional: index > 0 || /^include\s*:/m.test(source.text),
     });
     if (parsed.kind === "error") {
-      return failed({
-        path: source.path,
-        status: "error",
-        reason: "",
-        diagnostic: parsed.diagnostic,
-      });
+      return failed({ path: source.path, diagnostic: parsed.diagnostic });
     }
     if (parsed.kind === "skipped") {
-      if (input.files.length === 1) {
-        return {
-          kind: "failed",
-          files: [
-            {
-              path: source.path,
-              text: source.text,
-              status: "skipped",
-              cause: "own",
-              reason: parsed.reason,
-            },
-          ],
-          name: projectName(dir, [], variables).name,
-        };
-      }
-      return failed({ path: source.path, status: "skipped", reason: parsed.reason });
+      const name = input.files.length === 1 ? projectName(dir, [], variables).name : undefined;
+      return failed({ path: source.path, notCompose: parsed.reason }, name);
     }
     files.push({
       ...source,
@@ -182,6 +147,31 @@ export function loadProject(input: LoadInput): ProjectLoad {
   };
 }
 
+/** A file that an `include:` names: as written once `${VAR}` is read, and where it is, unless it is remote. */
+export interface IncludedFile {
+  path: string;
+  absolute?: string;
+}
+
+/**
+ * The files that a file's `include:` value names, in its order: each entry a path, or `path:`
+ * as a path or a list, with the project's `${VAR}` read, relative to the file (`from`).
+ */
+export function includedFiles(
+  include: unknown,
+  variables: Variables,
+  from: string,
+): IncludedFile[] {
+  if (!Array.isArray(include)) return [];
+  const base = nodePath.dirname(from);
+  return include.flatMap((entry) =>
+    includePaths(entry).map((raw): IncludedFile => {
+      const path = interpolate(raw, variables).text;
+      return REMOTE.test(path) ? { path } : { path, absolute: nodePath.resolve(base, path) };
+    }),
+  );
+}
+
 /** The paths an `include:` entry names: a string, or `path:` as a string or a list. */
 function includePaths(entry: unknown): string[] {
   if (typeof entry === "string") return [entry];
@@ -203,72 +193,59 @@ function loadIncludes(
   readText: ReadText,
   show: (absolute: string) => string,
   warnings: Warning[],
-): { files: LoadedFile[] } | { failure: Omit<FileFailure, "text" | "cause"> } {
+): { files: LoadedFile[] } | { failure: LoadFailure } {
   const seen = new Set(roots.map((f) => f.absolute));
   const out: LoadedFile[] = [];
   const queue = [...roots];
   while (queue.length) {
     const from = queue.shift()!;
-    const include = from.file.data.include;
-    if (!Array.isArray(include)) continue;
+    const included = includedFiles(from.file.data.include, variables, from.absolute);
+    if (included.length === 0) continue;
     const includeNode = from.file.root.get("include", true) as { range?: number[] } | undefined;
     const at = includeNode?.range?.[0] ?? 0;
-    const base = nodePath.dirname(from.absolute);
-    for (const entry of include) {
-      for (const raw of includePaths(entry)) {
-        const path = interpolate(raw, variables).text;
-        if (REMOTE.test(path)) {
-          warnings.push({
-            code: "include-remote",
-            message: `\`${path}\` is included from elsewhere; composemod does not read remote files`,
-          });
-          continue;
-        }
-        const absolute = nodePath.resolve(base, path);
-        if (seen.has(absolute)) continue;
-        seen.add(absolute);
-        const fail = (message: string): { failure: Omit<FileFailure, "text" | "cause"> } => {
-          const owner = roots.includes(from) ? from : roots[0];
-          const offset = owner === from ? at : 0;
-          return {
-            failure: {
-              path: owner.path,
-              status: "error",
-              reason: "",
-              diagnostic: diagnosticAt(
-                owner.file.source,
-                owner.path,
-                offset,
-                "read-error",
-                message,
-              ),
-            },
-          };
-        };
-        const text = readText(absolute);
-        if (typeof text !== "string") {
-          return fail(`cannot read the included file \`${path}\` (${text.code}); left as it is`);
-        }
-        const shown = show(absolute);
-        const parsed = parseComposeFile(text, shown, { servicesOptional: true });
-        if (parsed.kind !== "ok") {
-          const why = parsed.kind === "error" ? parsed.diagnostic.message : parsed.reason;
-          const at = parsed.kind === "error" ? where(parsed.diagnostic) : shown;
-          return fail(`the included file ${at} cannot be read (${why}); left as it is`);
-        }
-        const inside = !nodePath.relative(dir, absolute).startsWith("..");
-        const loaded: LoadedFile = {
-          path: shown,
-          absolute,
-          text,
-          kind: "include",
-          file: parsed.file,
-          model: buildModel(parsed.file, variables, absolute),
-          editable: inside,
-        };
-        out.push(loaded);
-        queue.push(loaded);
+    for (const { path, absolute } of included) {
+      if (absolute === undefined) {
+        warnings.push({
+          code: "include-remote",
+          message: `\`${path}\` is included from elsewhere; composemod does not read remote files`,
+        });
+        continue;
       }
+      if (seen.has(absolute)) continue;
+      seen.add(absolute);
+      const fail = (message: string): { failure: LoadFailure } => {
+        const owner = roots.includes(from) ? from : roots[0];
+        const offset = owner === from ? at : 0;
+        return {
+          failure: {
+            path: owner.path,
+            diagnostic: diagnosticAt(owner.file.source, owner.path, offset, "read-error", message),
+          },
+        };
+      };
+      const text = readText(absolute);
+      if (typeof text !== "string") {
+        return fail(`cannot read the included file \`${path}\` (${text.code}); left as it is`);
+      }
+      const shown = show(absolute);
+      const parsed = parseComposeFile(text, shown, { servicesOptional: true });
+      if (parsed.kind !== "ok") {
+        const why = parsed.kind === "error" ? parsed.diagnostic.message : parsed.reason;
+        const at = parsed.kind === "error" ? where(parsed.diagnostic) : shown;
+        return fail(`the included file ${at} cannot be read (${why}); left as it is`);
+      }
+      const inside = !nodePath.relative(dir, absolute).startsWith("..");
+      const loaded: LoadedFile = {
+        path: shown,
+        absolute,
+        text,
+        kind: "include",
+        file: parsed.file,
+        model: buildModel(parsed.file, variables, absolute),
+        editable: inside,
+      };
+      out.push(loaded);
+      queue.push(loaded);
     }
   }
   return { files: out };

@@ -1,7 +1,7 @@
 import * as nodePath from "node:path";
-import { Diagnostic, diagnosticAt } from "../report/diagnostic";
-import type { Warning } from "../report/warning";
-import { SourceText } from "../yaml/source-text";
+import { Diagnostic, diagnosticAt } from "../base/diagnostic";
+import type { Warning } from "../base/warning";
+import { SourceText } from "../base/source-text";
 import { readDotEnv } from "./values";
 
 /** The file names Compose reads by itself, in its order of preference. */

@@ -178,7 +178,7 @@ export function liveProjects(
         name,
         role: reachRoleOf(roles, byName.get(name)!),
         networks: [...entries.values()],
-        hostNetwork: mode === "host",
+        hostNetworkMode: mode === "host",
         published: ports.flatMap((p, index) => (p.loopback ? [] : [{ text: p.text, index }])),
         containers: containers.map((k) => k.name),
       };

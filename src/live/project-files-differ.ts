@@ -1,6 +1,6 @@
 import * as nodePath from "node:path";
 import { composeFileLine } from "../compose/project-files";
-import type { Warning } from "../report/warning";
+import type { Warning } from "../base/warning";
 import { PROJECT_LABEL } from "./live-projects";
 import type { EngineState } from "./read-engine";
 

@@ -3,9 +3,9 @@ import { namesOn } from "../analysis/audit-model";
 import type { Role } from "../analysis/classify";
 import type { AuditLevel, Finding } from "../analysis/findings";
 import type { NetworkGroup } from "../analysis/reachability";
-import { Diagnostic, formatDiagnostic } from "./diagnostic";
+import { Diagnostic, formatDiagnostic } from "../base/diagnostic";
 import { inChunks, jsonPieces, LazyArray } from "./json-stream";
-import type { Warning } from "./warning";
+import type { Warning } from "../base/warning";
 
 /** A network that services of several projects are on, with each of them once. */
 export interface NetworkReport {

@@ -17,9 +17,10 @@ function wrapped(text: string, indent: string, width: number | undefined): strin
 }
 
 /**
- * A table per file: service, role, reason, networks before -> after, what happens to its ports,
- * and its warnings; warnings about the whole file follow the table. Given a width (a terminal's),
- * every line fits it, long cells wrapped; the JSON report keeps each text whole.
+ * A table per file: service, role, reason, networks before -> after, what happens to its ports
+ * (commented out, rebound to 127.0.0.1, kept), and its warnings; warnings about the whole file
+ * follow the table. Given a width (a terminal's), every line fits it, long cells wrapped; the JSON
+ * report keeps each text whole.
  */
 export function renderExplain(file: FileReport, plan: Plan | undefined, width?: number): string {
   const lines = wrapped(
@@ -34,14 +35,21 @@ export function renderExplain(file: FileReport, plan: Plan | undefined, width?: 
   const byName = new Map(plan?.services.map((s) => [s.name, s]));
   const rows = Object.entries(file.services).map(([name, service]) => {
     const found = byName.get(name);
-    const sp = found && !changed ? { ...found, networksChanged: false, commentPorts: [] } : found;
+    const sp =
+      found && !changed
+        ? { ...found, networksChanged: false, commentPorts: [], rebindPorts: [] }
+        : found;
     const networks = sp?.networksChanged
       ? `${membershipText(sp.before, proxy)} -> ${membershipText(sp.after, proxy)}`
       : membershipText(sp?.before ?? null, proxy);
     const dropped = sp ? sp.commentPorts.map((i) => sp.ports[i]) : [];
-    const kept = sp ? sp.ports.filter((_p, i) => !sp.commentPorts.includes(i)) : [];
+    const rebound = sp ? sp.rebindPorts.map((i) => sp.ports[i]) : [];
+    const kept = sp
+      ? sp.ports.filter((_p, i) => !sp.commentPorts.includes(i) && !sp.rebindPorts.includes(i))
+      : [];
     const ports = [
       dropped.length ? `commented out: ${dropped.join(", ")}` : "",
+      rebound.length ? `rebound to 127.0.0.1: ${rebound.join(", ")}` : "",
       kept.length ? `kept: ${kept.join(", ")}` : "",
     ]
       .filter(Boolean)

@@ -1,37 +1,32 @@
-import type { Role, RuleCode } from "../analysis/classify";
-import type { PlanReason } from "../analysis/plan/types";
-import type { Diagnostic } from "./diagnostic";
-import type { Warning } from "./warning";
+import type { FileOutcome, FileReport } from "../rewrite/file-outcome";
 
-export type FileStatus = "changed" | "unchanged" | "skipped" | "error";
+export type {
+  FileOutcome,
+  FileReasonCode,
+  FileReport,
+  FileResult,
+  FileStatus,
+  ServiceReport,
+} from "../rewrite/file-outcome";
 
-/**
- * What decided a file's status: the plan's reason, or why no plan could be carried out (the
- * file is not a compose file, another file of its project cannot be read, the edit cannot be
- * made safely, or the file has an error).
- */
-export type FileReasonCode =
-  PlanReason | "not-a-compose-file" | "project-unreadable" | "cannot-edit" | "error";
-
-/** A service's role in the report: the rule of the decision table that decided it, and why. */
-export interface ServiceReport {
-  role: Role;
-  rule: RuleCode;
-  reason: string;
-}
-
-/** One file's entry in the JSON report. */
-export interface FileReport {
-  path: string;
-  project: string;
-  status: FileStatus;
-  /** What decided the status, as a code. */
-  reasonCode: FileReasonCode;
-  reason: string;
-  services: Record<string, ServiceReport>;
-  warnings: Warning[];
-  diff: string;
-  error?: Omit<Diagnostic, "path">;
+/** A file's entry in the JSON report, its fields in the report's order. */
+export function fileReport(outcome: FileOutcome): FileReport {
+  const { path, project, status, reasonCode, reason, services, warnings, diff } = outcome;
+  const report: FileReport = {
+    path,
+    project,
+    status,
+    reasonCode,
+    reason,
+    services,
+    warnings,
+    diff,
+  };
+  if (outcome.error) {
+    const { path: _p, ...error } = outcome.error;
+    report.error = error;
+  }
+  return report;
 }
 
 export interface Summary {

@@ -1,8 +1,10 @@
-import { formatDiagnostic } from "./diagnostic";
-import type { FileReport, Report, Summary } from "./file-report";
-import { warningText } from "./warning";
+import { formatDiagnostic } from "../base/diagnostic";
+import { FileOutcome, FileReport, fileReport, Report, Summary } from "./file-report";
+import { warningText } from "../base/warning";
 
-export function renderJson(report: Report): string {
+/** The JSON report of a run's outcomes: each file's reported fields, then the summary. */
+export function renderJson(outcomes: readonly FileOutcome[], summary: Summary): string {
+  const report: Report = { files: outcomes.map(fileReport), summary };
   return JSON.stringify(report, null, 2) + "\n";
 }
 

@@ -1,5 +1,5 @@
 import { Edit, sortedEdits } from "../yaml/apply-edits";
-import type { SourceText } from "../yaml/source-text";
+import type { SourceText } from "../base/source-text";
 
 /** A SARIF region by 1-based lines and columns; the end column is the one just after the region. */
 export interface SarifRegion {

@@ -6,10 +6,8 @@ import { editsService, Plan } from "../analysis/plan/types";
 import { LoadedFile, LoadedProject, loadProject, ProjectLoad } from "../compose/load-project";
 import { mergedModel } from "../compose/merge";
 import { buildModel, ComposeModel } from "../compose/model";
-import { Diagnostic, diagnosticAt, where } from "../report/diagnostic";
-import type { FileReasonCode, FileStatus, ServiceReport } from "../report/file-report";
-import type { Warning } from "../report/warning";
-import type { Edit } from "../yaml/apply-edits";
+import { diagnosticAt } from "../base/diagnostic";
+import { failOutcome, FileResult, ServiceReport, unloadedOutcomes } from "./file-outcome";
 import { Applied, applyPlan, firstEdit } from "./apply-plan";
 import { splitPlan } from "./split-plan";
 
@@ -17,26 +15,9 @@ export interface RewriteOptions extends PlanOptions {
   overrides?: RoleOverrides;
 }
 
-/** The outcome of rewriting one file of a project. */
-export interface FileResult {
-  path: string;
-  status: FileStatus;
-  reasonCode: FileReasonCode;
-  reason: string;
-  /** The project's name, as Compose computes it. */
-  project: string;
-  services: Record<string, ServiceReport>;
-  warnings: Warning[];
-  /** The original text, and the rewritten one (equal to it unless status is `changed`). */
-  input: string;
-  output: string;
-  diagnostic?: Diagnostic;
-  plan?: Plan;
-  /** The edits that made `output`, when it changed. */
-  edits?: Edit[];
-}
+export type { FileResult } from "./file-outcome";
 
-/** What a rewrite of a project found: a result for each of its files, included files too. */
+/** What a rewrite of a project found: an outcome for each of its files, included files too. */
 export interface ProjectRewrite {
   project: string;
   files: FileResult[];
@@ -50,20 +31,6 @@ export function servicesReport(roles: Map<string, Classification>): Record<strin
   const out: Record<string, ServiceReport> = {};
   for (const [name, c] of roles) out[name] = { role: c.role, rule: c.rule, reason: c.reason };
   return out;
-}
-
-/** A result that is the error `d`, keeping what `base` already knows of the file. */
-function errorResult(
-  base: Omit<FileResult, "status" | "reason" | "reasonCode">,
-  d: Diagnostic,
-): FileResult {
-  return {
-    ...base,
-    status: "error",
-    reasonCode: "error",
-    reason: `${where(d)}: ${d.message}`,
-    diagnostic: d,
-  };
 }
 
 /** Classifies and plans a loaded project: the same decisions for rewrite, audit and graph. */
@@ -92,38 +59,20 @@ export function analyseProject(
  */
 export function rewriteProject(load: ProjectLoad, options: RewriteOptions): ProjectRewrite {
   if (load.kind === "failed") {
-    return {
-      project: load.name,
-      files: load.files.map((f): FileResult => {
-        const base = {
-          path: f.path,
-          project: load.name,
-          services: {},
-          warnings: [],
-          input: f.text,
-          output: f.text,
-        };
-        if (f.diagnostic) return errorResult(base, f.diagnostic);
-        return {
-          ...base,
-          status: f.status,
-          reasonCode: f.cause === "sibling" ? "project-unreadable" : "not-a-compose-file",
-          reason: f.reason,
-        };
-      }),
-    };
+    return { project: load.name, files: unloadedOutcomes(load.name, load.files, load.failure) };
   }
   const project = load.project;
   const { roles, plan } = analyseProject(project, options);
   const report = servicesReport(roles);
-  const results: FileResult[] = project.files.map((f, i) => ({
+  const results = project.files.map((f, i): FileResult => ({
     path: f.path,
+    project: project.name,
     status: plan.action === "skip" ? "skipped" : "unchanged",
     reasonCode: plan.reasonCode,
     reason: plan.reason,
-    project: project.name,
     services: Object.fromEntries(f.model.services.map((s) => [s.name, report[s.name]])),
     warnings: i === 0 ? [...plan.warnings] : [],
+    diff: "",
     input: f.text,
     output: f.text,
     plan,
@@ -147,23 +96,20 @@ export function rewriteProject(load: ProjectLoad, options: RewriteOptions): Proj
     const a = applied[failed];
     const why = a.kind === "skipped" ? a.reason : a.kind === "error" ? a.diagnostic.message : "";
     const single = project.files.length === 1;
-    done.files = results.map((r, i) => {
-      if (i === failed && a.kind === "error") return errorResult(r, a.diagnostic);
-      return {
-        ...r,
-        status: "skipped",
-        reasonCode: "cannot-edit",
-        reason: single
-          ? why
-          : `${project.files[failed].path} of this project cannot be rewritten: ${why}`,
-      };
+    results.forEach((r, i) => {
+      if (i === failed && a.kind === "error") return failOutcome(r, a.diagnostic);
+      r.status = "skipped";
+      r.reasonCode = "cannot-edit";
+      r.reason = single
+        ? why
+        : `${project.files[failed].path} of this project cannot be rewritten: ${why}`;
     });
     return done;
   }
   const again = rerun(project, applied, plan, options);
-  done.files = results.map((r, i) => {
+  results.forEach((r, i) => {
     const a = applied[i];
-    if (a.kind !== "changed") return r;
+    if (a.kind !== "changed") return;
     if (again.action === "change") {
       const what = project.files.length === 1 ? "the file" : "the project";
       const d = diagnosticAt(
@@ -173,9 +119,11 @@ export function rewriteProject(load: ProjectLoad, options: RewriteOptions): Proj
         "verify-failed",
         `the rewrite did not verify: a second run would change ${what} again; left unchanged`,
       );
-      return errorResult(r, d);
+      return failOutcome(r, d);
     }
-    return { ...r, status: "changed", output: a.output, edits: a.edits };
+    r.status = "changed";
+    r.output = a.output;
+    r.edits = a.edits;
   });
   return done;
 }

@@ -44,9 +44,12 @@ export function settleInheritance(
   const inheriting =
     (model.referencedAnchors.size > 0 || model.file.source.text.includes("<<")) &&
     model.services.some((s) => INHERITABLE_KEYS.some((k) => inherits(s, k)));
+  const services = new Map(model.services.map((s) => [s.name, s]));
   let result: TransformResult = { edits: [], warnings: [] };
   for (let round = 0; round <= rounds; round++) {
-    result = combineResults(transforms.map((t) => t.apply({ model, plan, ownKeys: own })));
+    result = combineResults(
+      transforms.map((t) => t.apply({ model, plan, ownKeys: own, services })),
+    );
     if (result.skip || !inheriting) return result;
     let output: string;
     try {

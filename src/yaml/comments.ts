@@ -1,6 +1,6 @@
 import { Lexer } from "yaml";
 import type { LineSpan } from "./layout";
-import type { SourceText } from "./source-text";
+import type { SourceText } from "../base/source-text";
 
 /** The comments in a piece of YAML text, as the parser's lexer finds them (quotes and escapes respected). */
 export function commentsIn(text: string): string[] {

@@ -1,5 +1,5 @@
 import { isCollection, isMap, isPair, isScalar, isSeq, Pair, visit, YAMLMap } from "yaml";
-import type { SourceText } from "./source-text";
+import type { SourceText } from "../base/source-text";
 
 /** How a file lays out its blocks, so that new text looks like the text around it. */
 export interface FileStyle {

@@ -1,6 +1,6 @@
 import type { Edit } from "./apply-edits";
 import type { LineSpan } from "./layout";
-import type { SourceText } from "./source-text";
+import type { SourceText } from "../base/source-text";
 
 /** Inserts whole lines after `line`, in the file's line ending, keeping its final-newline habit. */
 export function insertLinesAfter(source: SourceText, line: number, lines: string[]): Edit {

@@ -13,8 +13,8 @@ import {
   YAMLMap,
   YAMLSeq,
 } from "yaml";
-import { Diagnostic, DiagnosticCode, diagnosticAt } from "../report/diagnostic";
-import { SourceText } from "./source-text";
+import { Diagnostic, DiagnosticCode, diagnosticAt } from "../base/diagnostic";
+import { SourceText } from "../base/source-text";
 
 /** Deeper than any compose file goes; the parser's recursion is kept well away from its limits. */
 export const MAX_DEPTH = 64;

@@ -8,25 +8,21 @@ import type { FileStyle } from "./layout";
 const YAML11_NOT_A_STRING =
   /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])*|\.[0-9]+|[0-9][0-9_]*\.[0-9_]*([eE][-+]?[0-9]+)?|\.(inf|Inf|INF))|\.(nan|NaN|NAN))$/;
 
+/**
+ * A string that YAML writes plain, as it is: a letter or `_`, then word characters and `./=@+-`
+ * (network names, `key=value` entries). Such a string is its own text; the few others go
+ * through `yaml`'s stringify, which builds a whole document for each.
+ */
+const PLAIN_AS_IS = /^[A-Za-z_][\w./=@+-]*$/;
+
 /** A scalar as YAML writes it: plain when every YAML reader reads it back the same, quoted otherwise. */
 export function scalarText(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value !== "string") return stringify(value, { lineWidth: 0 }).trimEnd();
-  let text = written.get(value);
-  if (text === undefined) {
-    text = YAML11_NOT_A_STRING.test(value)
-      ? JSON.stringify(value)
-      : stringify(value, { lineWidth: 0 }).trimEnd();
-    // the same few names (networks, keys) are written in every file: each is stringified once
-    if (written.size >= WRITTEN_MAX) written.clear();
-    written.set(value, text);
-  }
-  return text;
+  if (YAML11_NOT_A_STRING.test(value)) return JSON.stringify(value);
+  if (PLAIN_AS_IS.test(value)) return value;
+  return stringify(value, { lineWidth: 0 }).trimEnd();
 }
-
-/** Strings as `scalarText` writes them; `yaml`'s stringify builds a whole document for each. */
-const written = new Map<string, string>();
-const WRITTEN_MAX = 4096;
 
 /** A scalar inside `[...]` or `{...}`: quoted also where a comma, bracket or brace would end it. */
 export function flowScalarText(value: unknown): string {

@@ -28,14 +28,7 @@ export function serviceLastLine(ctx: TransformContext, service: ServiceModel): n
   return line;
 }
 
-const byName = new WeakMap<TransformContext["model"], Map<string, ServiceModel>>();
-
-/** The service of the file's model by name (looked up in an index: a file may have thousands). */
+/** The service of the file's model by name: from the context's index when it has one. */
 export function serviceNamed(ctx: TransformContext, name: string): ServiceModel {
-  let index = byName.get(ctx.model);
-  if (!index) {
-    index = new Map(ctx.model.services.map((s) => [s.name, s]));
-    byName.set(ctx.model, index);
-  }
-  return index.get(name)!;
+  return (ctx.services?.get(name) ?? ctx.model.services.find((s) => s.name === name))!;
 }

@@ -1,7 +1,7 @@
 import type { Plan } from "../../src/analysis/plan/types";
 import type { InheritableKey } from "../../src/compose/inheritance";
-import type { ComposeModel } from "../../src/compose/model";
-import type { Warning } from "../../src/report/warning";
+import type { ComposeModel, ServiceModel } from "../../src/compose/model";
+import type { Warning } from "../../src/base/warning";
 import type { Edit } from "../../src/yaml/apply-edits";
 
 /** What a transform reads: one parsed file and the part of the plan that falls to it. */
@@ -16,6 +16,11 @@ export interface TransformContext {
    * such key that must change is written as the service's own.
    */
   ownKeys?: ReadonlyMap<string, ReadonlySet<InheritableKey>>;
+  /**
+   * The model's services by name, made once for the file by the rewrite so that finding a
+   * service is no search (a file may have thousands); without it, the model's list is searched.
+   */
+  services?: ReadonlyMap<string, ServiceModel>;
 }
 
 export interface TransformResult {
@@ -30,10 +35,6 @@ export interface Transform {
   name: string;
   description: string;
   apply(ctx: TransformContext): TransformResult;
-}
-
-export function noEdits(): TransformResult {
-  return { edits: [], warnings: [] };
 }
 
 /** Concatenates results; the first reason to skip wins. */

@@ -1,6 +1,6 @@
 import { legacyExternal } from "../../compose/editability";
 import type { ComposeModel } from "../../compose/model";
-import type { Warning } from "../../report/warning";
+import type { Warning } from "../../base/warning";
 import type { Plan } from "./types";
 
 /** Compose file versions whose networks have no `name:` key (2.0, 3.0-3.4). */

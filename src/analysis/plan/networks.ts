@@ -1,7 +1,8 @@
 import type { ComposeModel } from "../../compose/model";
-import type { Classification } from "../classify";
+import type { Classification } from "../roles/types";
 import { othersOn, runSeesOthersOn } from "../host-index";
 import { Networks, networkIdentity, PlanContext } from "./context";
+import { DEFAULT_PROXY_NETWORK } from "./options";
 import { detectProxyNetwork, freeKey } from "./proxy-network";
 import type { ServicePlan } from "./types";
 
@@ -44,7 +45,9 @@ export function projectNetworks(
       `network \`${key}\` is not declared here: taken for the proxy's network that a file merged with this one declares (a platform's, as runtipi's); set --proxy-network to name it`,
     );
   }
-  const detected = options.proxyNetwork ? undefined : detectProxyNetwork(model, roles, fragment);
+  const detected = options.proxyNetwork
+    ? undefined
+    : detectProxyNetwork(model, roles, fragment, (c) => ctx.policyOf(c).entry);
   const proxyName = options.proxyNetwork ?? detected?.name;
   if (detected?.others.length) {
     ctx.warn(
@@ -57,8 +60,8 @@ export function projectNetworks(
       fragment.find((key) => key === proxyName))
     : undefined;
   ctx.plan.proxy = {
-    key: existing ?? freeKey(model, proxyName ?? "proxy"),
-    realName: proxyName ?? "proxy",
+    key: existing ?? freeKey(model, proxyName ?? DEFAULT_PROXY_NETWORK),
+    realName: proxyName ?? DEFAULT_PROXY_NETWORK,
     declare: false,
     used: false,
   };

@@ -33,6 +33,12 @@ export interface PlanOptions {
   host?: HostIndex;
 }
 
+/** The proxy network's real name when the project does not show it and the user does not give it. */
+export const DEFAULT_PROXY_NETWORK = "proxy";
+
+/** The proxy that routes when the project does not say and the user does not give it. */
+export const DEFAULT_PROXY_KIND: ProxyKind = "nginx-proxy";
+
 /** The one set of defaults: the command line, the configuration and the library all start here. */
 export const DEFAULT_PLAN_OPTIONS: Readonly<PlanOptions> = Object.freeze({
   internalNetwork: "internal",

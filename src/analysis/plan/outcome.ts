@@ -1,8 +1,9 @@
-import type { ServiceModel } from "../../compose/model";
-import { uniqueWarnings } from "../../report/warning";
+import { uniqueWarnings } from "../../base/warning";
 import type { Networks, PlanContext } from "./context";
 import { planDeclarations } from "./declarations";
 import type { Plan, PlanReason, ServicePlan } from "./types";
+
+const LABEL_ONLY = "Traefik network label added";
 
 /**
  * The plan's top-level declarations, its action, and its reason from what it does: a change
@@ -21,7 +22,7 @@ export function conclude(
   const existingProxy = model.networks.has(plan.proxy.key) || nets.isShared(plan.proxy.key);
   planDeclarations(plan, usesKey, model.networks.has(options.internalNetwork), existingProxy);
   plan.warnings = uniqueWarnings(plan.warnings);
-  let done = whatIsDone(participating);
+  let done = whatIsDone(ctx, participating);
   if (done.length === 1 && done[0] === LABEL_ONLY) {
     // the stack is as it should be but for a label Traefik may need: that alone is no rewrite
     for (const s of participating) {
@@ -41,36 +42,34 @@ export function conclude(
   return { ...plan, action: "change", reasonCode: "isolates", reason: done.join("; ") };
 }
 
-const LABEL_ONLY = "Traefik network label added";
-
-function whatIsDone(participating: ServicePlan[]): string[] {
+/**
+ * The reason's phrases, in order: first what moved (the lowest-ranked role whose services'
+ * networks changed), then each role's phrases for its services' other changes, in rank order;
+ * a Traefik network label alone when nothing else was done.
+ */
+function whatIsDone(ctx: PlanContext, participating: ServicePlan[]): string[] {
   const done: string[] = [];
-  const any = (test: (s: ServicePlan) => boolean) => participating.some(test);
-  if (any((s) => s.networksChanged && s.role === "database")) done.push("databases isolated");
-  else if (any((s) => s.networksChanged && s.role === "backend")) {
-    done.push("backends moved off the proxy network");
-  } else if (any((s) => s.networksChanged)) done.push("apps put on the proxy network");
-  const routingAdded = (s: ServicePlan) =>
-    s.addEnvironment.length > 0 || s.addLabels.some(([k]) => k !== "traefik.docker.network");
-  if (any(routingAdded)) done.push("routing added");
-  if (any((s) => s.role === "database" && s.rebindPorts.length > 0)) {
-    done.push("database ports rebound to loopback");
+  const moved = participating
+    .filter((s) => s.networksChanged)
+    .map((s) => ctx.policyOf(s).moved)
+    .filter((m): m is NonNullable<typeof m> => m !== undefined)
+    .sort((a, b) => a.rank - b.rank)[0];
+  if (moved) done.push(moved.text);
+  const phrases = new Map<string, number>();
+  for (const s of participating) {
+    for (const phrase of ctx.policyOf(s).done) {
+      if (phrase.when(s)) phrases.set(phrase.text, phrase.rank);
+    }
   }
-  if (any((s) => s.role === "database" && s.commentPorts.length > 0)) {
-    done.push("database ports commented out");
+  done.push(...[...phrases].sort((a, b) => a[1] - b[1]).map(([text]) => text));
+  if (done.length === 0 && participating.some((s) => s.addLabels.length > 0)) {
+    done.push(LABEL_ONLY);
   }
-  if (any((s) => s.role === "app" && s.commentPorts.length > 0))
-    done.push("app ports commented out");
-  if (done.length === 0 && any((s) => s.addLabels.length > 0)) done.push(LABEL_ONLY);
   return done;
 }
 
 /** `links` and `external_links` to containers that stop resolving once they share no network. */
-export function warnLinks(
-  ctx: PlanContext,
-  s: ServicePlan,
-  services: Map<string, ServiceModel>,
-): void {
+export function warnLinks(ctx: PlanContext, s: ServicePlan): void {
   if (!s.networksChanged) return;
   const service = ctx.serviceOf(s.name);
   for (const kind of ["links", "external_links"] as const) {
@@ -78,7 +77,7 @@ export function warnLinks(
     if (!Array.isArray(value)) continue;
     for (const link of value) {
       const target = String(link).split(":")[0];
-      if (kind === "external_links" || !services.has(target)) {
+      if (kind === "external_links" || !ctx.model.services.some((x) => x.name === target)) {
         ctx.warn(
           "links-stop-resolving",
           `${kind} to \`${target}\` stops resolving once that container no longer shares a network`,

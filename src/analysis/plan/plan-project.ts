@@ -1,22 +1,21 @@
 import { ComposeModel, sameMembership } from "../../compose/model";
-import { uniqueWarnings, Warning } from "../../report/warning";
-import type { Classification } from "../classify";
-import { routingOf } from "../evidence";
+import { uniqueWarnings, Warning } from "../../base/warning";
+import { othersOn } from "../host-index";
+import { POLICIES } from "../roles/table";
+import type { Classification } from "../roles/types";
 import { connectServices } from "./connectivity";
-import { PlanContext, startPlan } from "./context";
+import { MembershipRule, Networks, PlanContext, PlanMode, startPlan } from "./context";
 import { planModernize } from "./declarations";
-import { membershipRules, warnUnknownProxy } from "./membership";
-import { projectNetworks, warnFixedNames } from "./networks";
+import { warnUnknownProxy } from "./membership";
+import { planNameOrder } from "./name-order";
+import { projectNetworks } from "./networks";
 import type { PlanOptions } from "./options";
 import { conclude, warnLinks } from "./outcome";
-import { planDatabasePorts, planProjectAppPorts, warnBackendPorts } from "./ports";
-import { othersOn } from "../host-index";
-import { planNameOrder } from "./name-order";
 import { planProxyStack } from "./proxy-stack";
+import { planVirtualHosts } from "./routing";
 import { checkPlan } from "./safety";
 import { swarmEvidence } from "./swarm";
-import { planRoutingEntries, planVirtualHosts, Routes } from "./routing";
-import type { Plan, PlanReason } from "./types";
+import type { Plan, PlanReason, ServicePlan } from "./types";
 
 /** The project a plan is for: its merged services and networks, its roles and its name. */
 export interface PlanInput {
@@ -29,12 +28,12 @@ export interface PlanInput {
 }
 
 /**
- * Plans the target state of DESIGN.md for one project; with `modernize`, also the legacy
- * `external: {name: x}` networks rewritten as `external: true` + `name: x`.
+ * Plans the target state of DESIGN.md for one project, checked against the gates of the safety
+ * check; with `modernize`, also the legacy `external: {name: x}` networks rewritten as
+ * `external: true` + `name: x`. A swarm stack file's new network is an overlay network.
  */
 export function planProject(input: PlanInput, options: PlanOptions): Plan {
   const swarm = swarmEvidence(input.model);
-  // a network composemod adds to a swarm stack file is an overlay network: swarm refuses a bridge
   const planned = planTarget(input, swarm ? { ...options, driver: "overlay" } : options);
   const plan = gated(input, options, planned, swarm !== undefined);
   if (!options.modernize || plan.action === "skip") return plan;
@@ -79,18 +78,75 @@ function gated(input: PlanInput, options: PlanOptions, plan: Plan, swarm: boolea
   };
 }
 
+/** The plan left as it is, for a stated reason. */
+function leave(
+  ctx: PlanContext,
+  action: "skip" | "keep",
+  reasonCode: PlanReason,
+  reason: string,
+): Plan {
+  const { plan } = ctx;
+  return { ...plan, warnings: uniqueWarnings(plan.warnings), action, reasonCode, reason };
+}
+
 /**
  * The steps, in order: what leaves the project alone (its own say-so, a taken internal name, a
- * network it does not declare), what its networks are to the host, the proxy's own stack, a
- * project of databases alone; then, for a project behind a shared proxy (or put behind one by
- * --virtual-host or --proxy-network), each role's rule, the repair that keeps services
- * connected, routing entries and ports; for any other project, only database ports.
+ * network it does not declare), what its networks are to the host, each service's notes, the
+ * proxy's own stack, a project of databases alone; then each role's policy: for a project behind
+ * a shared proxy (or put behind one by --virtual-host or --proxy-network) its networks, the
+ * repair that keeps services connected and its ports and entries; for any other project, its
+ * ports alone.
  */
 function planTarget(input: PlanInput, options: PlanOptions): Plan {
+  const ctx = contextOf(input, options);
+  const stop = guard(ctx);
+  if (stop) return stop;
+  const proxies = ctx.plan.services.filter((s) => s.before && ctx.policyOf(s).edge);
+  const movable = ctx.plan.services.filter((s) => s.before && ctx.policyOf(s).moves);
+  const nets = projectNetworks(ctx, input.roles, movable, proxies);
+  if (!("isShared" in nets)) {
+    return leave(
+      ctx,
+      "skip",
+      "undeclared-network",
+      `network \`${nets.key}\` is used but not declared in the file (a fragment of a larger project?); declare it, or run composemod on the project's files together`,
+    );
+  }
+  for (const s of movable) ctx.policyOf(s).notes?.(ctx, nets, s);
+  const hostNetworkMode = ctx.model.services.some((s) => s.data.network_mode === "host");
+  const rebind = options.ports === "rebind" || hostNetworkMode;
+  if (proxies.length) {
+    return planProxyStack(ctx, nets, proxies, movable, rebind, (code, reason) =>
+      leave(ctx, "skip", code, reason),
+    );
+  }
+  if (movable.length === 0)
+    return leave(ctx, "keep", "nothing-to-isolate", "no service to isolate");
+  // databases alone, with nothing else of the project beside them (a host-network service that
+  // uses them through the host is something else)
+  if (ctx.plan.services.every((s) => ctx.policyOf(s).holdsData))
+    return sharedDatabases(ctx, movable);
+  const behindProxy = movable.some((s) => s.before!.some((m) => nets.isShared(m.key)));
+  const apps = movable.filter((s) => ctx.policyOf(s).entry);
+  const routedApps = apps.filter((s) => s.routing !== undefined);
+  // only the user puts a project behind a proxy: composemod never adds a network the host may not have
+  const putBehind =
+    !behindProxy &&
+    apps.length > 0 &&
+    (options.virtualHost !== undefined ||
+      (options.proxyNetwork !== undefined && routedApps.length > 0));
+  if (!behindProxy && !putBehind) return planAlone(ctx, nets, movable, routedApps, rebind);
+  const mode: PlanMode = { behind: true, rebind, routes: planVirtualHosts(ctx, apps, input.roles) };
+  if (!nets.proxyName && !putBehind) warnUnknownProxy(ctx, nets, movable);
+  return planBehind(ctx, nets, movable, mode, nets.proxyName !== undefined || putBehind);
+}
+
+/** What every step reads and writes: the project, the options, and the plan as it grows. */
+function contextOf(input: PlanInput, options: PlanOptions): PlanContext {
   const { model, roles, project } = input;
   const plan = startPlan(model, roles, options, [...(input.warnings ?? [])]);
   const byName = new Map(model.services.map((s) => [s.name, s]));
-  const ctx: PlanContext = {
+  return {
     model,
     project,
     options,
@@ -98,23 +154,21 @@ function planTarget(input: PlanInput, options: PlanOptions): Plan {
     warn: (code, message, service) =>
       plan.warnings.push(service === undefined ? { code, message } : { code, service, message }),
     serviceOf: (name) => byName.get(name)!,
+    policyOf: (s) => POLICIES[s.role],
     held: new Map(),
   };
-  const leave = (action: "skip" | "keep", reasonCode: PlanReason, reason: string): Plan => ({
-    ...plan,
-    warnings: uniqueWarnings(plan.warnings),
-    action,
-    reasonCode,
-    reason,
-  });
+}
 
+/** The project's own say-so, or an internal network name another project has: left alone. */
+function guard(ctx: PlanContext): Plan | undefined {
+  const { model, options, project } = ctx;
   const fileExt = model.file.data["x-composemod"];
   if (
     fileExt &&
     typeof fileExt === "object" &&
     (fileExt as Record<string, unknown>).ignore === true
   ) {
-    return leave("skip", "ignored-in-file", "x-composemod.ignore is set in the file");
+    return leave(ctx, "skip", "ignored-in-file", "x-composemod.ignore is set in the file");
   }
   const internalDecl = model.networks.get(options.internalNetwork);
   // a fixed name is another project's too, but for the one composemod gives it (name-order)
@@ -125,95 +179,73 @@ function planTarget(input: PlanInput, options: PlanOptions): Plan {
         othersOn(options.host, internalDecl.fixedName, project).length > 0))
   ) {
     return leave(
+      ctx,
       "skip",
       "internal-name-shared",
       `the internal network name \`${options.internalNetwork}\` is a network shared with other projects here (choose another with --internal-network)`,
     );
   }
-  const proxies = plan.services.filter((s) => s.role === "proxy" && s.before);
-  const movable = plan.services.filter(
-    (s) => (s.role === "app" || s.role === "database" || s.role === "backend") && s.before,
-  );
-  const nets = projectNetworks(ctx, roles, movable, proxies);
-  if (!("isShared" in nets)) {
-    return leave(
-      "skip",
-      "undeclared-network",
-      `network \`${nets.key}\` is used but not declared in the file (a fragment of a larger project?); declare it, or run composemod on the project's files together`,
-    );
-  }
+  return undefined;
+}
+
+/** Databases alone: a shared database service, whose published ports are its purpose. */
+function sharedDatabases(ctx: PlanContext, movable: ServicePlan[]): Plan {
   for (const s of movable) {
-    if (s.role === "database" && routingOf(ctx.serviceOf(s.name))) {
+    if (ctx.serviceOf(s.name).ports.some((p) => !p.loopback)) {
       ctx.warn(
-        "database-routed",
-        `has proxy routing but is a data store, so it leaves the proxy network; give it --app ${s.name} if the proxy must reach it`,
+        "shared-database-service",
+        "a shared database service; its published ports are kept",
         s.name,
       );
     }
   }
-  warnFixedNames(
+  return leave(
     ctx,
-    movable.filter((s) => s.role === "database"),
+    "keep",
+    "shared-database-service",
+    "only databases: a shared database service, reaching it is its purpose",
   );
-  const hostNetwork = model.services.some((s) => s.data.network_mode === "host");
-  const rebind = options.ports === "rebind" || hostNetwork;
+}
 
-  if (proxies.length) {
-    return planProxyStack(ctx, nets, proxies, movable, rebind, (code, reason) =>
-      leave("skip", code, reason),
+/** A project on no shared network: no network changes, only each role's ports. */
+function planAlone(
+  ctx: PlanContext,
+  nets: Networks,
+  movable: ServicePlan[],
+  routedApps: ServicePlan[],
+  rebind: boolean,
+): Plan {
+  for (const s of routedApps) {
+    ctx.warn(
+      "routing-without-shared-network",
+      `routed by ${s.routing} but on no shared network: composemod adds none (the host may not have it); --proxy-network NAME puts the project behind that proxy`,
+      s.name,
     );
   }
-  if (movable.length === 0) return leave("keep", "nothing-to-isolate", "no service to isolate");
-  // databases alone, with nothing else of the project beside them (a host-network service that
-  // uses them through the host is something else)
-  if (plan.services.every((s) => s.role === "database")) {
-    for (const s of movable) {
-      if (ctx.serviceOf(s.name).ports.some((p) => !p.loopback)) {
-        ctx.warn(
-          "shared-database-service",
-          "a shared database service; its published ports are kept",
-          s.name,
-        );
-      }
-    }
-    return leave(
-      "keep",
-      "shared-database-service",
-      "only databases: a shared database service, reaching it is its purpose",
-    );
-  }
+  const mode: PlanMode = { behind: false, rebind, routes: new Map() };
+  for (const s of movable) ctx.policyOf(s).edits?.(ctx, nets, s, mode);
+  return conclude(ctx, nets, movable, {
+    code: "not-behind-proxy",
+    reason:
+      "not behind a shared proxy: no service is on an external network, and no database publishes a port beyond the host",
+  });
+}
 
-  const behindProxy = movable.some((s) => s.before!.some((m) => nets.isShared(m.key)));
-  const apps = movable.filter((s) => s.role === "app");
-  const routedApps = apps.filter((s) => s.routing !== undefined);
-  // only the user puts a project behind a proxy: composemod never adds a network the host may not have
-  const putBehind =
-    !behindProxy &&
-    apps.length > 0 &&
-    (options.virtualHost !== undefined ||
-      (options.proxyNetwork !== undefined && routedApps.length > 0));
-  if (!behindProxy && !putBehind) {
-    for (const s of routedApps) {
-      ctx.warn(
-        "routing-without-shared-network",
-        `routed by ${s.routing} but on no shared network: composemod adds none (the host may not have it); --proxy-network NAME puts the project behind that proxy`,
-        s.name,
-      );
-    }
-    for (const s of movable) {
-      if (s.role === "database") planDatabasePorts(s, ctx.serviceOf(s.name), rebind, plan.warnings);
-      else if (s.role === "backend") warnBackendPorts(s, ctx.serviceOf(s.name), plan.warnings);
-    }
-    return conclude(ctx, nets, movable, {
-      code: "not-behind-proxy",
-      reason:
-        "not behind a shared proxy: no service is on an external network, and no database publishes a port beyond the host",
-    });
-  }
-
-  const routes: Routes = planVirtualHosts(ctx, apps, roles);
-  if (!nets.proxyName && !putBehind) warnUnknownProxy(ctx, nets, movable);
-  const rules = membershipRules(ctx, nets, movable, nets.proxyName !== undefined || putBehind);
+/**
+ * A project behind a shared proxy: each role's networks, the repair that keeps every pair of
+ * services that shared a network connected, then each role's ports and entries, and the order
+ * Docker looks names up in.
+ */
+function planBehind(
+  ctx: PlanContext,
+  nets: Networks,
+  movable: ServicePlan[],
+  mode: PlanMode,
+  joinProxy: boolean,
+): Plan {
+  const { model, plan, options } = ctx;
+  const rules = new Map<string, MembershipRule>();
+  for (const s of movable) rules.set(s.name, ctx.policyOf(s).networks!(ctx, nets, s, joinProxy));
   const connected = connectServices({
     services: plan.services,
     participating: movable,
@@ -229,13 +261,12 @@ function planTarget(input: PlanInput, options: PlanOptions): Plan {
     s.networksChanged = !sameMembership(s.after, s.before);
   }
   for (const s of movable) {
-    const svc = ctx.serviceOf(s.name);
-    if (s.role === "database") planDatabasePorts(s, svc, rebind, plan.warnings);
-    else if (s.role === "backend") warnBackendPorts(s, svc, plan.warnings);
-    else if (s.role === "app") planRoutingEntries(ctx, nets, s, routes);
-    warnLinks(ctx, s, byName);
+    ctx.policyOf(s).edits?.(ctx, nets, s, mode);
+    warnLinks(ctx, s);
   }
-  planProjectAppPorts(ctx, nets, movable, routes);
+  for (const policy of new Set(movable.map((s) => ctx.policyOf(s)))) {
+    policy.settle?.(ctx, nets, movable, mode);
+  }
   planNameOrder(ctx, nets, movable);
   if (ctx.held.size) {
     const held = [...ctx.held].map(([name, network]) => `\`${name}\` on \`${network}\``);

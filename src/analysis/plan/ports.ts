@@ -1,6 +1,6 @@
 import type { ServiceModel } from "../../compose/model";
 import type { PortSpec } from "../../compose/ports";
-import type { Warning } from "../../report/warning";
+import type { Warning } from "../../base/warning";
 import {
   carriedPorts,
   imageBase,
@@ -9,8 +9,8 @@ import {
   routingOf,
   typicalWebPort,
 } from "../evidence";
-import type { Networks, PlanContext } from "./context";
-import { routedPort, Routes } from "./routing";
+import type { Networks, PlanContext, Routes } from "./context";
+import { routedPort } from "./routing";
 import type { PortsMode } from "./options";
 import { editsService, ServicePlan } from "./types";
 
@@ -186,7 +186,7 @@ export function planProjectAppPorts(
 ): void {
   const isolating = participating.some(editsService);
   for (const s of participating) {
-    if (s.role !== "app") continue;
+    if (!ctx.policyOf(s).entry) continue;
     const svc = ctx.serviceOf(s.name);
     const routing = routingOf(svc);
     if (!isolating && ctx.options.ports !== "comment") {

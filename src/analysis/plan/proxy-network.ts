@@ -1,5 +1,5 @@
 import type { ComposeModel } from "../../compose/model";
-import type { Classification } from "../classify";
+import type { Classification } from "../roles/types";
 
 const PROXY_LIKE_NAME = /proxy|traefik|caddy|nginx|web|edge|ingress|public|frontend/i;
 
@@ -13,6 +13,7 @@ export function detectProxyNetwork(
   model: ComposeModel,
   roles: Map<string, Classification>,
   fragment: readonly string[] = [],
+  isEntry: (c: Classification) => boolean = () => false,
 ): { name: string; others: string[] } | undefined {
   const rank = (pick: (c: Classification) => boolean) => {
     const seen = new Map<string, number>();
@@ -29,11 +30,11 @@ export function detectProxyNetwork(
     return [...seen.keys()].sort((a, b) => score(b) - score(a) || a.localeCompare(b));
   };
   const ranked = rank((c) => c.routing !== undefined);
-  const names = ranked.length ? ranked : rank((c) => c.role === "app");
+  const names = ranked.length ? ranked : rank(isEntry);
   if (names.length) return { name: names[0], others: names.slice(1) };
   // a routed app on no shared network, in a file that declares one proxy-like external network:
   // that is the network it was meant to be on
-  const routed = [...roles.values()].some((c) => c.role === "app" && c.routing !== undefined);
+  const routed = [...roles.values()].some((c) => isEntry(c) && c.routing !== undefined);
   const declared = [...model.networks.values()].filter((d) => d.external);
   if (routed && declared.length === 1 && PROXY_LIKE_NAME.test(declared[0].realName)) {
     return { name: declared[0].realName, others: [] };

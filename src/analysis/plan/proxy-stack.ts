@@ -1,10 +1,8 @@
 import { sameMembership } from "../../compose/model";
 import { connectServices } from "./connectivity";
-import type { Networks, PlanContext } from "./context";
+import type { MembershipRule, Networks, PlanContext, PlanMode } from "./context";
 import { describeReachers, reachersOn } from "./cross-project";
-import type { MembershipRules } from "./membership";
 import { conclude } from "./outcome";
-import { planDatabasePorts } from "./ports";
 import type { Plan, ServicePlan } from "./types";
 
 /**
@@ -26,7 +24,7 @@ export function planProxyStack(
   leave: (reasonCode: "proxy-stack-shared", reason: string) => Plan,
 ): Plan {
   const { model, options, plan } = ctx;
-  const databases = movable.filter((s) => s.role === "database");
+  const databases = movable.filter((s) => ctx.policyOf(s).holdsData);
   const exposed = databases.filter((s) => s.before!.some((m) => nets.isShared(m.key)));
   const used: string[] = [];
   for (const s of exposed) {
@@ -54,10 +52,11 @@ export function planProxyStack(
       `runs the reverse proxy itself (${names}), and other projects reach ${[...new Set(used)].join(", ")} of it over a shared network: left as it is (composemod moves it once they reach it another way)`,
     );
   }
-  for (const s of databases) planDatabasePorts(s, ctx.serviceOf(s.name), rebind, plan.warnings);
-  const followers = [...proxies, ...movable.filter((s) => s.role !== "database")];
+  const mode: PlanMode = { behind: false, rebind, routes: new Map() };
+  for (const s of databases) ctx.policyOf(s).edits?.(ctx, nets, s, mode);
+  const followers = [...proxies, ...movable.filter((s) => !ctx.policyOf(s).holdsData)];
   if (exposed.length) {
-    const rules: MembershipRules = new Map();
+    const rules = new Map<string, MembershipRule>();
     for (const s of exposed) {
       const gone = s.before!.filter((m) => nets.isShared(m.key));
       rules.set(s.name, { next: s.before!.filter((m) => !gone.includes(m)), gone });

@@ -2,9 +2,10 @@ import { entriesEditable } from "../../compose/editability";
 import type { ServiceModel } from "../../compose/model";
 import { parsePort } from "../../compose/ports";
 import { normalizeProjectName } from "../../compose/project-name";
-import type { Classification } from "../classify";
+import type { Classification } from "../roles/types";
 import { possibleWebPort, ProxyKind, typicalWebPort } from "../evidence";
-import type { Networks, PlanContext } from "./context";
+import type { Networks, PlanContext, Routes, RoutingEntries } from "./context";
+import { DEFAULT_PROXY_KIND } from "./options";
 import type { ServicePlan } from "./types";
 
 /** The proxy a file's routed services already speak to, if any. */
@@ -55,7 +56,7 @@ export function routingEntries(
   project: string,
   service: string,
   proxyNetwork: string,
-): { environment: [string, string][]; labels: [string, string][] } {
+): RoutingEntries {
   if (kind === "traefik") {
     const name = routerName(project, service);
     return {
@@ -85,9 +86,6 @@ export function routingEntries(
   return { environment, labels: [] };
 }
 
-/** Routing entries to add, by service. */
-export type Routes = Map<string, ReturnType<typeof routingEntries>>;
-
 /**
  * With --virtual-host: the routing that puts each app nothing routes to yet behind the proxy,
  * where its ports look like HTTP and its environment or labels are its own to edit.
@@ -100,7 +98,7 @@ export function planVirtualHosts(
   const { options, model, project, plan } = ctx;
   const routes: Routes = new Map();
   if (!options.virtualHost) return routes;
-  const kind = options.proxyKind ?? proxyKindOf(roles) ?? "nginx-proxy";
+  const kind = options.proxyKind ?? proxyKindOf(roles) ?? DEFAULT_PROXY_KIND;
   for (const s of apps) {
     if (s.routing) continue;
     const svc = ctx.serviceOf(s.name);

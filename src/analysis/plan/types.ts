@@ -1,6 +1,6 @@
 import type { Membership } from "../../compose/model";
-import type { Warning } from "../../report/warning";
-import type { Classification, Role, RuleCode } from "../classify";
+import type { Warning } from "../../base/warning";
+import type { Classification, Role, RuleCode } from "../roles/types";
 
 /** What one service should look like after the rewrite. */
 export interface ServicePlan {

@@ -1,4 +1,4 @@
-import type { SourceText } from "../yaml/source-text";
+import type { SourceText } from "./source-text";
 
 /**
  * Why a file could not be processed; rendered as `path:line:col: message` plus a code frame, or
