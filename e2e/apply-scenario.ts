@@ -98,6 +98,11 @@ export interface ApplyScenario {
   liveAfter: LiveAudit;
   /** The containers once `--write` ran and before apply, and once rollback ran. */
   beforeApply: Map<string, Seen>;
+  /** The containers once apply ran, and once `docker-compose up -d` ran again in `composedAgain`. */
+  afterApply: Map<string, Seen>;
+  afterComposeUp: Map<string, Seen>;
+  /** The project brought up again with Compose between the apply and the rollback. */
+  composedAgain: string;
   afterRollback: Map<string, Seen>;
   filesAfterWrite: Map<string, string>;
   filesAfterRollback: Map<string, string>;
@@ -316,7 +321,19 @@ export async function runApplyScenario(
     const running = runnable.map((p) => p.dir);
     const liveAfter = await runLiveAudit(repoRoot, env, running, false);
     const after = await matrix();
+    const afterApply = await inspectAll(engine);
     step("audit --live, probe");
+
+    // a later `docker-compose up -d` replaces a project's reconnected containers (their
+    // configuration hash is the old files'), on the networks apply made: rollback makes the old
+    // ones again from the journal
+    const composedAgain = "pads";
+    await composeUp(
+      runnable.find((p) => p.name === composedAgain)!,
+      env,
+    );
+    const afterComposeUp = await inspectAll(engine);
+    step("docker-compose up");
 
     const rollback = await cli(repoRoot, ["rollback", "--yes", dir], env);
     const afterRollback = await inspectAll(engine);
@@ -380,6 +397,9 @@ export async function runApplyScenario(
       recreated,
       liveAfter,
       beforeApply,
+      afterApply,
+      afterComposeUp,
+      composedAgain,
       afterRollback,
       filesAfterWrite,
       filesAfterRollback,

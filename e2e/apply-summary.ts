@@ -29,7 +29,7 @@ export function applySummaryLines(sc: ApplyScenario, seconds: number): string[] 
       `cross-project database reaches before ${n(databaseReaches(sc, false))}, after ${n(databaseReaches(sc, true))}; ${Math.round(seconds)} s`,
     `e2e apply: longest gap per app through the proxy network during the apply: ${gaps.join(", ")}`,
     `e2e apply: forced failing check: relay put back (files byte for byte, ${relay.length} containers as inspected before), notes migrated before it, zine not reached (exit ${sc.failure.run.code}); ` +
-      `rollback after success: ${putBack.length} containers and ${sc.filesAfterRollback.size} files as before (exit ${sc.rollback.code}); ` +
+      `rollback after success (${sc.composedAgain} replaced by docker-compose up -d in between): ${putBack.length} containers and ${sc.filesAfterRollback.size} files as before (exit ${sc.rollback.code}); ` +
       `kill -9 as ${sc.killedAt} began (${sc.killedAfter.steps} steps of ${sc.killedAfter.projects} projects done), apply again: exit ${sc.again.code}, audit --live ${sc.liveAgain.reach.findings.length} findings, ${sc.liveAgain.reach.drift.size} drifted`,
   ];
 }

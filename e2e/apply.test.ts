@@ -115,6 +115,17 @@ describeEngine(
       }
     });
 
+    test("a later docker-compose up -d replaces the reconnected containers, onto the networks apply made", () => {
+      const s = the();
+      const project = [s.composedAgain];
+      const replaced = Object.entries(of(s.afterComposeUp, project, (x) => x.id)).filter(
+        ([name, id]) => of(s.afterApply, project, (x) => x.id)[name] !== id,
+      );
+      expect(replaced.map(([name]) => name).sort()).toEqual(["pads_app_1", "pads_db_1"]);
+      const compare = (x: Seen) => ({ running: x.running, networks: x.networks });
+      expect(of(s.afterComposeUp, project, compare)).toEqual(of(s.afterApply, project, compare));
+    });
+
     test("rollback after the apply puts back every container (same container, networks, names there, health) and every file", () => {
       const s = the();
       expect(s.rollback.code).toBe(0);
@@ -127,8 +138,14 @@ describeEngine(
         networks: x.networks,
       });
       expect(of(s.afterRollback, projects, compare)).toEqual(of(s.beforeApply, projects, compare));
-      // reconnected containers are the very same ones; recreated ones were made again
-      const recreated = new Set(["cloud_nextcloud_1", "paperless_paperless-ngx_1"]);
+      // reconnected containers are the very same ones; the ones Compose replaced (in the apply, or
+      // in docker-compose up afterwards) were made again
+      const recreated = new Set([
+        "cloud_nextcloud_1",
+        "paperless_paperless-ngx_1",
+        "pads_app_1",
+        "pads_db_1",
+      ]);
       const ids = (seen: Map<string, Seen>) => of(seen, projects, (x) => x.id);
       const same = Object.entries(ids(s.afterRollback)).filter(
         ([name, id]) => ids(s.beforeApply)[name] === id,
