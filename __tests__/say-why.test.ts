@@ -111,3 +111,12 @@ test("the same over the bundled example of a project in two files", async () => 
   );
   expect(io.out()).toMatch(/^ {2}freshrss-db +database /m);
 });
+
+test("composemod with no argument reads nothing and says how to get help", async () => {
+  const io = captureIO(tempTree({ "wiki/docker-compose.yml": WIKI_BEHIND_PROXY }));
+  expect(await run([], io)).toBe(2);
+  expect(io.out()).toBe("");
+  expect(io.err()).toBe(
+    "error: missing paths: compose files or directories to read (- for standard input)\nTry 'composemod --help' for more information.\n",
+  );
+});
