@@ -20,9 +20,11 @@ COPY tsconfig.json tsconfig.build.json README.md LICENSE ./
 COPY scripts/build.mjs scripts/
 COPY src src
 COPY transforms transforms
-# the dependencies come from the cache npm ci filled where they can
+# the dependencies come from the cache npm ci filled where they can; dockerode, the optional
+# engine client that `audit --live` loads, beside it at the version package.json asks for
 RUN npm pack --silent \
- && npm install -g --prefix /opt/composemod --prefer-offline --no-audit --no-fund ./composemod-*.tgz
+ && npm install -g --prefix /opt/composemod --prefer-offline --no-audit --no-fund ./composemod-*.tgz \
+      "dockerode@$(node -p 'require("./package.json").peerDependencies.dockerode')"
 
 FROM ${NODE_IMAGE}
 COPY --from=build /opt/composemod /opt/composemod

@@ -202,18 +202,37 @@ describe("composemod audit on a small host", () => {
     }
   });
 
-  test("a readable table whose summary counts its rows; after composemod --write nothing to report", async () => {
+  test("one line per finding an editor can jump to, a summary that counts them; after composemod --write nothing to report", async () => {
     const io = captureIO(dir);
     await run(["audit", "."], io);
     const lines = io.out().trimEnd().split("\n");
-    const rows = lines.slice(1, -2);
+    const rows = lines.slice(0, -2);
     expect(rows).toHaveLength(5);
-    expect(rows.filter((r) => r.startsWith("error ")).length).toBe(3);
-    expect(rows.filter((r) => r.startsWith("warning ")).length).toBe(2);
+    for (const row of rows) expect(row).toMatch(/^[^:]+:\d+:\d+: (error|warning|info) [a-z-]+ /);
+    const rules = Object.keys(RULES);
+    for (const row of rows) expect(rules).toContain(row.split(" ")[2]);
+    expect(rows.filter((r) => / error /.test(r)).length).toBe(3);
+    expect(rows.filter((r) => / warning /.test(r)).length).toBe(2);
     expect(lines.at(-2)).toBe(
       "4 projects: 2 databases reachable from another project, 5 findings (3 errors, 2 warnings)",
     );
     expect(lines.at(-1)).toBe("after `composemod --write`: 0 reachable, 0 findings");
+    // the wide table on request: a heading, then a row per finding, level first
+    const table = captureIO(dir);
+    await run(["audit", "--format", "table", "."], table);
+    const tableLines = table.out().trimEnd().split("\n");
+    expect(tableLines[0]).toMatch(/^LEVEL +SERVICE +FINDING +WHERE$/);
+    expect(tableLines.slice(1, -2).filter((r) => r.startsWith("error ")).length).toBe(3);
+    expect(tableLines.slice(-2)).toEqual(lines.slice(-2));
+    // on a terminal, each line fits its width; the place, level and rule stay on the first
+    const narrow = captureIO(dir);
+    await run(["audit", "--no-color", "."], { ...narrow, stdoutIsTTY: true, columns: 80 });
+    const wrapped = narrow.out().trimEnd().split("\n");
+    for (const line of wrapped.slice(0, -2)) {
+      expect(line.length <= 80 || !line.slice(2).includes(" ")).toBe(true);
+      expect(line).toMatch(/^([^: ]+:\d+:\d+: (error|warning) [a-z-]+( |$)| {2}\S)/);
+    }
+    expect(wrapped.filter((l) => !l.startsWith("  ")).length).toBe(lines.length);
     const copy = tempTree(HOST);
     expect(await run(["--write", "-q", "."], captureIO(copy))).toBe(0);
     const after = captureIO(copy);
@@ -272,11 +291,17 @@ describe("audit on a copy of the shared corpus", () => {
   );
 });
 
-test("the README's audit sample is what composemod prints, and every rule has the section its helpUri names", async () => {
-  const readme = readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
+test("docs/audit.md's audit samples are what composemod prints, and every rule has its section there", async () => {
+  const readme = readFileSync(path.resolve(__dirname, "..", "docs", "audit.md"), "utf8");
   const sample = /\$ cd \/srv\/stacks && composemod audit \.\n([\s\S]*?)```/.exec(readme)![1];
   const io = captureIO(tempTree(HOST));
   await run(["audit", "."], io);
   expect(io.out()).toBe(sample);
-  for (const rule of Object.keys(RULES)) expect(readme).toContain(`\n#### ${rule}\n`);
+  const table = /\$ cd \/srv\/stacks && composemod audit --format table \.\n([\s\S]*?)```/.exec(
+    readme,
+  )![1];
+  const wide = captureIO(tempTree(HOST));
+  await run(["audit", "--format", "table", "."], wide);
+  expect(wide.out()).toBe(table);
+  for (const rule of Object.keys(RULES)) expect(readme).toContain(`\n### ${rule}\n`);
 });

@@ -31,7 +31,7 @@ describe("a reader that leaves early (| head -1)", () => {
 
   test("audit ends quietly with 1: databases are reachable from other projects", () => {
     const result = headOne("audit .");
-    expect(result.stdout).toMatch(/^LEVEL +SERVICE +FINDING +WHERE\n$/);
+    expect(result.stdout).toMatch(/^p0\/compose\.yaml:\d+:\d+: (error|warning) [a-z-]+ [^\n]*\n$/);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(1);
   });
@@ -112,7 +112,7 @@ describe("flag clashes are refused before any file is read", () => {
     [["-l", "--json", "nosuch"], "--list-different prints file names"],
     [["--json", "--format", "text", "nosuch"], "--format text and --json cannot be used together"],
     [["audit", "--json", "--sarif", "nosuch"], "--json and --sarif cannot be used together"],
-    [["audit", "--format", "mermaid", "nosuch"], "Allowed choices are text, json, sarif"],
+    [["audit", "--format", "mermaid", "nosuch"], "Allowed choices are text, table, json, sarif"],
     [["graph", "--format", "sarif", "nosuch"], "Allowed choices are text, mermaid, dot, json"],
     [["--backup", "nosuch"], "--backup goes with --write"],
     [["--write", "--backup", "-"], "--backup has no file to keep with standard input"],

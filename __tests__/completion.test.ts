@@ -53,7 +53,12 @@ describe("bash", () => {
     expect(complete("composemod", "audit", "--sa")).toEqual(["--sarif"]);
     expect(complete("composemod", "graph", "--sa")).toEqual([]);
     expect(complete("composemod", "--format", "")).toEqual(["text", "json"]);
-    expect(complete("composemod", "audit", "--format", "")).toEqual(["text", "json", "sarif"]);
+    expect(complete("composemod", "audit", "--format", "")).toEqual([
+      "text",
+      "table",
+      "json",
+      "sarif",
+    ]);
     expect(complete("composemod", "graph", "--format", "")).toEqual([
       "text",
       "mermaid",
@@ -110,7 +115,7 @@ describe("zsh", () => {
 
   testWith("zsh", "apt-get install zsh")("each command gets its own options and formats", () => {
     expect(specs("composemod", "audit", "--format", "")).toContain(
-      "--format=[what to print]:format:(text json sarif)",
+      "--format=[what to print]:format:(text table json sarif)",
     );
     expect(specs("composemod", "graph", "")).toContain(
       "--before-after[draw the topology now and as `composemod --write` would leave it]",

@@ -110,6 +110,13 @@ if (
     const audit = await docker(["run", "--rm", ...mount, IMAGE, "audit", "."]);
     expect(audit.code).toBe(1);
     expect(audit.stdout).toMatch(/\d+ databases reachable from another project/);
+    // the image holds the engine client: --live gets as far as the engine's socket
+    const live = await docker([
+      ...["run", "--rm", "-e", "DOCKER_HOST=unix:///no/such.sock", IMAGE],
+      ...["audit", "--live"],
+    ]);
+    expect(live.code).toBe(2);
+    expect(live.stderr).toContain("cannot reach the Docker Engine at unix:///no/such.sock");
     const input = readFileSync(
       path.join(repo, "examples/article-2-behind-proxy/docker-compose.yml"),
       "utf8",

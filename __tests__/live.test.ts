@@ -265,9 +265,15 @@ describe("composemod audit --live, through the Engine API", () => {
       { name: "wiki_wiki-db_1", kind: "container" },
     ]);
     const table = captureIO(dir);
-    expect(await run(["audit", "--live", "--no-color"], table, false, env)).toBe(1);
+    expect(await run(["audit", "--live", "--format", "table"], table, false, env)).toBe(1);
     expect(table.out()).toMatch(/wiki\/wiki-db +database `wiki-db` is on network `proxy`/);
     expect(table.out()).toContain("wiki_wiki-db_1\n");
+    // one a line: with no file, the service and the containers that run it
+    const lines = captureIO(dir);
+    expect(await run(["audit", "--live", "--no-color"], lines, false, env)).toBe(1);
+    expect(lines.out()).toContain(
+      "wiki/wiki-db (wiki_wiki-db_1): error database-shared-with-other-project database `wiki-db` is on network `proxy`",
+    );
   });
 
   test("an engine that cannot be reached: a clear error, exit 2", async () => {

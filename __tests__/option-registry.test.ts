@@ -180,13 +180,13 @@ test("a configuration's unknown keys and wrong values are each named at file:lin
   });
 });
 
-test("README names every option, and its configuration example holds every setting, valid", () => {
-  const readme = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+test("docs/options.md names every option, and its configuration example holds every setting, valid", () => {
+  const readme = readFileSync(path.join(__dirname, "..", "docs", "options.md"), "utf8");
   for (const [, entry] of OPTION_ENTRIES.filter(([, e]) => !e.hidden)) {
     expect(readme).toMatch(new RegExp("`[^`\\n]*" + longFlag(entry) + "\\b"));
   }
   const example = /Settings used on every run[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)![1];
   const config = JSON.parse(example);
   expect(Object.keys(config).sort()).toEqual([...CONFIG_KEYS].sort());
-  expect(validateConfig(config, "README.md")).toEqual({ config });
+  expect(validateConfig(config, "docs/options.md")).toEqual({ config });
 });

@@ -39,7 +39,12 @@ test("the tarball holds what runs: the bundles, the declarations, README, LICENS
   ).toBe(false);
 });
 
-test("every package the bundles require is a dependency, and every dependency is required", () => {
+/** The optional peer dependencies: required only by what talks to a Docker Engine, installed by those who need it. */
+const optionalPeers = Object.keys(pkg.peerDependenciesMeta ?? {}).filter(
+  (name) => pkg.peerDependenciesMeta[name].optional === true,
+);
+
+test("every package the bundles require is a dependency or an optional peer, and every dependency is required", () => {
   const required = new Set<string>();
   for (const bundle of ["cli.js", "worker.js", "index.js"]) {
     const text = readFileSync(path.join(repo, "dist", bundle), "utf8");
@@ -50,7 +55,17 @@ test("every package the bundles require is a dependency, and every dependency is
       );
     }
   }
-  expect([...required].sort()).toEqual(Object.keys(pkg.dependencies).sort());
+  expect([...required].sort()).toEqual([...Object.keys(pkg.dependencies), ...optionalPeers].sort());
+});
+
+test("dockerode is an optional peer, kept for the tests, and loaded only where the engine is read", () => {
+  expect(optionalPeers).toEqual(["dockerode"]);
+  expect(pkg.dependencies.dockerode).toBeUndefined();
+  expect(pkg.peerDependencies.dockerode).toBe(pkg.devDependencies.dockerode);
+  const cli = readFileSync(path.join(repo, "dist", "cli.js"), "utf8");
+  // one require, inside a function: never at the top of the bundle, where every run would load it
+  expect(cli.match(/require\("dockerode"\)/g)).toHaveLength(1);
+  expect(cli).toMatch(/^ {4}return require\("dockerode"\);$/m);
 });
 
 test("the declarations import only dependencies: a consumer's type-check resolves them", () => {
@@ -60,7 +75,10 @@ test("the declarations import only dependencies: a consumer's type-check resolve
     const text = readFileSync(path.join(repo, file), "utf8");
     for (const [, name] of text.matchAll(/from "([^".][^"]*)"/g)) imported.add(name);
   }
-  for (const name of imported) expect(Object.keys(pkg.dependencies)).toContain(name);
+  // an optional peer's types are imported only by declarations the package's index does not reach
+  for (const name of imported) {
+    expect([...Object.keys(pkg.dependencies), ...optionalPeers]).toContain(name);
+  }
 });
 
 test("engines, bin and the license say what is true", () => {
@@ -74,11 +92,21 @@ test("engines, bin and the license say what is true", () => {
   expect(readFileSync(path.join(repo, "LICENSE"), "utf8")).toMatch(/^MIT License\n/);
 });
 
-test("the README: a quick start of two commands, and how users install it", () => {
+test("the README: under 200 lines, a quick start of two commands, and an install from the clone's tarball", () => {
   const readme = readFileSync(path.join(repo, "README.md"), "utf8");
-  const quickStart = /## Quick start\n\n```sh\n([\s\S]*?)```/.exec(readme)![1];
-  expect(quickStart.trim().split("\n")).toHaveLength(2);
+  expect(readme.trimEnd().split("\n").length).toBeLessThan(200);
+  const quickStart = /## Quick start\n\n(?:<!-- ci: .* -->\n\n)?```sh\n([\s\S]*?)```/.exec(
+    readme,
+  )![1];
+  expect(quickStart.trim().split("\n")).toEqual(["npm ci && npm start", "npm test"]);
+  expect(pkg.scripts.start).toMatch(/ examples$/);
   const install = /## Install\n([\s\S]*?)\n## /.exec(readme)![1];
-  expect(install).toMatch(/^npm install -g composemod\b/m);
-  expect(install).toMatch(/^npx composemod\b/m);
+  // not on the registry yet: the tarball the clone packs, by the name npm pack gives it
+  expect(install).not.toMatch(/^(npm install -g composemod|npx composemod)\b/m);
+  expect(install).toContain(`npm install -g ./${pkg.name}-${pkg.version}.tgz`);
+  // and CI runs exactly these lines in a clean clone
+  expect(install).toContain("<!-- ci: run in a clean clone by scripts/readme-install.sh -->");
+  expect(readFileSync(path.join(repo, ".ci", "run"), "utf8")).toMatch(
+    /^scripts\/readme-install\.sh\b/m,
+  );
 });

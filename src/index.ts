@@ -1,4 +1,4 @@
-// The library's API, as README's "Library" section documents it: every name here is there.
+// The library's API, as docs/library.md documents it: every name here is there.
 
 // the rewrite, of one text or of the files of one project
 export { rewriteProject, rewriteText } from "./rewrite/rewrite-project";

@@ -1,6 +1,7 @@
 import type Docker from "dockerode";
 import { PassThrough } from "node:stream";
 import {
+  engineClient,
   engineEndpoint,
   EngineUnreachable,
   liveContainerOf,
@@ -132,7 +133,7 @@ function endpointConfig(endpoint: EndpointSpec): Record<string, unknown> {
  */
 export async function connectEngine(dockerHost: string | undefined): Promise<ApplyEngine> {
   const { endpoint, options } = engineEndpoint(dockerHost);
-  const Dockerode = require("dockerode") as typeof Docker;
+  const Dockerode = engineClient();
   const docker = new Dockerode({ ...options, timeout: 120_000 });
   try {
     await docker.ping();

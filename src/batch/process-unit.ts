@@ -65,9 +65,12 @@ export function processUnit(
     if (result.status === "changed" && shownDiff) {
       result.diff = unifiedDiff(result.path, result.input!, result.output!, result.edits);
     }
-    if (options.explain) {
-      result.explain = renderExplain(result, result.plan, options.explainWidth);
-    }
+  }
+  // the project once, with its first file: its files share one table of services
+  if (options.explain && results.length) {
+    const plan = results.find((r) => r.plan)?.plan;
+    results.forEach((r) => (r.explain = ""));
+    results[0].explain = renderExplain(results, plan, options.explainWidth);
   }
   const outcomes = results.map((result) => settled(result, options.withOutput));
   const writes = results.flatMap((r, i) => (r.status === "changed" ? [i] : []));

@@ -4,6 +4,7 @@ import type { Finding } from "../analysis/findings";
 import { auditHostFiles } from "../batch/audit-host";
 import {
   auditJsonChunks,
+  auditLineChunks,
   AuditReport,
   auditReport,
   auditTableChunks,
@@ -15,7 +16,8 @@ import type { RunIO } from "./io";
 import { noComposeFiles } from "./no-compose-files";
 import type { RunOptions } from "./options";
 
-export type AuditFormat = "table" | "json" | "sarif";
+/** text: one line per finding, as compilers print them; table: the wide table. */
+export type AuditFormat = "text" | "table" | "json" | "sarif";
 
 /**
  * Prints a report in the format asked for, chunk by chunk as standard output takes them, then
@@ -33,7 +35,9 @@ export async function printAudit(
       ? sarifChunks(report, fixesOf)
       : format === "json"
         ? auditJsonChunks(report)
-        : auditTableChunks(report, options.color);
+        : format === "table"
+          ? auditTableChunks(report, options.color)
+          : auditLineChunks(report, options.color, options.explainWidth);
   for (const chunk of chunks) {
     io.stdout(chunk);
     await io.drained?.();

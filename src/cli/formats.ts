@@ -1,14 +1,15 @@
 import type { CommandName } from "./commands";
 
 /** Every output format, one word for it across the commands. */
-export const FORMATS = ["text", "json", "sarif", "mermaid", "dot"] as const;
+export const FORMATS = ["text", "table", "json", "sarif", "mermaid", "dot"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** What each command can print, its default first. */
 export const COMMAND_FORMATS: Record<CommandName, readonly Format[]> = {
   // text: the unified diff (or, with --explain, the tables)
   rewrite: ["text", "json"],
-  audit: ["text", "json", "sarif"],
+  // text: one line per finding, `path:line:col: level rule message`; table: the wide table
+  audit: ["text", "table", "json", "sarif"],
   graph: ["text", "mermaid", "dot", "json"],
   // text: the plan, progress and the summary; json: the plan and the outcome
   apply: ["text", "json"],

@@ -20,9 +20,9 @@ import { runRewrite } from "./rewrite-command";
 type Command = (options: RunOptions, io: RunIO, env: Env) => Promise<number>;
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The audit's format: the table for text. */
+/** The audit's format: the rewrite's formats are the audit's too, but for mermaid and dot. */
 const auditFormat = (format: Format): AuditFormat =>
-  format === "json" || format === "sarif" ? format : "table";
+  format === "json" || format === "sarif" || format === "table" ? format : "text";
 
 const COMMANDS: Record<Exclude<CommandName, EngineCommandName>, Command> = {
   rewrite: runRewrite,

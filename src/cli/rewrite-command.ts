@@ -54,6 +54,46 @@ function productOf(outcome: FileOutcome, options: RunOptions): string {
   return options.color ? colorDiff(outcome.diff) : outcome.diff;
 }
 
+/** Beyond this many, the files left alone are told by reason rather than one a line. */
+export const LEFT_ALONE_ONE_A_LINE = 20;
+
+/** A reason's headline: its words before the first colon (`not behind a shared proxy`). */
+const headline = (reason: string) => reason.split(/: /)[0];
+
+/**
+ * The files a run leaves alone (unchanged or skipped), each with its reason, one a line; when
+ * there are many, one line per reason, with how many files and the first of them.
+ */
+export function leftAloneLines(outcomes: readonly FileOutcome[]): string[] {
+  const alone = outcomes.filter((o) => o.status === "unchanged" || o.status === "skipped");
+  if (alone.length <= LEFT_ALONE_ONE_A_LINE) {
+    return alone.map((o) => `${o.path}: ${o.status}: ${o.reason}`);
+  }
+  const groups = new Map<string, FileOutcome[]>();
+  for (const o of alone) {
+    const key = `${o.status} ${o.reasonCode}`;
+    groups.set(key, [...(groups.get(key) ?? []), o]);
+  }
+  const lines = [...groups.values()].map((files) => {
+    const [first] = files;
+    // the reason's headline where the files share it, else its code in words (`proxy stack`)
+    const said = new Set(files.map((f) => headline(f.reason)));
+    const why = said.size === 1 ? [...said][0] : first.reasonCode.replace(/-/g, " ");
+    const named = files.slice(0, 3).map((f) => f.path);
+    const more = files.length > 3 ? ` and ${files.length - 3} more` : "";
+    return `${files.length} ${first.status}: ${why} (${named.join(", ")}${more})`;
+  });
+  return [...lines, "(--json gives each file's reason)"];
+}
+
+/** After --write changed files: how the running containers come along. */
+function nextStep(paths: readonly string[]): string {
+  const quoted = paths.map((p) =>
+    /^[\w./@%+=:,-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`,
+  );
+  return `next: running containers keep their old networks until recreated: \`composemod apply ${quoted.join(" ")}\` (or \`docker compose up -d\` in each changed project's directory)`;
+}
+
 /**
  * Runs the rewrite over the given paths, or standard input (`-`); returns the exit status (0
  * done, 1 --check or --list-different found changes, 2 an error, or no compose file at all).
@@ -110,10 +150,15 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
       io.stderr(`warning: the role given to \`${name}\` matched no service\n`);
     }
   }
+  const told = !options.quiet && options.format !== "json" && !stdin;
+  if (told && !options.check && !options.listDifferent && !options.explain) {
+    for (const line of leftAloneLines(outcomes)) io.stderr(line + "\n");
+  }
   const summary = summarize(outcomes, (io.now() - started) / 1000);
   if (options.format === "json") io.stdout(renderJson(outcomes, summary));
   else if (options.explain) io.stdout(explained.join(""));
   if (!options.quiet) io.stderr(renderSummary(summary, !options.write || !!stdin) + "\n");
+  if (told && options.write && summary.changed > 0) io.stderr(nextStep(options.paths) + "\n");
   if (summary.error > 0) return 2;
   const changesFound = options.check || (options.listDifferent && !options.write);
   if (changesFound && summary.changed > 0) return 1;

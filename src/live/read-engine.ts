@@ -55,6 +55,25 @@ export interface EngineState {
 /** The engine could not be read: the reason in words, for standard error. */
 export class EngineUnreachable extends Error {}
 
+/** What a user who installed composemod without the engine client is told to run. */
+export const ENGINE_CLIENT_INSTALL = "npm install -g dockerode";
+
+/**
+ * The Docker Engine client, an optional peer dependency: loaded on the one path that talks to an
+ * engine, so that every other run (and install) goes without it. Its absence is an
+ * {@link EngineUnreachable} that says how to install it.
+ */
+export function engineClient(): typeof Docker {
+  try {
+    return require("dockerode") as typeof Docker;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
+    throw new EngineUnreachable(
+      `talking to the Docker Engine needs dockerode, which is not installed: \`${ENGINE_CLIENT_INSTALL}\` (or npm install dockerode beside composemod)`,
+    );
+  }
+}
+
 export const DEFAULT_SOCKET = "/var/run/docker.sock";
 
 /** Where to reach the engine: `DOCKER_HOST` (`unix://` or `tcp://`), else the default socket. */
@@ -164,7 +183,7 @@ async function mapLimit<T, R>(items: T[], limit: number, f: (item: T) => Promise
 export async function readEngine(dockerHost: string | undefined): Promise<EngineState> {
   const { endpoint, options } = engineEndpoint(dockerHost);
   // loaded here, on the one path that talks to an engine: every other run starts without it
-  const Dockerode = require("dockerode") as typeof Docker;
+  const Dockerode = engineClient();
   const docker = new Dockerode({ ...options, timeout: 30_000 });
   try {
     await docker.ping();

@@ -192,6 +192,61 @@ export function auditTableChunks(report: AuditReport, color: boolean): Iterable<
   );
 }
 
+/**
+ * Where a finding is, as an editor jumps to it: `path:line:col` in a file; on a live engine,
+ * where there is no file, its project and service with the containers that run it.
+ */
+function place(f: Finding): string {
+  if (f.file !== undefined) return `${f.file}:${f.line}:${f.col}`;
+  const containers = f.containers?.length ? ` (${f.containers.join(", ")})` : "";
+  return `${f.project}/${f.service}${containers}`;
+}
+
+/**
+ * Lines of at most `width` characters: `first` whole (the place, level and rule an editor reads),
+ * then the words of `rest`, continuation lines indented; a word is never cut.
+ */
+function fitted(first: string, rest: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of rest.split(" ")) {
+    if (line.length + 1 + word.length <= width || line.trim() === "") line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = `  ${word}`;
+    }
+  }
+  return [...lines, line];
+}
+
+/**
+ * The findings one a line, as compilers and eslint's compact format print them:
+ * `path:line:col: level rule message`, then the summary lines. Given a width (a terminal's), a
+ * longer message goes on below, indented, so that each line fits it where the words allow; the
+ * first line keeps the place, level and rule whole. Elsewhere every finding is one line, for
+ * editors and grep.
+ */
+export function auditLineChunks(
+  report: AuditReport,
+  color: boolean,
+  width?: number,
+): Iterable<string> {
+  return inChunks(
+    (function* () {
+      for (const f of report.findings) {
+        const level = color ? `${COLOUR[f.level]}${f.level}\u001b[0m` : f.level;
+        const plainHead = `${place(f)}: ${f.level} ${f.rule}`;
+        const lines =
+          width === undefined ? [`${plainHead} ${f.message}`] : fitted(plainHead, f.message, width);
+        // the level coloured where it stands, on the first line
+        lines[0] = `${place(f)}: ${level}${lines[0].slice(place(f).length + 2 + f.level.length)}`;
+        yield lines.join("\n") + "\n";
+      }
+      for (const text of summaryLines(report)) yield text + "\n";
+    })(),
+  );
+}
+
 export function writeAuditTable(
   report: AuditReport,
   color: boolean,

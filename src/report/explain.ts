@@ -17,23 +17,34 @@ function wrapped(text: string, indent: string, width: number | undefined): strin
 }
 
 /**
- * A table per file: service, role, reason, networks before -> after, what happens to its ports
- * (commented out, rebound to 127.0.0.1, kept), and its warnings; warnings about the whole file
- * follow the table. Given a width (a terminal's), every line fits it, long cells wrapped; the JSON
- * report keeps each text whole.
+ * A project once, whatever number of files it is read from: each file with its status and
+ * reason, then one table of the project's services (service, role, reason, networks before ->
+ * after, what happens to its ports: commented out, rebound to 127.0.0.1, kept; its warnings),
+ * then the warnings about the whole project. Given a width (a terminal's), every line fits it,
+ * long cells wrapped; the JSON report keeps each text whole.
  */
-export function renderExplain(file: FileReport, plan: Plan | undefined, width?: number): string {
-  const lines = wrapped(
-    `${file.path}: ${file.status}${file.reason ? ` (${file.reason})` : ""}`,
-    "",
-    width,
+export function renderExplain(
+  files: readonly FileReport[],
+  plan: Plan | undefined,
+  width?: number,
+): string {
+  const lines = files.flatMap((file) =>
+    wrapped(`${file.path}: ${file.status}${file.reason ? ` (${file.reason})` : ""}`, "", width),
   );
-  // a file that is not changed shows what it is, not what a plan it did not carry out said
-  const changed = file.status === "changed";
+  // a project that is not changed shows what it is, not what a plan it did not carry out said
+  const changed = files.some((f) => f.status === "changed");
   const proxy =
     plan && (plan.proxy.used || plan.proxy.declare || !changed) ? plan.proxy.key : undefined;
   const byName = new Map(plan?.services.map((s) => [s.name, s]));
-  const rows = Object.entries(file.services).map(([name, service]) => {
+  // each service once: an override file names the base file's services again
+  const services = new Map<string, FileReport["services"][string]>();
+  for (const [name, service] of files.flatMap((f) => Object.entries(f.services))) {
+    if (!services.has(name)) services.set(name, service);
+  }
+  const warnings = [
+    ...new Map(files.flatMap((f) => f.warnings).map((w) => [`${w.service}\0${w.message}`, w])),
+  ].map(([, w]) => w);
+  const rows = [...services].map(([name, service]) => {
     const found = byName.get(name);
     const sp =
       found && !changed
@@ -54,14 +65,14 @@ export function renderExplain(file: FileReport, plan: Plan | undefined, width?: 
     ]
       .filter(Boolean)
       .join("; ");
-    const warnings = file.warnings.filter((w) => w.service === name).map((w) => w.message);
+    const said = warnings.filter((w) => w.service === name).map((w) => w.message);
     return [
       name,
       service.role,
       `${service.reason} [${service.rule}]`,
       networks || "-",
       ports || "-",
-      warnings.join("; ") || "-",
+      said.join("; ") || "-",
     ];
   });
   if (rows.length) {
@@ -69,9 +80,8 @@ export function renderExplain(file: FileReport, plan: Plan | undefined, width?: 
       ...table(["SERVICE", "ROLE", "REASON", "NETWORKS", "PORTS", "WARNINGS"], rows, "  ", width),
     );
   }
-  const names = new Set(Object.keys(file.services));
-  for (const warning of file.warnings) {
-    if (warning.service === undefined || !names.has(warning.service)) {
+  for (const warning of warnings) {
+    if (warning.service === undefined || !services.has(warning.service)) {
       const text =
         warning.service !== undefined ? `${warning.service}: ${warning.message}` : warning.message;
       lines.push(...wrapped(`warning: ${text}`, "  ", width));

@@ -6,7 +6,7 @@ import { fileUri } from "./sarif-fix";
 
 const INFORMATION_URI = "https://www.npmjs.com/package/composemod";
 
-/** Where the README explains a rule: its heading under "What the audit reports". */
+/** Where a rule is explained: its heading under "What the audit reports" (docs/audit.md), on the package's page. */
 export function helpUri(rule: AuditRule): string {
   return `${INFORMATION_URI}#${rule}`;
 }

@@ -113,7 +113,7 @@ export interface ElectionTier {
 export type RoleRule = {
   code: RuleCode;
   role: Role | "given";
-  /** The rule in a sentence, as the README's decision table shows it. */
+  /** The rule in a sentence, as docs/decisions.md's decision table shows it. */
   summary: string;
 } & (
   | { match(service: ServiceModel, project: ProjectEvidence): Decision | undefined; elect?: never }
