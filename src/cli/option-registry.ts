@@ -35,6 +35,7 @@ export interface OptionEntry {
   flags: string;
   value: ValueKind<unknown>;
   description: string;
+  /** The commands that take it as a flag; none for a setting of the configuration alone. */
   commands: readonly CommandName[];
   group: HelpGroup;
   /** A setting of the configuration file too, under the option's name. */
@@ -264,6 +265,15 @@ export const OPTIONS = {
     group: "What to change:",
     config: true,
     plan: true,
+  },
+  skip: {
+    flags: "--skip",
+    value: SWITCH,
+    description:
+      "leave the project as it is: what `composemod review` remembers of a project skipped (a setting of the configuration alone)",
+    commands: [],
+    group: "What to do:",
+    config: true,
   },
   app: role("app", "app", "an app"),
   database: role("database", "database", "a database"),

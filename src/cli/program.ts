@@ -11,6 +11,7 @@ import type { Format } from "./formats";
 import { runGraph } from "./graph-command";
 import { processIO, RunIO } from "./io";
 import { runLiveAudit } from "./live-audit-command";
+import { projectSettings, shownConfigPath } from "./project-settings";
 import type { Flags } from "./option-registry";
 import { resolveOptions, RunOptions } from "./options";
 import { bufferedOutput, writeOutputFile } from "./output-file";
@@ -102,7 +103,8 @@ export async function run(
   const output = flags.outputFile !== undefined ? bufferedOutput() : undefined;
   const terminal = output === undefined && (io.stdoutIsTTY ?? isTTY);
   // audit --live with no path compares the engine with no file
-  const options = resolveOptions(flags, loaded.config, loaded.path, flags.live ? paths : targets, {
+  const shownConfig = shownConfigPath(loaded.path, io.cwd);
+  const options = resolveOptions(flags, loaded.config, shownConfig, flags.live ? paths : targets, {
     format: chosenFormat(command, flags) as Format,
     color: !flags.noColor && terminal && !env.NO_COLOR,
     explainWidth: terminal ? io.columns : undefined,
@@ -112,6 +114,7 @@ export async function run(
         : defaultCacheLocation(env)
       : undefined,
   });
+  if (loaded.nearest) options.settingsFor = projectSettings(flags, loaded.nearest, io.cwd);
   const status = await COMMANDS[command](
     options,
     {
