@@ -1,7 +1,7 @@
 import { CONFIG_FILE, PACKAGE_KEY } from "./config-names";
 
 /** The commands that read compose files; the rewrite is composemod itself, with no command word. */
-export const COMMAND_NAMES = ["rewrite", "audit", "graph"] as const;
+export const COMMAND_NAMES = ["rewrite", "audit", "graph", "review"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** What help says of a command, besides its options. */
@@ -42,6 +42,22 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   graph: {
     description: "Draw the network topology of the projects under a path.",
     paths: { required: true, description: "compose files or directories" },
+  },
+  review: {
+    description:
+      "Go through the projects one at a time: each service's role and why, then the diff; accept, skip, change a role or how ports are treated, with one key.\nThe accepted projects are written at the end, and every decision is kept in the project's configuration file, so that later runs of composemod, --check and audit give the same result.",
+    paths: {
+      required: false,
+      description: "compose files or directories (default: the working directory)",
+    },
+    epilogue: [
+      "Keys: y accept, n or s skip, r change a service's role, p change how ports are treated,",
+      "q stop (the projects accepted so far are written), ? the keys. Standard input must be a",
+      `terminal. Each project's settings are its own ${CONFIG_FILE}'s (found upward from its`,
+      "directory), where its decisions are saved; one is made beside its compose file if it has none.",
+      "",
+      "Exit status: 0 done, 2 an error (standard input not a terminal, a file not written).",
+    ].join("\n"),
   },
 };
 

@@ -10,4 +10,6 @@ export const COMMAND_FORMATS: Record<CommandName, readonly Format[]> = {
   rewrite: ["text", "json"],
   audit: ["text", "json", "sarif"],
   graph: ["text", "mermaid", "dot", "json"],
+  // a conversation on a terminal
+  review: ["text"],
 };

@@ -54,6 +54,8 @@ export interface OptionEntry {
 
 /** The commands that plan the rewrite of each project: they take its settings and roles. */
 const PLANNING: readonly CommandName[] = ["rewrite", "audit", "graph"];
+/** `review` takes each project's settings from its own configuration, and asks for the rest. */
+const WALKING: readonly CommandName[] = [...PLANNING, "review"];
 const formatsOf = (command: CommandName) => COMMAND_FORMATS[command];
 const printing = (format: string) =>
   COMMAND_NAMES.filter((c) => formatsOf(c).includes(format as never));
@@ -144,7 +146,7 @@ export const OPTIONS = {
     value: list("glob"),
     description:
       "leave out paths that match (gitignore syntax) when walking directories; repeatable",
-    commands: PLANNING,
+    commands: WALKING,
     group: "What to do:",
     config: true,
   },
@@ -152,7 +154,7 @@ export const OPTIONS = {
     flags: "--config <file>",
     value: filePath("file"),
     description: "read settings from FILE",
-    commands: COMMAND_NAMES,
+    commands: PLANNING,
     group: "What to do:",
     defaultText: `${CONFIG_FILE} or package.json's ${PACKAGE_KEY} key, found upward from each path`,
   },
@@ -160,7 +162,7 @@ export const OPTIONS = {
     flags: "--no-config",
     value: SWITCH,
     description: "read no configuration file",
-    commands: COMMAND_NAMES,
+    commands: PLANNING,
     group: "What to do:",
   },
   jobs: {
@@ -283,7 +285,7 @@ export const OPTIONS = {
     flags: "--format <format>",
     value: choice("format", FORMATS),
     description: "what to print",
-    commands: COMMAND_NAMES,
+    commands: PLANNING,
     group: "Output:",
     choicesFor: formatsOf,
     defaultText: (command) => formatsOf(command)[0],
@@ -313,14 +315,14 @@ export const OPTIONS = {
     flags: "-o, --output-file <file>",
     value: filePath("file"),
     description: "write what would go to standard output to FILE",
-    commands: COMMAND_NAMES,
+    commands: PLANNING,
     group: "Output:",
   },
   quiet: {
     flags: "-q, --quiet",
     value: SWITCH,
     description: "print errors only on standard error",
-    commands: COMMAND_NAMES,
+    commands: PLANNING,
     group: "Output:",
   },
   noColor: {

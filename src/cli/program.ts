@@ -15,6 +15,7 @@ import { projectSettings, shownConfigPath } from "./project-settings";
 import type { Flags } from "./option-registry";
 import { resolveOptions, RunOptions } from "./options";
 import { bufferedOutput, writeOutputFile } from "./output-file";
+import { runReview } from "./review-command";
 import { runRewrite } from "./rewrite-command";
 
 type Command = (options: RunOptions, io: RunIO, env: Env) => Promise<number>;
@@ -31,6 +32,7 @@ const COMMANDS: Record<CommandName, Command> = {
       ? runLiveAudit(options, auditFormat(options.format), io, env.DOCKER_HOST)
       : runAudit(options, auditFormat(options.format), io),
   graph: runGraph,
+  review: runReview,
 };
 
 /** What a command line asks for, parsed and checked; or the exit status that ends the run first. */
@@ -93,7 +95,7 @@ export async function run(
     return 0;
   }
   const { command, flags, paths } = parsed;
-  const targets = paths.length ? paths : ["-"];
+  const targets = paths.length ? paths : [command === "review" ? "." : "-"];
   const configFlag = flags.noConfig ? false : flags.config;
   const loaded = configForPaths(targets, io.cwd, configFlag, flags.stdinFilepath);
   if ("errors" in loaded) {
