@@ -1,7 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import type { ExplicitRole } from "../src/analysis/classify";
+import { loadConfig } from "../src/cli/config";
 import { run } from "../src/cli/program";
+import { rememberDecisions } from "../src/cli/remember";
 import { captureIO, tempTree } from "./helpers/tmp";
 
 const CLI = path.join(__dirname, "..", "dist", "cli.js");
@@ -188,5 +191,51 @@ describe("composemod review without a terminal", () => {
       .match(/^ {2}(-\w, )?--[\w-]+/gm)!
       .map((f) => f.trim());
     expect(flags.sort()).toEqual(["--ignore", "--no-color", "-h, --help"].sort());
+  });
+});
+
+describe("decisions kept in a project's configuration", () => {
+  const decided = (roles: [string, ExplicitRole][], skip = false) => ({
+    roles: new Map(roles),
+    skip,
+  });
+
+  test("a new file starts with the settings the project had from further up", () => {
+    const root = tempTree({
+      "composemod.config.json": JSON.stringify({ proxyNetwork: "web", app: ["blog/db"] }),
+      "blog/compose.yaml": BLOG,
+    });
+    const dir = path.join(root, "blog");
+    const saved = rememberDecisions(dir, "blog", loadConfig(dir), decided([["db", "database"]]));
+    expect(saved).toEqual({
+      path: path.join(dir, "composemod.config.json"),
+      created: true,
+      keys: ["app", "database"],
+    });
+    // the service leaves every other list, by its name or with its project's
+    expect(loadConfig(dir)).toEqual({
+      config: { proxyNetwork: "web", database: ["db"] },
+      path: path.join(dir, "composemod.config.json"),
+    });
+  });
+
+  test("a package.json's composemod key is edited in place, its layout and other keys kept", () => {
+    const pkg = '{\n\t"name": "blog",\n\t"composemod": {\n\t\t"ports": "keep"\n\t}\n}\n';
+    const root = tempTree({ "blog/package.json": pkg, "blog/compose.yaml": BLOG });
+    const dir = path.join(root, "blog");
+    const saved = rememberDecisions(dir, "blog", loadConfig(dir), decided([["web", "app"]], true));
+    expect(saved).toMatchObject({ created: false, keys: ["app", "skip"] });
+    expect(readFileSync(path.join(dir, "package.json"), "utf8")).toBe(
+      '{\n\t"name": "blog",\n\t"composemod": {\n\t\t"ports": "keep",\n\t\t"app": [\n\t\t\t"web"\n\t\t],\n\t\t"skip": true\n\t}\n}\n',
+    );
+  });
+
+  test("nothing decided: no file made", () => {
+    const root = tempTree({ "blog/compose.yaml": BLOG });
+    const dir = path.join(root, "blog");
+    expect(rememberDecisions(dir, "blog", loadConfig(dir), decided([]))).toMatchObject({
+      keys: [],
+    });
+    expect(existsSync(path.join(dir, "composemod.config.json"))).toBe(false);
   });
 });
