@@ -128,8 +128,8 @@ describe("composemod review on a terminal", () => {
     const plain = session.out.replace(/\u001b\[[0-9;]*m/g, "");
     expect(plain).toMatch(/written: blog\/compose\.yaml\r?\n {2}written: wiki\/compose\.yaml/);
     expect(plain).toContain("skipped: shop");
-    expect(plain).toContain("remembered in shop/composemod.config.json (new): skip");
-    expect(plain).toContain("remembered in wiki/composemod.config.json: backend");
+    expect(plain).toContain("remembered in shop/composemod.config.json (new): skip: true");
+    expect(plain).toContain("remembered in wiki/composemod.config.json: backend: app");
     expect(plain).toContain("2 files written, 1 skipped, 2 configurations updated");
   });
 
@@ -162,6 +162,9 @@ describe("composemod review on a terminal", () => {
     expect(plain).toContain("not reviewed: wiki");
     expect(read("shop/compose.yaml")).toContain('#   - "8000:8000"');
     expect(JSON.parse(read("shop/composemod.config.json"))).toEqual({ ports: "comment" });
+    expect(plain).toContain(
+      "remembered in shop/composemod.config.json: ports: comment; skip removed",
+    );
   });
 });
 
@@ -210,7 +213,7 @@ describe("decisions kept in a project's configuration", () => {
     expect(saved).toEqual({
       path: path.join(dir, "composemod.config.json"),
       created: true,
-      keys: ["app", "database"],
+      keys: ["app removed", "database: db"],
     });
     // the service leaves every other list, by its name or with its project's
     expect(loadConfig(dir)).toEqual({
@@ -224,7 +227,7 @@ describe("decisions kept in a project's configuration", () => {
     const root = tempTree({ "blog/package.json": pkg, "blog/compose.yaml": BLOG });
     const dir = path.join(root, "blog");
     const saved = rememberDecisions(dir, "blog", loadConfig(dir), decided([["web", "app"]], true));
-    expect(saved).toMatchObject({ created: false, keys: ["app", "skip"] });
+    expect(saved).toMatchObject({ created: false, keys: ["app: web", "skip: true"] });
     expect(readFileSync(path.join(dir, "package.json"), "utf8")).toBe(
       '{\n\t"name": "blog",\n\t"composemod": {\n\t\t"ports": "keep",\n\t\t"app": [\n\t\t\t"web"\n\t\t],\n\t\t"skip": true\n\t}\n}\n',
     );

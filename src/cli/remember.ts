@@ -57,7 +57,10 @@ function formattingOf(text: string): FormattingOptions {
   };
 }
 
-/** What saving decisions did: the file, whether it was made, the keys set or removed; or why not. */
+/**
+ * What saving decisions did: the file, whether it was made, each key set (`app: web`) or
+ * removed (`skip removed`); or why not.
+ */
 export type Remembered =
   { path: string; created: boolean; keys: string[] } | { path: string; error: string };
 
@@ -94,7 +97,11 @@ export function rememberDecisions(
       text,
       modify(text, [...prefix, key], value, { formattingOptions: formatting }),
     );
-    keys.push(key);
+    keys.push(
+      value === undefined
+        ? `${key} removed`
+        : `${key}: ${Array.isArray(value) ? value.join(", ") : String(value)}`,
+    );
   };
   for (const [key, given] of ROLE_OPTIONS) {
     const list = Array.isArray(current[key]) ? (current[key] as string[]) : [];

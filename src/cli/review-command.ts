@@ -326,7 +326,7 @@ function finish(
     }
     if (saved.keys.length) {
       remembered.push(
-        `${shown(saved.path)}${saved.created ? " (new)" : ""}: ${saved.keys.join(", ")}`,
+        `${shown(saved.path)}${saved.created ? " (new)" : ""}: ${saved.keys.join("; ")}`,
       );
     }
     if (reviewed.decision === "skip") {
