@@ -168,6 +168,22 @@ describe("composemod review on a terminal", () => {
   });
 });
 
+describe("composemod review interrupted", () => {
+  const root = tempTree({ "host/blog/compose.yaml": BLOG, "host/wiki/compose.yaml": WIKI });
+  const host = path.join(root, "host");
+
+  test("Ctrl-C writes nothing and remembers nothing, even what was accepted (exit 130)", () => {
+    const session = reviewOnTerminal(host, [
+      ["blog: accept\\?", "Y"],
+      ["wiki: accept\\?", "\u0003"],
+    ]);
+    expect(session.status).toBe(130);
+    expect(session.out).toContain("review interrupted: nothing written, nothing remembered");
+    expect(readFileSync(path.join(host, "blog/compose.yaml"), "utf8")).toBe(BLOG);
+    expect(existsSync(path.join(host, "blog/composemod.config.json"))).toBe(false);
+  });
+});
+
 describe("composemod review without a terminal", () => {
   const dir = tempTree({ "blog/compose.yaml": BLOG });
 

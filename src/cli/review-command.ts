@@ -86,10 +86,11 @@ class Screen {
     this.io.stdout((this.color ? colorDiff(fitted) : fitted) + "\n");
   }
 
-  /** Asks with one key: the prompt, then the key pressed, on one line. */
+  /** Asks with one key: the prompt, then the key pressed, on one line (a capital as its small letter). */
   async ask(keys: KeyReader, prompt: string): Promise<string> {
     this.io.stdout(this.paint(BOLD, prompt) + " ");
-    const key = await keys.next();
+    const pressed = await keys.next();
+    const key = pressed.length === 1 ? pressed.toLowerCase() : pressed;
     this.io.stdout((key.length === 1 && key >= " " ? key : "") + "\n");
     return key;
   }
