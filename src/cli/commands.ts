@@ -24,7 +24,8 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     },
     epilogue: [
       `Settings used on every run can live in ${CONFIG_FILE} or in package.json's`,
-      `"${PACKAGE_KEY}" key, found upward from each path given; flags win over them.`,
+      `"${PACKAGE_KEY}" key: each project reads the one nearest to it, found upward from its`,
+      "directory; flags win over them.",
       "",
       "Exit status: 0 done (or nothing to do), 1 --check or --list-different found changes,",
       "2 an error (a file that could not be processed, no compose file found, a bad flag).",

@@ -153,10 +153,10 @@ export const OPTIONS = {
   config: {
     flags: "--config <file>",
     value: filePath("file"),
-    description: "read settings from FILE",
+    description: "read every project's settings from FILE",
     commands: PLANNING,
     group: "What to do:",
-    defaultText: `${CONFIG_FILE} or package.json's ${PACKAGE_KEY} key, found upward from each path`,
+    defaultText: `for each project, the ${CONFIG_FILE} or package.json's ${PACKAGE_KEY} key nearest to it`,
   },
   noConfig: {
     flags: "--no-config",
