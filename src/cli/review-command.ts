@@ -1,5 +1,5 @@
 import * as nodePath from "node:path";
-import { EXPLICIT_ROLES, ExplicitRole, RoleOverride } from "../analysis/classify";
+import { EXPLICIT_ROLES, ExplicitRole, RoleOverride, RoleSource } from "../analysis/classify";
 import { PORTS_MODES, PortsMode } from "../analysis/plan/options";
 import type { UnitSettings } from "../batch/batch-options";
 import { draftProject, ProjectDraft, reviewHost, writeDraft } from "../batch/review-project";
@@ -113,8 +113,12 @@ function planOptions(
         overrides.delete(name);
       }
     }
-    const source = { kind: "config", file: nodePath.basename(file), key: roleKey(role, file) };
-    overrides.set(service, { role, source: source as RoleOverride["source"] });
+    const source: RoleSource = {
+      kind: "config",
+      file: nodePath.basename(file),
+      key: roleKey(role, file),
+    };
+    overrides.set(service, { role, source });
   }
   const { settingsFor: _s, ...rest } = options;
   return {
