@@ -64,11 +64,12 @@ function sections(help: string): Map<string, { terms: string[]; text: string }> 
   return out;
 }
 
+// `skipped` is the `skip` setting, made the reason a skipped project is left as it is
 test("the plan's options are the registry's, each of the plan's own type and each a setting", () => {
-  const names: Same<PlanOptionName, Exclude<keyof PlanOptions, "host">> = true;
+  const names: Same<PlanOptionName, Exclude<keyof PlanOptions, "host" | "skipped">> = true;
   const types: Same<
     { [N in PlanOptionName]: ValueOf<N> },
-    Required<Omit<PlanOptions, "host">>
+    Required<Omit<PlanOptions, "host" | "skipped">>
   > = true;
   const settable: PlanOptionName extends ConfigKey ? true : false = true;
   expect([names, types, settable]).toEqual([true, true, true]);
@@ -141,6 +142,13 @@ describe.each(OPTION_ENTRIES.filter(([, e]) => e.config))("the setting %s", (key
   });
 
   test("reaches the run from the configuration and from its flag, the flag winning", () => {
+    if (entry.commands.length === 0) {
+      // a setting of the configuration alone: `skip`, the reason its project is left as it is
+      expect(resolved({}, { [key]: sample }).skipped).toMatch(/^skipped by review, in /);
+      expect(resolved({}, {}).skipped).toBeUndefined();
+      expect(parseCommandLine([longFlag(entry), "."], captureIO("/"))).toEqual({ status: 2 });
+      return;
+    }
     const parsed = parseCommandLine([...argsOf(entry), "."], captureIO("/"));
     if (!("flags" in parsed)) throw new Error(`${argsOf(entry).join(" ")} was refused`);
     const fromConfig = resolved({}, { [key]: sample });
@@ -182,7 +190,7 @@ test("a configuration's unknown keys and wrong values are each named at file:lin
 
 test("docs/options.md names every option, and its configuration example holds every setting, valid", () => {
   const readme = readFileSync(path.join(__dirname, "..", "docs", "options.md"), "utf8");
-  for (const [, entry] of OPTION_ENTRIES.filter(([, e]) => !e.hidden)) {
+  for (const [, entry] of OPTION_ENTRIES.filter(([, e]) => !e.hidden && e.commands.length)) {
     expect(readme).toMatch(new RegExp("`[^`\\n]*" + longFlag(entry) + "\\b"));
   }
   const example = /Settings used on every run[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)![1];

@@ -19,7 +19,12 @@ const common = {
 
 // The command and its worker carry their dependencies inside: each process reads one file
 // rather than resolving and compiling some eighty files of node_modules at every start.
-const standalone = { ...common, packages: undefined };
+// (jsonc-parser's `main` is a UMD build whose requires esbuild cannot follow: its ES modules are bundled)
+const standalone = {
+  ...common,
+  packages: undefined,
+  alias: { "jsonc-parser": "jsonc-parser/lib/esm/main.js" },
+};
 await build({
   ...standalone,
   entryPoints: ["src/bin.ts"],

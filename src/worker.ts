@@ -6,7 +6,7 @@ import { unitInWorker, type WorkerMessage, type WorkerReply } from "./batch/pool
 
 // A worker of a parallel run, a process or a thread: it takes its work and options, then
 // batches of units, and answers each batch with the units' outcomes; it prints nothing.
-let work: ((unit: string[], given: unknown) => unknown) | undefined;
+let work: ((unit: string[], given: unknown, settings: object | undefined) => unknown) | undefined;
 const reply = (message: WorkerReply) =>
   parentPort ? parentPort.postMessage(message) : process.send!(message);
 const onMessage = (message: WorkerMessage) => {
@@ -14,12 +14,21 @@ const onMessage = (message: WorkerMessage) => {
     const { options, cwd } = message;
     work =
       message.work === "audit"
-        ? (unit) => JSON.stringify(auditUnit(unit, options as UnitAuditOptions, cwd))
-        : (unit, given) =>
-            unitInWorker(unit, given as HandedOver | undefined, options as BatchOptions, cwd);
+        ? (unit, _given, settings) =>
+            JSON.stringify(auditUnit(unit, { ...(options as UnitAuditOptions), ...settings }, cwd))
+        : (unit, given, settings) =>
+            unitInWorker(
+              unit,
+              given as HandedOver | undefined,
+              { ...(options as BatchOptions), ...settings },
+              cwd,
+            );
   } else if (message.kind === "task") {
-    const { units, given } = message;
-    reply({ id: message.id, outcomes: units.map((unit, i) => work!(unit, given?.[i])) });
+    const { units, given, settings } = message;
+    reply({
+      id: message.id,
+      outcomes: units.map((unit, i) => work!(unit, given?.[i], settings?.[i] as object)),
+    });
   } else if (parentPort) parentPort.close();
   else process.disconnect();
 };

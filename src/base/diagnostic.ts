@@ -18,6 +18,7 @@ export interface Diagnostic {
 
 export type DiagnosticCode =
   | "read-error"
+  | "config-error"
   | "merge-conflict"
   | "yaml-syntax"
   | "too-deep"

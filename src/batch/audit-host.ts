@@ -6,6 +6,7 @@ import { diagnosticAt } from "../base/diagnostic";
 import type { Warning } from "../base/warning";
 import { PackedUnitAudit, UnitAudit, UnitAuditOptions, unpackUnitAudit } from "./audit-unit";
 import { describeMissing, discover } from "./discover";
+import type { SettingsFor } from "./batch-options";
 import { auditUnits } from "./pool";
 import { displayPath } from "./read-files";
 import { projectUnits } from "./units";
@@ -27,6 +28,8 @@ export interface AuditedHost {
 export interface AuditHostOptions extends UnitAuditOptions {
   ignore: string[];
   jobs: number;
+  /** Each project's own settings over these. */
+  settingsFor?: SettingsFor;
 }
 
 /**
@@ -61,11 +64,19 @@ async function auditAll(
   options: UnitAuditOptions,
   jobs: number,
   cwd: string,
+  settings: (index: number) => Partial<UnitAuditOptions> | undefined,
 ): Promise<UnitAudit[]> {
   const packed: PackedUnitAudit[] = new Array(units.length);
-  await auditUnits(units, { ...options, deferFixedNames: true }, jobs, cwd, (i, result) => {
-    packed[i] = result;
-  });
+  await auditUnits(
+    units,
+    { ...options, deferFixedNames: true },
+    jobs,
+    cwd,
+    (i, result) => {
+      packed[i] = result;
+    },
+    settings,
+  );
   const results = packed.map(unpackUnitAudit);
   const facts = results.map((r) => r.deferred ?? r.facts);
   const host = hostIndex(facts.filter((f): f is ProjectFacts => f !== undefined));
@@ -74,9 +85,16 @@ async function auditAll(
   );
   if (deferred.length) {
     const again = deferred.map((i) => units[i]);
-    await auditUnits(again, { ...options, host }, jobs, cwd, (k, result) => {
-      results[deferred[k]] = unpackUnitAudit(result);
-    });
+    await auditUnits(
+      again,
+      { ...options, host },
+      jobs,
+      cwd,
+      (k, result) => {
+        results[deferred[k]] = unpackUnitAudit(result);
+      },
+      (k) => settings(deferred[k]),
+    );
   }
   return results;
 }
@@ -105,8 +123,21 @@ export async function auditHostFiles(
   const errors: Diagnostic[] = missing.map((m) =>
     diagnosticAt(undefined, show(m.path), 0, "read-error", describeMissing(m.message)),
   );
-  const { units, warnings: apart } = projectUnits(files);
-  const results = await auditAll(units, options, options.jobs, cwd);
+  const { units: found, warnings: apart } = projectUnits(files);
+  // a project whose configuration cannot be read is an error, and is not audited
+  const units: string[][] = [];
+  const own: Partial<UnitAuditOptions>[] = [];
+  for (const unit of found) {
+    const settings = options.settingsFor?.(nodePath.dirname(unit[0]));
+    if (settings && "errors" in settings) {
+      const message = `its project's configuration cannot be used: ${settings.errors.join("; ")}`;
+      errors.push(diagnosticAt(undefined, show(unit[0]), 0, "config-error", message));
+    } else {
+      units.push(unit);
+      own.push(settings?.options ?? {});
+    }
+  }
+  const results = await auditAll(units, options, options.jobs, cwd, (i) => own[i]);
   const projects: AuditProject[] = [];
   const after: AuditProject[] = [];
   const fixes = new Map<number, string>();

@@ -1,5 +1,15 @@
 import type { RewriteOptions } from "../rewrite/rewrite-project";
 
+/**
+ * A project's own settings, from the configuration nearest to it: its plan's options and roles,
+ * over the run's (plain data, handed to workers with the project); `key` tells them apart for
+ * the cache. Or why they cannot be read: the project is an error.
+ */
+export type UnitSettings = { options: Partial<RewriteOptions>; key: string } | { errors: string[] };
+
+/** Each project's own settings, by its directory (absolute). */
+export type SettingsFor = (dir: string) => UnitSettings;
+
 /** What a batch run over many files does besides the rewrite itself. */
 export interface BatchOptions extends RewriteOptions {
   write: boolean;
@@ -18,4 +28,6 @@ export interface BatchOptions extends RewriteOptions {
   recordReads?: boolean;
   /** Worker processes for large runs. */
   jobs: number;
+  /** Each project's own settings over these; none: these are every project's. */
+  settingsFor?: SettingsFor;
 }

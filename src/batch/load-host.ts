@@ -7,6 +7,7 @@ import { analyseProject, RewriteOptions, rewriteProject } from "../rewrite/rewri
 import { describeMissing, discover } from "./discover";
 import { displayPath, readFromDisk } from "./read-files";
 import { FROM_DISK, loadReadable, ReadableProject, readReadable } from "./read-project";
+import type { SettingsFor } from "./batch-options";
 import { projectUnits } from "./units";
 
 function hostProject(loaded: LoadedProject, options: RewriteOptions, unread?: string): HostProject {
@@ -16,10 +17,23 @@ function hostProject(loaded: LoadedProject, options: RewriteOptions, unread?: st
   return project;
 }
 
+/** The options a host is read with: the rewrite's, and each project's own settings over them. */
+export interface HostOptions extends RewriteOptions {
+  settingsFor?: SettingsFor;
+}
+
+/** A project's options: the host's, with its own settings over them (none that cannot be read). */
+function ownOptions(dir: string, options: HostOptions): RewriteOptions {
+  const settings = options.settingsFor?.(dir);
+  return settings && "options" in settings ? { ...options, ...settings.options } : options;
+}
+
 /** Classifies and plans loaded projects knowing each other: the networks they share by name. */
-function analyseAll(loaded: ReadableProject[], options: RewriteOptions): HostProject[] {
+function analyseAll(loaded: ReadableProject[], options: HostOptions): HostProject[] {
   const host = hostIndex(loaded.map(({ project: p }) => projectFacts(p.name, p.merged)));
-  return loaded.map((p) => hostProject(p.project, { ...options, host }, p.unread));
+  return loaded.map((p) =>
+    hostProject(p.project, { ...ownOptions(p.project.dir, options), host }, p.unread),
+  );
 }
 
 /** A host as the paths gave it, and how many compose files they led to. */
@@ -36,7 +50,7 @@ export interface LoadedHost extends Host {
 export async function loadHost(
   paths: string[],
   cwd: string,
-  options: RewriteOptions,
+  options: HostOptions,
   ignore: string[] = [],
 ): Promise<LoadedHost> {
   const { files, missing } = await discover(
@@ -49,6 +63,12 @@ export async function loadHost(
   );
   const loadedProjects: ReadableProject[] = [];
   for (const unit of projectUnits(files).units) {
+    const settings = options.settingsFor?.(nodePath.dirname(unit[0]));
+    if (settings && "errors" in settings) {
+      const message = `its project's configuration cannot be used: ${settings.errors.join("; ")}`;
+      errors.push(diagnosticAt(undefined, show(unit[0]), 0, "config-error", message));
+      continue;
+    }
     const project = readReadable(unit, FROM_DISK, show, errors);
     if (project) loadedProjects.push(project);
   }
@@ -56,7 +76,7 @@ export async function loadHost(
 }
 
 /** The host as `composemod --write` would leave it, worked out in memory. */
-export function migratedHost(host: Host, options: RewriteOptions): Host {
+export function migratedHost(host: Host, options: HostOptions): Host {
   const errors: Diagnostic[] = [];
   const loadedProjects: ReadableProject[] = [];
   const index = hostIndex(host.projects.map((p) => projectFacts(p.name, p.loaded.merged)));
@@ -66,7 +86,10 @@ export function migratedHost(host: Host, options: RewriteOptions): Host {
       loadedProjects.push({ project: loaded, unread: project.unread });
       continue;
     }
-    const result = rewriteProject({ kind: "ok", project: loaded }, { ...options, host: index });
+    const result = rewriteProject(
+      { kind: "ok", project: loaded },
+      { ...ownOptions(loaded.dir, options), host: index },
+    );
     const after = new Map(
       loaded.files.map((f, i) => [f.absolute, result.files[i]?.output ?? f.text]),
     );

@@ -19,7 +19,7 @@ export type WorkKind = "rewrite" | "audit";
 /** What the pool sends a worker: the work and its options once, then batches of units. */
 export type WorkerMessage =
   | { kind: "init"; work: WorkKind; options: unknown; cwd: string }
-  | { kind: "task"; id: number; units: string[][]; given?: unknown[] }
+  | { kind: "task"; id: number; units: string[][]; given?: unknown[]; settings?: unknown[] }
   | { kind: "done" };
 
 /** What a worker sends back: for each unit of a batch, its outcome. */
@@ -72,12 +72,14 @@ interface Work<R> {
    * generation, for work whose memory counts more than the last few percent of speed.
    */
   threads?: boolean;
-  /** The work on one unit, in this process. */
-  local: (unit: string[]) => R;
+  /** The work on one unit (the `index`th), in this process. */
+  local: (unit: string[], index: number) => R;
   /** The outcome of a unit whose worker died before it answered. */
   lost: (unit: string[], why: string) => R;
   /** What a worker is given with a unit besides its paths (what this process read of it). */
   given?: (index: number) => unknown;
+  /** A unit's own options, over the work's (its project's settings). */
+  settings?: (index: number) => object | undefined;
   /** Workers started beforehand, while this process still read the host. */
   started?: StartedWorkers;
 }
@@ -99,6 +101,12 @@ export function startWorkers(jobs: number, threads = false): StartedWorkers | un
     threads ? threadChannel<unknown>(script) : processChannel<unknown>(script),
   );
   return { channels, threads };
+}
+
+/** Options as a worker takes them: without the function that gives each project its own. */
+function sendable(options: unknown): unknown {
+  const { settingsFor: _settings, ...rest } = options as { settingsFor?: unknown };
+  return rest;
 }
 
 /** Ends workers that were started and are not needed after all. */
@@ -177,7 +185,7 @@ async function inWorkers<R>(
   const jobs = Math.min(started?.channels.length ?? work.jobs, units.length);
   if (!script || jobs < 2 || units.length < PARALLEL_THRESHOLD) {
     release(work.started);
-    units.forEach((unit, i) => onUnit(i, work.local(unit)));
+    units.forEach((unit, i) => onUnit(i, work.local(unit, i)));
     return;
   }
   if (work.started && !started) release(work.started);
@@ -202,12 +210,13 @@ async function inWorkers<R>(
         if (next < batches.length) {
           const id = next++;
           inFlight.set(id, batches[id]);
-          const given = work.given;
+          const { given, settings } = work;
           worker.send({
             kind: "task",
             id,
             units: batches[id].map((u) => units[u]),
             ...(given ? { given: batches[id].map((u) => given(u)) } : {}),
+            ...(settings ? { settings: batches[id].map((u) => settings(u)) } : {}),
           });
         } else if (!closed && inFlight.size === 0) {
           closed = true;
@@ -235,7 +244,7 @@ async function inWorkers<R>(
           inFlight.clear();
           resolve();
         });
-        worker.send({ kind: "init", work: work.kind, options: work.options, cwd });
+        worker.send({ kind: "init", work: work.kind, options: sendable(work.options), cwd });
         give();
         give();
       });
@@ -254,6 +263,7 @@ export function processUnits(
   onUnit: (index: number, outcomes: FileOutcome[], reads?: ReadRecord[]) => void,
   texts?: FileTexts,
   started?: StartedWorkers,
+  settings?: (index: number) => Partial<BatchOptions> | undefined,
 ): Promise<void> {
   return inWorkers<UnitResult>(
     units,
@@ -264,7 +274,8 @@ export function processUnits(
       started,
       // what this process has read of a unit goes with it: its files are not read twice
       given: texts ? (index) => texts.handOver(units[index]) : undefined,
-      local: (unit) => unitHere(unit, options, cwd, texts),
+      settings,
+      local: (unit, index) => unitHere(unit, { ...options, ...settings?.(index) }, cwd, texts),
       lost: (unit, why) => ({
         outcomes: unit.map((file) =>
           errorOutcome(
@@ -286,6 +297,7 @@ export function auditUnits(
   jobs: number,
   cwd: string,
   onUnit: (index: number, audit: PackedUnitAudit) => void,
+  settings?: (index: number) => Partial<UnitAuditOptions> | undefined,
 ): Promise<void> {
   return inWorkers<PackedUnitAudit>(
     units,
@@ -294,7 +306,8 @@ export function auditUnits(
       options,
       jobs,
       threads: true,
-      local: (unit) => auditUnit(unit, options, cwd),
+      settings,
+      local: (unit, index) => auditUnit(unit, { ...options, ...settings?.(index) }, cwd),
       lost: (unit, why) => {
         const shown = displayPath(unit[0], cwd);
         return {

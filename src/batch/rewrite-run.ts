@@ -73,6 +73,12 @@ export async function rewriteRun(
   };
 }
 
+/** A file whose project's configuration cannot be used: an error, with what is wrong with it. */
+function configErrorOutcome(shown: string, errors: string[]): FileOutcome {
+  const message = `its project's configuration cannot be used: ${errors.join("; ")}`;
+  return errorOutcome(diagnosticAt(undefined, shown, 0, "config-error", message), "");
+}
+
 /**
  * Rewrites standard input as the file it stands for, on a host of its own: the files it
  * includes are read, never written nor printed (standard input's product is its own text).
@@ -85,8 +91,19 @@ async function rewriteStdin(
 ): Promise<void> {
   const texts = new FileTexts();
   texts.provide(stdin.path, stdin.read);
-  const batch = { ...options, write: false, withOutput: options.write, host: hostIndex([]) };
   const shown = displayPath(stdin.path, cwd);
+  const settings = options.settingsFor?.(nodePath.dirname(stdin.path));
+  if (settings && "errors" in settings) {
+    hooks.outcome(configErrorOutcome(shown, settings.errors));
+    return;
+  }
+  const batch = {
+    ...options,
+    ...settings?.options,
+    write: false,
+    withOutput: options.write,
+    host: hostIndex([]),
+  };
   for (const outcome of processUnit([stdin.path], batch, cwd, texts)) {
     if (outcome.path !== shown) {
       delete outcome.output;
@@ -147,20 +164,33 @@ async function rewriteFound(
     hooks.progress?.(Math.min(filesShown, files.length), displayPath(at, cwd));
   };
 
+  // each project's own settings; a project whose configuration cannot be read is an error
+  const settings = units.map((unit) => options.settingsFor?.(nodePath.dirname(unit[0])));
+  const unusable: number[] = [];
   // units whose outcome the cache holds are not processed again
   const todo: number[] = [];
   const cached: [number, FileOutcome[]][] = [];
   // a project's outcome depends on the others only through the networks it shares with them
   const hosts: unknown[] = [];
   units.forEach((unit, i) => {
+    const own = settings[i];
+    if (own && "errors" in own) return unusable.push(i);
     if (!cache) return todo.push(i);
-    hosts[i] = unitHost(scan, i);
+    hosts[i] = own ? { host: unitHost(scan, i), settings: own.key } : unitHost(scan, i);
     const hit = cache.lookup(unit, hosts[i], texts);
     if (hit) {
       cached.push([i, hit]);
       for (const file of unit) texts.take(file);
     } else todo.push(i);
   });
+  for (const i of unusable) {
+    const { errors } = settings[i] as { errors: string[] };
+    for (const file of units[i]) texts.take(file);
+    onUnit(
+      i,
+      units[i].map((file) => configErrorOutcome(displayPath(file, cwd), errors)),
+    );
+  }
   for (const [i, outcomes] of cached) onUnit(i, outcomes);
   await processUnits(
     todo.map((i) => units[i]),
@@ -173,6 +203,10 @@ async function rewriteFound(
     },
     texts,
     started,
+    (at) => {
+      const own = settings[todo[at]];
+      return own && "options" in own ? own.options : undefined;
+    },
   );
   const failure = cache?.save();
   if (failure) hooks.warning(`the cache ${options.cache!.location}: ${failure}`);

@@ -80,5 +80,7 @@ export function checkFlags(
   if (command === "audit" && paths.length === 0 && !flags.live) {
     return "missing paths: compose files or directories to audit (or --live for the running engine)";
   }
+  // review takes none of the rewrite's flags, and with no path, the working directory
+  if (command === "review") return undefined;
   return RULES.find(([broken]) => broken(flags, paths, format))?.[1];
 }

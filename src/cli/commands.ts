@@ -2,9 +2,10 @@ import { CONFIG_FILE, PACKAGE_KEY } from "./config-names";
 
 /**
  * The commands that read compose files; the rewrite is composemod itself, with no command word.
- * `apply` and `rollback` change the running engine (src/apply), the others print.
+ * `review` asks on a terminal and writes what is accepted; `apply` and `rollback` change the
+ * running engine (src/apply); the others print.
  */
-export const COMMAND_NAMES = ["rewrite", "audit", "graph", "apply", "rollback"] as const;
+export const COMMAND_NAMES = ["rewrite", "audit", "graph", "review", "apply", "rollback"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 /** The commands that change the running engine, with options and checks of their own. */
 export type EngineCommandName = "apply" | "rollback";
@@ -31,7 +32,8 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     },
     epilogue: [
       `Settings used on every run can live in ${CONFIG_FILE} or in package.json's`,
-      `"${PACKAGE_KEY}" key, found upward from each path given; flags win over them.`,
+      `"${PACKAGE_KEY}" key: each project reads the one nearest to it, found upward from its`,
+      "directory; flags win over them.",
       "",
       "Exit status: 0 done (or nothing to do), 1 --check or --list-different found changes,",
       "2 an error (a file that could not be processed, no compose file found, a bad flag).",
@@ -74,6 +76,22 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         "the paths the apply was run on (its journal is in the first one's .composemod/)",
     },
     epilogue: "Exit status: 0 put back (or nothing to undo), 2 something could not be put back.",
+  },
+  review: {
+    description:
+      "Go through the projects one at a time: each service's role and why, then the diff; accept, skip, change a role or how ports are treated, with one key.\nThe accepted projects are written at the end, and every decision is kept in the project's configuration file, so that later runs of composemod, --check and audit give the same result.",
+    paths: {
+      required: false,
+      description: "compose files or directories (default: the working directory)",
+    },
+    epilogue: [
+      "Keys: y accept, n or s skip, r change a service's role, p change how ports are treated,",
+      "q stop (the projects accepted so far are written), ? the keys. Standard input must be a",
+      `terminal. Each project's settings are its own ${CONFIG_FILE}'s (found upward from its`,
+      "directory), where its decisions are saved; one is made beside its compose file if it has none.",
+      "",
+      "Exit status: 0 done, 2 an error (standard input not a terminal, a file not written).",
+    ].join("\n"),
   },
 };
 

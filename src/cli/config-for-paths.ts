@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import * as nodePath from "node:path";
-import { ConfigResult, loadConfig, loadConfigFile } from "./config";
+import { Config, ConfigResult, configFinder, loadConfigFile } from "./config";
 
 /** The directory a path's configuration is looked for from: a directory itself, a file's own. */
 function startOf(path: string): string {
@@ -13,19 +13,29 @@ function startOf(path: string): string {
 }
 
 /**
- * The configuration of a run: the file `--config` names, none with `--no-config`, else the one
- * found upward from each path given (from the directory standard input stands for, for `-`).
- * Paths whose configurations differ are an error, before any compose file is read: each file
- * gets its own settings or the run does not start.
+ * The configuration of a run: `config` for the run as a whole (the directory walk's `ignore`,
+ * standard input's file), and with `nearest`, each project's own, found upward from its
+ * directory. Every problem, one a line, instead.
+ */
+export type RunConfig =
+  { config: Config; path?: string; nearest?: (dir: string) => ConfigResult } | { errors: string[] };
+
+/**
+ * The configuration of a run: the file `--config` names, for every project; none with
+ * `--no-config`; else, as prettier does, the one nearest to each project, found upward from its
+ * directory. The configurations found upward from the paths given are read before any compose
+ * file is: a mistake in one of them stops the run. Their `ignore` patterns are the walk's; where
+ * every path finds the same one, it is the run's.
  */
 export function configForPaths(
   paths: string[],
   cwd: string,
   flag: string | false | undefined,
   stdinFilepath?: string,
-): ConfigResult {
+): RunConfig {
   if (flag === false) return { config: {} };
   if (flag !== undefined) return loadConfigFile(nodePath.resolve(cwd, flag), flag);
+  const nearest = configFinder();
   const starts = new Set(
     paths.map((p) =>
       p === "-"
@@ -33,22 +43,13 @@ export function configForPaths(
         : startOf(nodePath.resolve(cwd, p)),
     ),
   );
-  const found = new Map<string, { result: ConfigResult; from: string }>();
-  for (const start of starts) {
-    const result = loadConfig(start);
+  const found = new Map<string, { config: Config; path?: string }>();
+  for (const start of starts.size ? starts : [cwd]) {
+    const result = nearest(start);
     if ("errors" in result) return result;
-    const key = result.path ?? "";
-    if (!found.has(key)) found.set(key, { result, from: start });
+    found.set(result.path ?? "", result);
   }
-  if (found.size > 1) {
-    const which = [...found]
-      .map(([file, { from }]) => `${nodePath.relative(cwd, from) || "."}: ${file || "none"}`)
-      .join("; ");
-    return {
-      errors: [
-        `the paths have different configurations (${which}); run composemod once for each, or name one with --config`,
-      ],
-    };
-  }
-  return [...found.values()][0]?.result ?? loadConfig(cwd);
+  if (found.size === 1) return { ...[...found.values()][0], nearest };
+  const ignore = [...found.values()].flatMap((r) => r.config.ignore ?? []);
+  return { config: ignore.length ? { ignore: [...new Set(ignore)] } : {}, nearest };
 }

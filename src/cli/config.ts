@@ -90,17 +90,35 @@ function keyPositions(text: string, path: string[]): Positions {
  * or with a package.json that has a `composemod` key, wins. No file: an empty configuration.
  */
 export function loadConfig(cwd: string): ConfigResult {
-  for (let dir = nodePath.resolve(cwd); ; dir = nodePath.dirname(dir)) {
-    const file = nodePath.join(dir, CONFIG_FILE);
-    if (existsSync(file)) return readJson(file, false);
-    const pkg = nodePath.join(dir, "package.json");
-    if (existsSync(pkg)) {
-      const result = readJson(pkg, true);
-      if ("errors" in result || result.found) return result;
-    }
-    if (nodePath.dirname(dir) === dir) return { config: {} };
-  }
+  return configFinder()(cwd);
 }
+
+/**
+ * {@link loadConfig} for many directories (each project's own, nearest to it): every directory
+ * is looked at once, and every file read once.
+ */
+export function configFinder(): (dir: string) => ConfigResult {
+  const known = new Map<string, ConfigResult>();
+  const find = (dir: string): ConfigResult => {
+    const seen = known.get(dir);
+    if (seen) return seen;
+    let result: ConfigResult | undefined;
+    const file = nodePath.join(dir, CONFIG_FILE);
+    const pkg = nodePath.join(dir, "package.json");
+    if (existsSync(file)) result = configOf(readJson(file, false));
+    else if (existsSync(pkg)) {
+      const read = readJson(pkg, true);
+      if ("errors" in read || read.found) result = configOf(read);
+    }
+    result ??= nodePath.dirname(dir) === dir ? { config: {} } : find(nodePath.dirname(dir));
+    known.set(dir, result);
+    return result;
+  };
+  return (dir) => find(nodePath.resolve(dir));
+}
+
+const configOf = (read: ReturnType<typeof readJson>): ConfigResult =>
+  "errors" in read ? read : { config: read.config, path: read.path };
 
 /**
  * Reads the configuration file a user named (`--config FILE`): a `composemod.config.json`-style

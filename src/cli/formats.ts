@@ -14,4 +14,6 @@ export const COMMAND_FORMATS: Record<CommandName, readonly Format[]> = {
   // text: the plan, progress and the summary; json: the plan and the outcome
   apply: ["text", "json"],
   rollback: ["text", "json"],
+  // a conversation on a terminal
+  review: ["text"],
 };

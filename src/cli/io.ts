@@ -14,11 +14,62 @@ export interface RunIO {
   stderrColumns?: number;
   /** Standard input, whole (for the path `-`). */
   readStdin?: () => Promise<Uint8Array>;
+  /** Standard input is a terminal: one that can be asked questions. */
+  stdinIsTTY?: boolean;
+  /** The keys pressed on standard input's terminal, one at a time, without Enter. */
+  keys?: () => KeyReader;
   /**
    * Resolves once standard output has taken what it was given (or is gone): a long report is
    * handed on as a slow reader takes it, not held in memory until it does.
    */
   drained?: () => Promise<void>;
+}
+
+/** Keys pressed, one at a time; closing gives the terminal back as it was. */
+export interface KeyReader {
+  /** The next key: a character, or a whole escape sequence (an arrow); `""` once input ends. */
+  next(): Promise<string>;
+  close(): void;
+}
+
+/** The keys of a terminal in raw mode: each as it is pressed, not echoed, no Enter needed. */
+function terminalKeys(input: NodeJS.ReadStream): KeyReader {
+  const queue: string[] = [];
+  const waiting: ((key: string) => void)[] = [];
+  let ended = false;
+  const give = (key: string) => {
+    const next = waiting.shift();
+    if (next) next(key);
+    else queue.push(key);
+  };
+  const onData = (chunk: Buffer) => {
+    const text = chunk.toString("utf8");
+    // an escape sequence is one key; anything else, one key a character
+    if (text.startsWith("\u001b")) give(text);
+    else for (const key of text) give(key);
+  };
+  const onEnd = () => {
+    ended = true;
+    while (waiting.length) waiting.shift()!("");
+  };
+  input.setRawMode?.(true);
+  input.on("data", onData);
+  input.on("end", onEnd);
+  input.resume();
+  return {
+    next: () =>
+      queue.length
+        ? Promise.resolve(queue.shift()!)
+        : ended
+          ? Promise.resolve("")
+          : new Promise((resolve) => waiting.push(resolve)),
+    close: () => {
+      input.off("data", onData);
+      input.off("end", onEnd);
+      input.setRawMode?.(false);
+      input.pause();
+    },
+  };
 }
 
 /** The process's streams, directory and clock, with what went wrong writing standard output. */
@@ -95,6 +146,8 @@ export function processIO(): ProcessIO {
     columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     stderrColumns: process.stderr.isTTY ? process.stderr.columns : undefined,
     readStdin: () => readAll(process.stdin),
+    stdinIsTTY: process.stdin.isTTY === true,
+    keys: () => terminalKeys(process.stdin),
     outputFailure: stdout.failure,
     // once the reader has left, nothing is written, and nothing is waited for
     drained: () => (stdout.closed() ? Promise.resolve() : drained(process.stdout)),

@@ -39,6 +39,7 @@ export interface OptionEntry {
   description: string;
   /** What help says of it on a command where it means more than `description` says. */
   descriptionFor?: Partial<Record<CommandName, string>>;
+  /** The commands that take it as a flag; none for a setting of the configuration alone. */
   commands: readonly CommandName[];
   group: HelpGroup;
   /** A setting of the configuration file too, under the option's name. */
@@ -61,6 +62,8 @@ const PLANNING: readonly CommandName[] = ["rewrite", "audit", "graph", "apply"];
 const REPORTING: readonly CommandName[] = ["rewrite", "audit", "graph"];
 /** The commands that read a configuration file. */
 const CONFIGURED: readonly CommandName[] = PLANNING;
+/** `review` takes each project's settings from its own configuration, and asks for the rest. */
+const WALKING: readonly CommandName[] = [...PLANNING, "review"];
 const formatsOf = (command: CommandName) => COMMAND_FORMATS[command];
 const printing = (format: string) =>
   COMMAND_NAMES.filter((c) => formatsOf(c).includes(format as never));
@@ -203,17 +206,17 @@ export const OPTIONS = {
     value: list("glob"),
     description:
       "leave out paths that match (gitignore syntax) when walking directories; repeatable",
-    commands: PLANNING,
+    commands: WALKING,
     group: "What to do:",
     config: true,
   },
   config: {
     flags: "--config <file>",
     value: filePath("file"),
-    description: "read settings from FILE",
+    description: "read every project's settings from FILE",
     commands: CONFIGURED,
     group: "What to do:",
-    defaultText: `${CONFIG_FILE} or package.json's ${PACKAGE_KEY} key, found upward from each path`,
+    defaultText: `for each project, the ${CONFIG_FILE} or package.json's ${PACKAGE_KEY} key nearest to it`,
   },
   noConfig: {
     flags: "--no-config",
@@ -325,6 +328,15 @@ export const OPTIONS = {
     config: true,
     plan: true,
   },
+  skip: {
+    flags: "--skip",
+    value: SWITCH,
+    description:
+      "leave the project as it is: what `composemod review` remembers of a project skipped (a setting of the configuration alone)",
+    commands: [],
+    group: "What to do:",
+    config: true,
+  },
   app: role("app", "app", "an app"),
   database: role("database", "database", "a database"),
   backend: role("backend", "backend", "a backend"),
@@ -371,7 +383,7 @@ export const OPTIONS = {
     flags: "-q, --quiet",
     value: SWITCH,
     description: "print errors only on standard error",
-    commands: COMMAND_NAMES,
+    commands: PLANNING,
     group: "Output:",
   },
   noColor: {

@@ -38,6 +38,15 @@ export interface RunOptions extends BatchOptions {
 
 export type OptionSource = "flag" | "config" | "default";
 
+const inPackage = (configPath: string | undefined) =>
+  configPath !== undefined && nodePath.basename(configPath) === "package.json";
+
+/** Why a project a configuration says to skip is left as it is, and how to undo it. */
+function skippedReason(configPath: string | undefined, packaged: boolean): string {
+  const key = packaged ? `${PACKAGE_KEY}.skip` : "skip";
+  return `skipped by review, in ${configPath ?? "the configuration"}; remove \`${key}\` there to have composemod rewrite it`;
+}
+
 /**
  * Role overrides from the configuration and then the flags, so that a flag wins over the
  * configuration for the same name; each keeps where it was given.
@@ -49,12 +58,12 @@ export function roleOverrides(
 ): RoleOverrides {
   const out = new Map<string, RoleOverride>();
   const file = configPath ? nodePath.basename(configPath) : "the configuration";
-  const inPackage = file === "package.json";
+  const packaged = inPackage(configPath);
   for (const [key, role] of ROLE_OPTIONS) {
     for (const name of config[key] ?? []) {
       out.set(name, {
         role,
-        source: { kind: "config", file, key: inPackage ? `${PACKAGE_KEY}.${key}` : key },
+        source: { kind: "config", file, key: packaged ? `${PACKAGE_KEY}.${key}` : key },
       });
     }
   }
@@ -111,6 +120,7 @@ export function resolveOptions(
     explainWidth: output.explainWidth,
     backup: flags.backupSuffix ?? (flags.backup ? BACKUP_SUFFIX : undefined),
     overrides: roleOverrides(flags, config, configPath),
+    skipped: config.skip ? skippedReason(configPath, inPackage(configPath)) : undefined,
     ignore: [...(config.ignore ?? []), ...(flags.ignore ?? [])],
     jobs: pick("jobs", flags.jobs, undefined, defaultJobs()),
     cacheLocation: output.cacheLocation,

@@ -12,9 +12,11 @@ import type { Format } from "./formats";
 import { runGraph } from "./graph-command";
 import { processIO, RunIO } from "./io";
 import { runLiveAudit } from "./live-audit-command";
+import { projectSettings, shownConfigPath } from "./project-settings";
 import type { Flags } from "./option-registry";
 import { resolveOptions, RunOptions } from "./options";
 import { bufferedOutput, writeOutputFile } from "./output-file";
+import { runReview } from "./review-command";
 import { runRewrite } from "./rewrite-command";
 
 type Command = (options: RunOptions, io: RunIO, env: Env) => Promise<number>;
@@ -31,6 +33,7 @@ const COMMANDS: Record<Exclude<CommandName, EngineCommandName>, Command> = {
       ? runLiveAudit(options, auditFormat(options.format), io, env.DOCKER_HOST)
       : runAudit(options, auditFormat(options.format), io),
   graph: runGraph,
+  review: runReview,
 };
 
 /** What a command line asks for, parsed and checked; or the exit status that ends the run first. */
@@ -96,7 +99,7 @@ export async function run(
   }
   const { command, flags, paths } = parsed;
   if (isEngineCommand(command)) return runApplyCommand({ command, args: paths, flags }, io, env);
-  const targets = paths.length ? paths : ["-"];
+  const targets = paths.length ? paths : [command === "review" ? "." : "-"];
   const configFlag = flags.noConfig ? false : flags.config;
   const loaded = configForPaths(targets, io.cwd, configFlag, flags.stdinFilepath);
   if ("errors" in loaded) {
@@ -106,7 +109,8 @@ export async function run(
   const output = flags.outputFile !== undefined ? bufferedOutput() : undefined;
   const terminal = output === undefined && (io.stdoutIsTTY ?? isTTY);
   // audit --live with no path compares the engine with no file
-  const options = resolveOptions(flags, loaded.config, loaded.path, flags.live ? paths : targets, {
+  const shownConfig = shownConfigPath(loaded.path, io.cwd);
+  const options = resolveOptions(flags, loaded.config, shownConfig, flags.live ? paths : targets, {
     format: chosenFormat(command, flags) as Format,
     color: !flags.noColor && terminal && !env.NO_COLOR,
     explainWidth: terminal ? io.columns : undefined,
@@ -116,6 +120,7 @@ export async function run(
         : defaultCacheLocation(env)
       : undefined,
   });
+  if (loaded.nearest) options.settingsFor = projectSettings(flags, loaded.nearest, io.cwd);
   const status = await COMMANDS[command](
     options,
     {

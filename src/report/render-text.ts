@@ -25,6 +25,8 @@ export function renderFileMessages(file: FileReport): string[] {
         : `${file.path}: ${file.reason}`,
     );
   }
+  // the user's own choice is told, so that it is not forgotten
+  if (file.reasonCode === "skipped-by-user") out.push(`${file.path}: ${file.reason}`);
   for (const warning of file.warnings) out.push(`${file.path}: warning: ${warningText(warning)}`);
   return out;
 }

@@ -31,6 +31,11 @@ export interface PlanOptions {
   modernize: boolean;
   /** What the run knows of the other projects on the host (networks they share by name). */
   host?: HostIndex;
+  /**
+   * The user chose to leave the project as it is (a `skip` remembered in its configuration):
+   * why, in words a person reads, with where to undo it.
+   */
+  skipped?: string;
 }
 
 /** The proxy network's real name when the project does not show it and the user does not give it. */

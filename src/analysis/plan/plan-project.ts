@@ -159,9 +159,10 @@ function contextOf(input: PlanInput, options: PlanOptions): PlanContext {
   };
 }
 
-/** The project's own say-so, or an internal network name another project has: left alone. */
+/** The user's say-so or the project's own, or an internal network name another project has: left alone. */
 function guard(ctx: PlanContext): Plan | undefined {
   const { model, options, project } = ctx;
+  if (options.skipped !== undefined) return leave(ctx, "skip", "skipped-by-user", options.skipped);
   const fileExt = model.file.data["x-composemod"];
   if (
     fileExt &&

@@ -43,6 +43,7 @@ export type BreachCode =
 /** Why a plan changes a project, keeps it, or leaves it alone. */
 export type PlanReason =
   | "ignored-in-file"
+  | "skipped-by-user"
   | "proxy-stack"
   | "proxy-stack-shared"
   | BreachCode
