@@ -3,6 +3,8 @@
  * matching the pattern were found": a mistyped or empty directory must not pass `--check`.
  */
 export function noComposeFiles(paths: string[]): string {
-  const shown = paths.map((p) => (/[\s,]/.test(p) ? JSON.stringify(p) : p)).join(", ");
+  const shown = paths
+    .map((p) => (/[\s,\u0000-\u001f\u007f-\u009f]/.test(p) ? JSON.stringify(p) : p))
+    .join(", ");
   return `error: no compose files found in ${shown} (a directory is walked for compose.y(a)ml, docker-compose.y(a)ml, *.compose.y(a)ml and their overrides)\n`;
 }

@@ -4,6 +4,7 @@ import type { Role } from "../analysis/classify";
 import type { AuditLevel, Finding } from "../analysis/findings";
 import type { NetworkGroup } from "../analysis/reachability";
 import { Diagnostic, formatDiagnostic } from "../base/diagnostic";
+import { escapeControl } from "../base/escape";
 import { inChunks, jsonPieces, LazyArray } from "./json-stream";
 import type { Warning } from "../base/warning";
 
@@ -166,12 +167,13 @@ export function summaryLines(report: AuditReport): string[] {
 }
 
 /**
- * A table a person reads (level, project/service, finding, where), in chunks, row by row:
+ * A table a person reads (level, project/service, finding, where; control characters escaped), in chunks, row by row:
  * column widths come from one pass over the findings, and no row is kept once written.
  */
 export function auditTableChunks(report: AuditReport, color: boolean): Iterable<string> {
   const head = ["LEVEL", "SERVICE", "FINDING", "WHERE"];
-  const cells = (f: Finding) => [f.level, `${f.project}/${f.service}`, f.message, where(f)];
+  const cells = (f: Finding) =>
+    [f.level, `${f.project}/${f.service}`, f.message, where(f)].map(escapeControl);
   return inChunks(
     (function* () {
       const widths = head.map((h) => h.length);
@@ -207,5 +209,5 @@ export function renderAuditErrors(errors: Diagnostic[]): string {
 
 /** Warnings for standard error, one a line. */
 export function renderAuditWarnings(warnings: Warning[]): string {
-  return warnings.map((w) => `warning: ${w.message}\n`).join("");
+  return warnings.map((w) => `warning: ${escapeControl(w.message)}\n`).join("");
 }
