@@ -23,6 +23,8 @@ const HOSTILE = `services:
   "db\\e]0;PWNED\\a":
     image: postgres:16
     ports: ["5432:5432"]
+  "cache\\u009b2J":
+    image: redis:7
 networks:
   "proxy\\e]0;NET\\a":
     external: true
@@ -63,6 +65,7 @@ describe("control characters in names never reach the terminal raw", () => {
     expect(Object.keys(report.files[0].services)).toEqual([
       "web\nFAKE: line",
       "db\u001b]0;PWNED\u0007",
+      "cache\u009b2J",
     ]);
   });
 });

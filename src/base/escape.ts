@@ -32,8 +32,3 @@ export function escapeControl(text: string): string {
 export function escapeLines(text: string): string {
   return CONTROL_IN_LINES.test(text) ? text.replace(CONTROL_IN_LINES_ALL, escapeOne) : text;
 }
-
-/** Whether lines of text hold a control character that {@link escapeLines} would escape. */
-export function hasControl(text: string): boolean {
-  return CONTROL_IN_LINES.test(text);
-}

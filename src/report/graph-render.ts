@@ -81,7 +81,8 @@ export function renderMermaid(t: Topology): string {
  */
 export function renderDot(t: Topology, name = "composemod"): string {
   const id = idMaker();
-  const q = (s: string) => JSON.stringify(s);
+  // quoted as JSON quotes (DOT reads `\n` and `\"` the same), the C1 controls JSON leaves escaped too
+  const q = (s: string) => escapeControl(JSON.stringify(s));
   const out = [`graph ${name} {`, "  rankdir=LR;", '  node [fontname="Helvetica"];'];
   for (const p of t.projects) {
     out.push(`  subgraph ${q(`cluster_${p.name}`)} {`, `    label=${q(p.name)};`);
