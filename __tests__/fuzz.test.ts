@@ -22,6 +22,11 @@ const BATCH = 100;
 /** A batch that takes longer than this is a hang in the making, not a slow machine. */
 const STATUSES = ["changed", "unchanged", "skipped", "error"];
 const STACK_TRACE = /\n\s+at /;
+/**
+ * A control character a terminal acts on: text output shows every one escaped (but for tab, line
+ * feed and the return of a CRLF line, which a diff of a CRLF file keeps).
+ */
+const RAW_CONTROL = /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 /** As composemod parses; `logLevel` keeps yaml's warnings about odd keys out of the test output. */
 const YAML_OPTIONS = { merge: true, uniqueKeys: true, logLevel: "error" } as const;
 
@@ -112,6 +117,7 @@ describeFuzz(`composemod on ${COUNT} mutated compose files (seed ${SEED})`, () =
   let rewritable: Seed[] = [];
   const used = new Map<MutationKind, number>();
   const statuses = new Map<string, number>();
+  const codes = new Map<string, number>();
 
   beforeAll(() => {
     seeds = loadSeeds();
@@ -158,9 +164,17 @@ describeFuzz(`composemod on ${COUNT} mutated compose files (seed ${SEED})`, () =
         if (STACK_TRACE.test(file.reason) || STACK_TRACE.test(file.error?.message ?? "")) {
           problems.push(`${what}: stack trace in ${JSON.stringify(file.reason)}`);
         }
-        if (file.error?.code === "internal-error") {
+        // (the parser's own stack on thousands of levels is another matter: deep-nesting's)
+        const selfAnchor =
+          input.steps.some((s) => s.kind === "self-anchor") &&
+          !input.steps.some((s) => s.kind === "deep-nesting");
+        if (
+          file.error?.code === "internal-error" ||
+          (selfAnchor && /Maximum call stack/.test(file.reason))
+        ) {
           problems.push(`${what}: crashed: ${file.reason}`);
         }
+        if (file.error) codes.set(file.error.code, (codes.get(file.error.code) ?? 0) + 1);
         if (file.status === "error" && !hasLocation(file.reason, file.path)) {
           problems.push(`${what}: error without path:line:col: ${file.reason}`);
         }
@@ -203,6 +217,20 @@ describeFuzz(`composemod on ${COUNT} mutated compose files (seed ${SEED})`, () =
         }
       }
 
+      // what a person reads (the tables, messages, code frames, diffs) holds no control
+      // character as it is, nor a line that a name forged; the files are as --write left them
+      for (const args of [["--explain", "."], ["."]]) {
+        const text = captureIO(root);
+        await run(args, text);
+        const shown = text.out() + text.err();
+        const raw = RAW_CONTROL.exec(shown);
+        if (raw) {
+          const around = shown.slice(Math.max(0, raw.index - 80), raw.index + 20);
+          problems.push(`${args.join(" ")}: a raw control character in ${JSON.stringify(around)}`);
+        }
+        if (/^FAKE/m.test(shown)) problems.push(`${args.join(" ")}: a name forged a line`);
+      }
+
       // messages can quote a megabyte of the input; the start says enough
       expect(problems.map((p) => (p.length > 400 ? `${p.slice(0, 400)}…` : p))).toEqual([]);
       // a hundred inputs can hold a hundred megabytes; the next batch needs the room
@@ -217,6 +245,8 @@ describeFuzz(`composemod on ${COUNT} mutated compose files (seed ${SEED})`, () =
     expect(MUTATION_KINDS.filter((kind) => !used.get(kind))).toEqual([]);
     // "every changed file re-parses" means little unless many files do change
     expect(statuses.get("changed") ?? 0).toBeGreaterThan(COUNT / 20);
+    // self-referencing anchors reached the parser and were refused as such
+    expect(codes.get("self-referencing-alias") ?? 0).toBeGreaterThan(0);
   });
 });
 

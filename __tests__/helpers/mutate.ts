@@ -68,6 +68,8 @@ export const MUTATION_KINDS = [
   "crlf",
   "bom",
   "random-unicode",
+  "self-anchor",
+  "escape-name",
 ] as const;
 
 export type MutationKind = (typeof MUTATION_KINDS)[number];
@@ -375,6 +377,56 @@ function randomUnicode(input: Buffer, rnd: Random): Buffer {
   return out;
 }
 
+/** An anchor whose value holds an alias of itself: a list, a merge key, a value deeper inside. */
+const SELF_ANCHORS = [
+  (indent: string) => `${indent}x-self: &self [*self]`,
+  (indent: string) => `${indent}x-self: &self {<<: *self}`,
+  (indent: string) => `${indent}x-self: &self\n${indent}  a: 1\n${indent}  <<: *self`,
+  (indent: string) => `${indent}x-self: &self\n${indent}  - [1, *self]`,
+];
+
+function selfAnchor(input: Buffer, rnd: Random): Buffer {
+  const lines = splitLines(input);
+  // on a service now and then, so that the anchor is in what composemod reads of it
+  const services = lines
+    .map((line, i) => ({ i, match: /^(\s+)[\w.-]+:\s*$/.exec(line.toString()) }))
+    .filter((c) => c.match && c.i + 1 < lines.length);
+  const make = rnd.pick(SELF_ANCHORS);
+  if (services.length && rnd.chance(0.5)) {
+    const { i } = rnd.pick(services);
+    const indent = " ".repeat(indentOf(lines[i + 1]));
+    return joinLines([...lines.slice(0, i + 1), Buffer.from(make(indent)), ...lines.slice(i + 1)]);
+  }
+  return insertBlock(input, rnd, make);
+}
+
+/** Names that retitle a terminal, ring its bell, clear it, or forge a line of output. */
+const HOSTILE_NAMES = [
+  '"db\\e]0;PWNED\\a"',
+  '"web\\nFAKE: line"',
+  '"app\\e[2J\\e[H"',
+  '"x\\r\\e[1Aok"',
+  '"c1\\u009b31m"',
+  "raw\u001b]0;RAW\u0007",
+];
+
+/** A service or network key (or a value) renamed to one with escape sequences or a newline in it. */
+function escapeName(input: Buffer, rnd: Random): Buffer {
+  const lines = splitLines(input);
+  const keys = lines
+    .map((line, i) => ({ i, match: /^(\s+)([\w.-]+)(:.*)$/.exec(line.toString()) }))
+    .filter((c) => c.match);
+  if (!keys.length)
+    return insertBlock(input, rnd, (indent) => `${indent}${rnd.pick(HOSTILE_NAMES)}: x`);
+  const times = rnd.between(1, 3);
+  for (let t = 0; t < times; t++) {
+    const { i, match } = rnd.pick(keys);
+    const [, indent, , rest] = match!;
+    lines[i] = Buffer.from(`${indent}${rnd.pick(HOSTILE_NAMES)}${rest}`);
+  }
+  return joinLines(lines);
+}
+
 export const MUTATIONS: Record<MutationKind, Mutation> = {
   truncate,
   "insert-tab": insertTab,
@@ -390,6 +442,8 @@ export const MUTATIONS: Record<MutationKind, Mutation> = {
   crlf,
   bom,
   "random-unicode": randomUnicode,
+  "self-anchor": selfAnchor,
+  "escape-name": escapeName,
 };
 
 /**
@@ -411,6 +465,8 @@ const WEIGHTS: Record<MutationKind, number> = {
   crlf: 1.5,
   bom: 1,
   "random-unicode": 2,
+  "self-anchor": 1,
+  "escape-name": 2,
 };
 
 function pickKind(rnd: Random): MutationKind {

@@ -1,3 +1,4 @@
+import { escapeControl, escapeLines } from "./escape";
 import type { SourceText } from "./source-text";
 
 /**
@@ -22,6 +23,8 @@ export type DiagnosticCode =
   | "merge-conflict"
   | "yaml-syntax"
   | "too-deep"
+  | "self-referencing-alias"
+  | "interpolation-too-deep"
   | "duplicate-key"
   | "tab-indent"
   | "multiple-documents"
@@ -71,7 +74,8 @@ export function where(d: Pick<Diagnostic, "path" | "line" | "col">): string {
   return d.line === undefined ? d.path : `${d.path}:${d.line}:${d.col ?? 1}`;
 }
 
+/** A diagnostic as a person reads it, its control characters escaped (see `escape.ts`). */
 export function formatDiagnostic(d: Diagnostic): string {
-  const head = `${where(d)}: ${d.message} [${d.code}]`;
-  return d.frame ? `${head}\n${d.frame}` : head;
+  const head = `${escapeControl(where(d))}: ${escapeControl(d.message)} [${d.code}]`;
+  return d.frame ? `${head}\n${escapeLines(d.frame)}` : head;
 }

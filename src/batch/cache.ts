@@ -4,18 +4,19 @@ import { homedir } from "node:os";
 import * as nodePath from "node:path";
 import { VERSION } from "../version";
 import type { FileOutcome } from "../rewrite/file-outcome";
+import { diffHeaders } from "../yaml/diff";
 import type { ReadText } from "../compose/load-project";
 import type { FileTexts } from "./file-texts";
 import type { ProjectReads } from "./read-project";
-import { digestOf, ReadOutcome, ReadRecord } from "./read-files";
+import { CachedEntry, factFits, isEntry, OutcomeCheck, outcomesFit } from "./cache-entry";
+import { digestOf, displayPath, ReadOutcome, ReadRecord } from "./read-files";
 
-interface Entry {
-  reads: ReadRecord[];
-  /** A unit's outcomes, or a fact of its files (what they include, the networks they fix). */
-  value: unknown;
-  /** The run that last used the entry; the oldest are dropped first. */
-  run: number;
-}
+/**
+ * The files read (with their digests), a unit's outcomes or a fact of its files (what they
+ * include, the networks they fix) made of them, and the run that last used it (the oldest
+ * are dropped first).
+ */
+type Entry = CachedEntry;
 
 interface CacheFile {
   format: typeof FORMAT;
@@ -128,6 +129,8 @@ export class ResultCache {
   private dirty = false;
   /** Why the cache file could not be used, for a warning. */
   readonly problem?: string;
+  /** Entries of the file that were not sound (see `cache-entry.ts`): worked out again. */
+  rejected = 0;
 
   private constructor(
     private readonly location: string,
@@ -136,10 +139,15 @@ export class ResultCache {
     loaded: CacheFile | undefined,
     problem: string | undefined,
     private readonly write: boolean,
+    private readonly cwd: string,
   ) {
     this.runKey = runKey;
     this.factKey = factKey;
-    this.entries = new Map(Object.entries(loaded?.entries ?? {}));
+    this.entries = new Map();
+    for (const [key, entry] of Object.entries(loaded?.entries ?? {})) {
+      if (isEntry(entry)) this.entries.set(key, entry);
+      else this.rejected++;
+    }
     this.run = (loaded?.run ?? 0) + 1;
     this.problem = problem;
   }
@@ -160,11 +168,13 @@ export class ResultCache {
     let loaded: CacheFile | undefined;
     let problem: string | undefined;
     try {
-      const text = fs.readFileSync(location, "utf8");
+      const text = readOwnFile(location);
       // another composemod's cache starts again, unparsed: none of its entries could match
       if (text.startsWith(fileStart(factKey))) {
-        const parsed = JSON.parse(text) as CacheFile;
-        if (parsed.entries && typeof parsed.run === "number") loaded = parsed;
+        const parsed = JSON.parse(text) as CacheFile | null;
+        const entries = parsed?.entries as unknown;
+        const sound = !!entries && typeof entries === "object" && !Array.isArray(entries);
+        if (sound && Number.isInteger(parsed!.run) && parsed!.run >= 0) loaded = parsed!;
         else problem = "it is not a composemod cache; it starts again";
       } else if (!/^\{"format":\d+,"build":"/.test(text)) {
         problem = "it is not a composemod cache; it starts again";
@@ -172,13 +182,14 @@ export class ResultCache {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // none there yet (nor, maybe, its directory): the write says what it can
-      if (code !== "ENOENT" && code !== "ENOTDIR") {
+      if (error instanceof NotOwn) problem = error.message;
+      else if (code !== "ENOENT" && code !== "ENOTDIR") {
         problem = code
           ? `cannot read it (${code}); it starts again`
           : "it is not valid JSON; it starts again";
       }
     }
-    return new ResultCache(location, runKey, factKey, loaded, problem, options.write);
+    return new ResultCache(location, runKey, factKey, loaded, problem, options.write, cwd);
   }
 
   private keyOf(unit: readonly string[], host: unknown): string {
@@ -187,12 +198,20 @@ export class ResultCache {
       .digest("base64url");
   }
 
-  /** The entry under `key` when every file it was made from reads as it did in `texts`. */
-  private valid(key: string, texts: FileTexts): Entry | undefined {
+  /**
+   * The entry under `key` when every file it was made from reads as it did in `texts` and its
+   * value is sound (`fits`); one that is not is dropped, and counted.
+   */
+  private valid(key: string, texts: FileTexts, fits: (entry: Entry) => boolean): Entry | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     for (const [absolute, digest] of entry.reads) {
       if (texts.digest(texts.peek(absolute)) !== digest) return undefined;
+    }
+    if (!fits(entry)) {
+      this.entries.delete(key);
+      this.rejected++;
+      return undefined;
     }
     // the stamp is written with the next change; a run that changes nothing writes nothing
     entry.run = this.run;
@@ -209,7 +228,7 @@ export class ResultCache {
       const key = createHash("sha256")
         .update(this.factKey + "\0" + kind + "\0" + unit.join("\0"))
         .digest("base64url");
-      const entry = this.valid(key, texts);
+      const entry = this.valid(key, texts, (e) => factFits(kind, e.value, unit));
       if (entry) return entry.value as T;
       const reads: ReadRecord[] = [];
       const value = compute(recordedReads(texts, reads));
@@ -225,7 +244,19 @@ export class ResultCache {
    * other projects of the run, if anything.
    */
   lookup(unit: readonly string[], host: unknown, texts: FileTexts): FileOutcome[] | undefined {
-    return this.valid(this.keyOf(unit, host), texts)?.value as FileOutcome[] | undefined;
+    const check: OutcomeCheck = {
+      show: (absolute) => displayPath(absolute, this.cwd),
+      text: (absolute) => {
+        const read = texts.peek(absolute);
+        return "text" in read ? read.text : undefined;
+      },
+      headers: diffHeaders,
+    };
+    // the unit's own files are always among those read (see `store`)
+    const fits = (entry: Entry) =>
+      unit.every((file) => entry.reads.some(([read]) => read === file)) &&
+      outcomesFit(entry.value, unit, entry.reads, check);
+    return this.valid(this.keyOf(unit, host), texts, fits)?.value as FileOutcome[] | undefined;
   }
 
   /** Keeps the outcomes of a unit made from `reads`, unless they depend on more than those bytes. */
@@ -260,7 +291,8 @@ export class ResultCache {
     const temp = `${this.location}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(nodePath.dirname(this.location), { recursive: true });
-      fs.writeFileSync(temp, JSON.stringify(file));
+      // it holds the diffs of the files: for the user alone
+      fs.writeFileSync(temp, JSON.stringify(file), { mode: 0o600 });
       fs.renameSync(temp, this.location);
       return undefined;
     } catch (error) {
@@ -271,6 +303,30 @@ export class ResultCache {
       }
       return `cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
     }
+  }
+}
+
+/** A cache file that another user could have written: not read. */
+class NotOwn extends Error {}
+
+/**
+ * The cache file's text, when the user who runs composemod owns it and no other user may write
+ * it (as ssh reads its keys): what another user wrote is not taken for a result.
+ */
+function readOwnFile(location: string): string {
+  const fd = fs.openSync(location, "r");
+  try {
+    const stat = fs.fstatSync(fd);
+    const uid = process.getuid?.();
+    if (uid !== undefined && stat.uid !== uid) {
+      throw new NotOwn("it belongs to another user; it is not read, and starts again");
+    }
+    if (stat.mode & 0o002) {
+      throw new NotOwn("any user may write it; it is not read, and starts again");
+    }
+    return fs.readFileSync(fd, "utf8");
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -208,6 +208,12 @@ async function rewriteFound(
       return own && "options" in own ? own.options : undefined;
     },
   );
+  if (cache?.rejected) {
+    const entries = cache.rejected === 1 ? "an entry" : `${cache.rejected} entries`;
+    hooks.warning(
+      `the cache ${options.cache!.location}: ${entries} of it did not hold together (shape, files, digests or diff); worked out again`,
+    );
+  }
   const failure = cache?.save();
   if (failure) hooks.warning(`the cache ${options.cache!.location}: ${failure}`);
 }

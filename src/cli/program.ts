@@ -1,4 +1,5 @@
 import { CommanderError } from "commander";
+import { escapeControl } from "../base/escape";
 import * as nodePath from "node:path";
 import { defaultCacheLocation } from "../batch/cache";
 import { runApplyCommand } from "./apply-command";
@@ -57,7 +58,7 @@ export function parseCommandLine(argv: string[], io: RunIO): Parsed {
     program.parse(args, { from: "user" });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
-    if (error.code === "composemod.invalidArgument") io.stderr(error.message + "\n");
+    if (error.code === "composemod.invalidArgument") io.stderr(escapeControl(error.message) + "\n");
     if (error.code === "commander.missingArgument") {
       const command = program.commands.find((c) => c.name() === args[0]);
       io.stderr(helpHint(command?.name() ?? "rewrite") + "\n");
@@ -71,7 +72,7 @@ export function parseCommandLine(argv: string[], io: RunIO): Parsed {
   if (isEngineCommand(command)) return { command, paths, flags };
   const problem = checkFlags(command, flags, paths);
   if (problem) {
-    io.stderr(`error: ${problem}\n`);
+    io.stderr(`error: ${escapeControl(problem)}\n`);
     // no path at all: most likely a first run, that help would have told more
     if (paths.length === 0 && problem.startsWith("missing paths")) {
       io.stderr(helpHint(command) + "\n");
@@ -103,7 +104,7 @@ export async function run(
   const configFlag = flags.noConfig ? false : flags.config;
   const loaded = configForPaths(targets, io.cwd, configFlag, flags.stdinFilepath);
   if ("errors" in loaded) {
-    for (const error of loaded.errors) io.stderr(`error: ${error}\n`);
+    for (const error of loaded.errors) io.stderr(`error: ${escapeControl(error)}\n`);
     return 2;
   }
   const output = flags.outputFile !== undefined ? bufferedOutput() : undefined;
@@ -135,7 +136,9 @@ export async function run(
   if (output && flags.outputFile !== undefined) {
     const failure = writeOutputFile(nodePath.resolve(io.cwd, flags.outputFile), output.text());
     if (failure) {
-      io.stderr(`error: cannot write the output file ${flags.outputFile} (${failure})\n`);
+      io.stderr(
+        `error: cannot write the output file ${escapeControl(flags.outputFile)} (${failure})\n`,
+      );
       return 2;
     }
   }

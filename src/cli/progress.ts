@@ -1,3 +1,4 @@
+import { escapeControl } from "../base/escape";
 import type { RunIO } from "./io";
 
 /** How often the progress line may change. */
@@ -26,7 +27,7 @@ export function progressLine(io: RunIO, total: number): ProgressLine {
   let text = "";
   return {
     update(done, path) {
-      const line = `composemod: ${done}/${total} ${path}`;
+      const line = `composemod: ${done}/${total} ${escapeControl(path)}`;
       const now = io.now();
       if (now - last < REDRAW_MS && done < total) return;
       last = now;

@@ -1,3 +1,4 @@
+import { escapeControl, escapeLines } from "../base/escape";
 import { rewriteRun } from "../batch/rewrite-run";
 import { normalizeProjectName } from "../compose/project-name";
 import { FileOutcome, FileReport, summarize } from "../report/file-report";
@@ -46,12 +47,19 @@ function cacheKeyOptions(options: RunOptions): { write: boolean } & object {
   return key;
 }
 
-/** What a file's outcome puts on standard output: its diff, its name (-l), or its new text (stdin). */
+/**
+ * What a file's outcome puts on standard output: its diff, its name (-l), or its new text
+ * (stdin, the file's own bytes). Names and diffs are shown with their control characters
+ * escaped: a compose file's (or a cache's) text never drives the terminal.
+ */
 function productOf(outcome: FileOutcome, options: RunOptions): string {
-  if (options.listDifferent) return outcome.status === "changed" ? outcome.path + "\n" : "";
+  if (options.listDifferent) {
+    return outcome.status === "changed" ? escapeControl(outcome.path) + "\n" : "";
+  }
   if (outcome.output !== undefined) return outcome.output;
   if (options.explain || options.write || options.check || !outcome.diff) return "";
-  return options.color ? colorDiff(outcome.diff) : outcome.diff;
+  const diff = escapeLines(outcome.diff);
+  return options.color ? colorDiff(diff) : diff;
 }
 
 /** Beyond this many, the files left alone are told by reason rather than one a line. */
@@ -127,7 +135,9 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
     );
     if (outcome.status === "changed" && (options.write || options.check)) {
       if (!options.quiet && !options.listDifferent && !stdin) {
-        messages.push(`${options.write ? "changed" : "would change"}: ${outcome.path}`);
+        messages.push(
+          `${options.write ? "changed" : "would change"}: ${escapeControl(outcome.path)}`,
+        );
       }
     }
     const said = messages.map((line) => line + "\n").join("");
@@ -141,13 +151,13 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
     outcome: emit,
     progress: progress && ((done, at) => progress.update(done, at)),
     warning: (message) => {
-      if (!options.quiet) io.stderr(`warning: ${message}\n`);
+      if (!options.quiet) io.stderr(`warning: ${escapeControl(message)}\n`);
     },
   });
   progress?.end();
   if (!options.quiet && options.format !== "json") {
     for (const name of unmatchedOverrides(options, outcomes)) {
-      io.stderr(`warning: the role given to \`${name}\` matched no service\n`);
+      io.stderr(`warning: the role given to \`${escapeControl(name)}\` matched no service\n`);
     }
   }
   const told = !options.quiet && options.format !== "json" && !stdin;
@@ -156,7 +166,7 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
   }
   const summary = summarize(outcomes, (io.now() - started) / 1000);
   if (options.format === "json") io.stdout(renderJson(outcomes, summary));
-  else if (options.explain) io.stdout(explained.join(""));
+  else if (options.explain) io.stdout(escapeLines(explained.join("")));
   if (!options.quiet) io.stderr(renderSummary(summary, !options.write || !!stdin) + "\n");
   if (told && options.write && summary.changed > 0) io.stderr(nextStep(options.paths) + "\n");
   if (summary.error > 0) return 2;

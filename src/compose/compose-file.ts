@@ -1,7 +1,8 @@
-import { Document, isAlias, isMap, isScalar, YAMLMap } from "yaml";
+import { Document, isAlias, isMap, isScalar, visit, YAMLMap } from "yaml";
 import { Diagnostic, DiagnosticCode, diagnosticAt } from "../base/diagnostic";
 import { parseYaml } from "../yaml/parse-yaml";
 import type { SourceText } from "../base/source-text";
+import { MAX_INTERPOLATION_DEPTH, tooDeepInterpolation } from "./values";
 
 /** A compose file as composemod edits it: its text, its syntax tree and its data. */
 export interface ComposeFile {
@@ -46,6 +47,14 @@ export function parseComposeFile(
   if (!isMap(doc.contents)) {
     return fail(doc.contents?.range?.[0] ?? 0, "not-a-mapping", "top level is not a mapping");
   }
+  const deep = deepValue(doc, text);
+  if (deep !== undefined) {
+    return fail(
+      deep,
+      "interpolation-too-deep",
+      `a value nests \`\${...}\` more than ${MAX_INTERPOLATION_DEPTH} levels deep, which no compose file needs`,
+    );
+  }
   const root = doc.contents;
   const services = root.get("services", true);
   const record = data as Record<string, unknown>;
@@ -84,6 +93,28 @@ export function parseComposeFile(
     }
   }
   return { kind: "ok", file };
+}
+
+/**
+ * Where the first value that nests `${...}` deeper than Compose values go begins; only looked
+ * for when the text has that many `${` at all.
+ */
+function deepValue(doc: Document.Parsed, text: string): number | undefined {
+  let count = 0;
+  for (let i = text.indexOf("${"); i !== -1; i = text.indexOf("${", i + 2)) {
+    if (++count > MAX_INTERPOLATION_DEPTH) break;
+  }
+  if (count <= MAX_INTERPOLATION_DEPTH) return undefined;
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && tooDeepInterpolation(node.value) !== undefined) {
+        found = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+    },
+  });
+  return found;
 }
 
 /** A key of the top level, of `services` or of a service that is not a plain string or number. */

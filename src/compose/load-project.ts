@@ -6,7 +6,14 @@ import { ComposeFile, parseComposeFile } from "./compose-file";
 import { mergedModel, ReadRelative } from "./merge";
 import { buildModel, ComposeModel } from "./model";
 import { projectName, ProjectNameSource } from "./project-name";
-import { interpolate, parseDotEnv, Variables } from "./values";
+import { SourceText } from "../base/source-text";
+import {
+  interpolate,
+  MAX_INTERPOLATION_DEPTH,
+  parseDotEnv,
+  tooDeepInterpolation,
+  Variables,
+} from "./values";
 
 /** A file as read from disk: how it is shown, where it is, what it holds. */
 export interface SourceFile {
@@ -86,6 +93,28 @@ export function loadProject(input: LoadInput): ProjectLoad {
   const envPath = nodePath.join(dir, ".env");
   const envText = readText(envPath);
   let variables: Variables = new Map();
+  const deep = typeof envText === "string" ? tooDeepInterpolation(envText, true) : undefined;
+  if (deep !== undefined) {
+    // the project's files are left as they are; the error is the .env's, at its place there
+    const first = input.files[0];
+    const env = diagnosticAt(
+      new SourceText(envText as string),
+      show(envPath),
+      deep,
+      "interpolation-too-deep",
+      "",
+    );
+    return failed({
+      path: first.path,
+      diagnostic: diagnosticAt(
+        undefined,
+        first.path,
+        0,
+        "interpolation-too-deep",
+        `${where(env)}: the project's .env nests \`\${...}\` more than ${MAX_INTERPOLATION_DEPTH} levels deep, which no value needs; left as it is`,
+      ),
+    });
+  }
   if (typeof envText === "string") variables = parseDotEnv(envText);
   else if (envText.code !== "ENOENT" && envText.code !== "ENOTDIR") {
     const first = input.files[0];

@@ -13,6 +13,32 @@ export interface Interpolated {
 }
 
 /**
+ * How deep `${...}` may nest in a value (`${A:-${B:-x}}` is two): far beyond any compose file or
+ * `.env`; a deeper value is refused where it is read (see {@link tooDeepInterpolation}), and
+ * never read deeper than this.
+ */
+export const MAX_INTERPOLATION_DEPTH = 32;
+
+/**
+ * The offset of the first `${` in `text` that opens a level deeper than
+ * {@link MAX_INTERPOLATION_DEPTH}, counted in one pass (each line apart when `byLine`, as a
+ * `.env` holds one value a line); undefined when there is none.
+ */
+export function tooDeepInterpolation(text: string, byLine = false): number | undefined {
+  let depth = 0;
+  for (let i = text.indexOf("$"); i !== -1 && i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "$" && text[i + 1] === "{") {
+      if (++depth > MAX_INTERPOLATION_DEPTH) return i;
+      i++;
+    } else if (ch === "$" && text[i + 1] === "$") i++;
+    else if (ch === "}" && depth > 0) depth--;
+    else if (ch === "\n" && byLine) depth = 0;
+  }
+  return undefined;
+}
+
+/**
  * Reads `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}`, `${VAR+alt}`,
  * `${VAR:?err}` and `$$` as Compose does, with `variables` as the environment. A variable with
  * no value and no default stays as written, and is named in `unknown`: what it will be is up
@@ -23,6 +49,8 @@ export function interpolate(
   variables: Variables = NO_VARIABLES,
   /** `empty`: a variable with no value and no default reads as nothing, as Compose substitutes it. */
   unknownAs: "kept" | "empty" = "kept",
+  /** How deep in `${...}` the text is; deeper than the bound, it stays as written. */
+  depth = 0,
 ): Interpolated {
   const unknown: string[] = [];
   const defaulted: string[] = [];
@@ -55,6 +83,7 @@ export function interpolate(
         unknown,
         defaulted,
         unknownAs,
+        depth,
       );
       i = end + 1;
       continue;
@@ -94,6 +123,7 @@ function substitute(
   unknown: string[],
   defaulted: string[],
   unknownAs: "kept" | "empty",
+  depth: number,
 ): string {
   const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([\s\S]*))?$/.exec(body);
   if (!match) return whole;
@@ -102,7 +132,8 @@ function substitute(
   const set = value !== undefined;
   const nonEmpty = set && value !== "";
   const inner = () => {
-    const read = interpolate(operand, variables, unknownAs);
+    if (depth >= MAX_INTERPOLATION_DEPTH) return operand;
+    const read = interpolate(operand, variables, unknownAs, depth + 1);
     unknown.push(...read.unknown);
     defaulted.push(...read.defaulted);
     return read.text;

@@ -4,6 +4,7 @@ import type { Role } from "../analysis/classify";
 import type { AuditLevel, Finding } from "../analysis/findings";
 import type { NetworkGroup } from "../analysis/reachability";
 import { Diagnostic, formatDiagnostic } from "../base/diagnostic";
+import { escapeControl } from "../base/escape";
 import { inChunks, jsonPieces, LazyArray } from "./json-stream";
 import type { Warning } from "../base/warning";
 
@@ -166,12 +167,13 @@ export function summaryLines(report: AuditReport): string[] {
 }
 
 /**
- * A table a person reads (level, project/service, finding, where), in chunks, row by row:
+ * A table a person reads (level, project/service, finding, where; control characters escaped), in chunks, row by row:
  * column widths come from one pass over the findings, and no row is kept once written.
  */
 export function auditTableChunks(report: AuditReport, color: boolean): Iterable<string> {
   const head = ["LEVEL", "SERVICE", "FINDING", "WHERE"];
-  const cells = (f: Finding) => [f.level, `${f.project}/${f.service}`, f.message, where(f)];
+  const cells = (f: Finding) =>
+    [f.level, `${f.project}/${f.service}`, f.message, where(f)].map(escapeControl);
   return inChunks(
     (function* () {
       const widths = head.map((h) => h.length);
@@ -197,9 +199,9 @@ export function auditTableChunks(report: AuditReport, color: boolean): Iterable<
  * where there is no file, its project and service with the containers that run it.
  */
 function place(f: Finding): string {
-  if (f.file !== undefined) return `${f.file}:${f.line}:${f.col}`;
+  if (f.file !== undefined) return escapeControl(`${f.file}:${f.line}:${f.col}`);
   const containers = f.containers?.length ? ` (${f.containers.join(", ")})` : "";
-  return `${f.project}/${f.service}${containers}`;
+  return escapeControl(`${f.project}/${f.service}${containers}`);
 }
 
 /**
@@ -236,8 +238,9 @@ export function auditLineChunks(
       for (const f of report.findings) {
         const level = color ? `${COLOUR[f.level]}${f.level}\u001b[0m` : f.level;
         const plainHead = `${place(f)}: ${f.level} ${f.rule}`;
+        const message = escapeControl(f.message);
         const lines =
-          width === undefined ? [`${plainHead} ${f.message}`] : fitted(plainHead, f.message, width);
+          width === undefined ? [`${plainHead} ${message}`] : fitted(plainHead, message, width);
         // the level coloured where it stands, on the first line
         lines[0] = `${place(f)}: ${level}${lines[0].slice(place(f).length + 2 + f.level.length)}`;
         yield lines.join("\n") + "\n";
@@ -262,5 +265,5 @@ export function renderAuditErrors(errors: Diagnostic[]): string {
 
 /** Warnings for standard error, one a line. */
 export function renderAuditWarnings(warnings: Warning[]): string {
-  return warnings.map((w) => `warning: ${w.message}\n`).join("");
+  return warnings.map((w) => `warning: ${escapeControl(w.message)}\n`).join("");
 }

@@ -1,4 +1,5 @@
 import type { Plan } from "../analysis/plan/types";
+import { escapeControl } from "../base/escape";
 import type { Membership } from "../compose/model";
 import type { FileReport } from "./file-report";
 import { table, wrapText } from "./table";
@@ -9,8 +10,9 @@ function membershipText(list: Membership[] | null, proxyKey?: string): string {
   return list.map((m) => (m.key === proxyKey ? `${m.key} (proxy)` : m.key)).join(", ");
 }
 
-/** A line that fits `width`, its continuations indented under its text. */
-function wrapped(text: string, indent: string, width: number | undefined): string[] {
+/** A line that fits `width`, its continuations indented under its text (control characters escaped). */
+function wrapped(raw: string, indent: string, width: number | undefined): string[] {
+  const text = escapeControl(raw);
   if (width === undefined) return [indent + text];
   const room = Math.max(20, width - indent.length - 2);
   return wrapText(text, room).map((line, i) => (i === 0 ? indent : indent + "  ") + line);
@@ -20,7 +22,8 @@ function wrapped(text: string, indent: string, width: number | undefined): strin
  * A project once, whatever number of files it is read from: each file with its status and
  * reason, then one table of the project's services (service, role, reason, networks before ->
  * after, what happens to its ports: commented out, rebound to 127.0.0.1, kept; its warnings),
- * then the warnings about the whole project. Given a width (a terminal's), every line fits it,
+ * then the warnings about the whole project; names and values with their control characters
+ * escaped. Given a width (a terminal's), every line fits it,
  * long cells wrapped; the JSON report keeps each text whole.
  */
 export function renderExplain(
@@ -73,7 +76,7 @@ export function renderExplain(
       networks || "-",
       ports || "-",
       said.join("; ") || "-",
-    ];
+    ].map(escapeControl);
   });
   if (rows.length) {
     lines.push(

@@ -1,4 +1,5 @@
 import type { Topology } from "../analysis/topology";
+import { escapeControl } from "../base/escape";
 
 /**
  * Node ids: readable where the name allows, numbered where two names would read the same
@@ -21,8 +22,21 @@ function idMaker() {
   };
 }
 
-/** Text for a Mermaid label in double quotes. */
-const mermaidText = (text: string) => text.replace(/"/g, "#quot;");
+/** Mermaid's entity codes for what a label must not hold as it is. */
+const MERMAID_ENTITIES: Record<string, string> = {
+  '"': "#quot;",
+  "&": "#amp;",
+  "<": "#lt;",
+  ">": "#gt;",
+  "`": "#96;",
+};
+
+/**
+ * Text for a Mermaid label in double quotes: a name is text, never markup (labels are HTML in
+ * Mermaid's drawing, so `<img src=x onerror=...>` would be an element), nor a line of its own.
+ */
+const mermaidText = (text: string) =>
+  escapeControl(text).replace(/["&<>`]/g, (ch) => MERMAID_ENTITIES[ch]);
 
 function networkLabel(n: Topology["networks"][number]): string {
   const tags = [
@@ -67,7 +81,8 @@ export function renderMermaid(t: Topology): string {
  */
 export function renderDot(t: Topology, name = "composemod"): string {
   const id = idMaker();
-  const q = (s: string) => JSON.stringify(s);
+  // quoted as JSON quotes (DOT reads `\n` and `\"` the same), the C1 controls JSON leaves escaped too
+  const q = (s: string) => escapeControl(JSON.stringify(s));
   const out = [`graph ${name} {`, "  rankdir=LR;", '  node [fontname="Helvetica"];'];
   for (const p of t.projects) {
     out.push(`  subgraph ${q(`cluster_${p.name}`)} {`, `    label=${q(p.name)};`);
@@ -93,23 +108,28 @@ export function renderDot(t: Topology, name = "composemod"): string {
   return out.join("\n") + "\n";
 }
 
-/** A tree for the terminal: each project, its services and the networks they are on. */
+/** A tree for the terminal: each project, its services and the networks they are on (names escaped). */
 export function renderText(t: Topology): string {
   const out: string[] = [];
   const byNetwork = new Map(t.networks.map((n) => [n.name, n]));
+  const esc = escapeControl;
   for (const p of t.projects) {
-    out.push(p.name);
+    out.push(esc(p.name));
     p.services.forEach((s, i) => {
       const last = i === p.services.length - 1;
       const nets = t.edges
         .filter((e) => e.project === p.name && e.service === s.name)
         .map((e) => {
           const n = byNetwork.get(e.network)!;
-          return n.proxy ? `${n.name} [proxy]` : n.shared ? `${n.name} [shared]` : n.name;
+          return n.proxy
+            ? `${esc(n.name)} [proxy]`
+            : n.shared
+              ? `${esc(n.name)} [shared]`
+              : esc(n.name);
         });
-      const warn = s.exposed.length ? `  ! ${s.exposed.join("; ")}` : "";
+      const warn = s.exposed.length ? `  ! ${esc(s.exposed.join("; "))}` : "";
       out.push(
-        `${last ? "└─" : "├─"} ${s.name} (${s.role}) -> ${nets.join(", ") || "(no networks)"}${warn}`,
+        `${last ? "└─" : "├─"} ${esc(s.name)} (${s.role}) -> ${nets.join(", ") || "(no networks)"}${warn}`,
       );
     });
   }

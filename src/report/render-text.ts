@@ -1,4 +1,5 @@
 import { formatDiagnostic } from "../base/diagnostic";
+import { escapeControl } from "../base/escape";
 import { FileOutcome, FileReport, fileReport, Report, Summary } from "./file-report";
 import { warningText } from "../base/warning";
 
@@ -15,18 +16,21 @@ export function renderSummary(summary: Summary, dryRun: boolean): string {
   return `${changed}, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ${errors} in ${summary.seconds.toFixed(2)} s`;
 }
 
-/** Messages for standard error about one file: its error with a code frame, or its warnings. */
+/** Messages for standard error about one file: its error with a code frame, or its warnings (escaped). */
 export function renderFileMessages(file: FileReport): string[] {
   const out: string[] = [];
+  const path = escapeControl(file.path);
   if (file.status === "error") {
     out.push(
       file.error
         ? formatDiagnostic({ ...file.error, path: file.path })
-        : `${file.path}: ${file.reason}`,
+        : `${path}: ${escapeControl(file.reason)}`,
     );
   }
   // the user's own choice is told, so that it is not forgotten
-  if (file.reasonCode === "skipped-by-user") out.push(`${file.path}: ${file.reason}`);
-  for (const warning of file.warnings) out.push(`${file.path}: warning: ${warningText(warning)}`);
+  if (file.reasonCode === "skipped-by-user") out.push(`${path}: ${escapeControl(file.reason)}`);
+  for (const warning of file.warnings) {
+    out.push(`${path}: warning: ${escapeControl(warningText(warning))}`);
+  }
   return out;
 }

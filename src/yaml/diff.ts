@@ -163,6 +163,11 @@ function headers(path: string): [string, string] {
   return [`--- a/${name}${tab}`, `+++ b/${name}${tab}`];
 }
 
+/** How the diff of the file shown as `path` begins: its two header lines. */
+export function diffHeaders(path: string): string {
+  return headers(path).join("\n") + "\n";
+}
+
 const RED = "\u001b[31m";
 const GREEN = "\u001b[32m";
 const CYAN = "\u001b[36m";

@@ -110,7 +110,7 @@ export function parseYaml(text: string, path: string): YamlOutcome {
   }
   if (text.includes("*")) {
     const alias = aliasProblem(doc);
-    if (alias) return fail(alias.offset, "yaml-syntax", alias.message);
+    if (alias) return fail(alias.offset, alias.code, alias.message);
   }
   let data: unknown = plainData(doc.contents);
   try {
@@ -270,16 +270,26 @@ export function aliasTargets(doc: Document.Parsed): Map<Node, Node | undefined> 
 }
 
 /**
- * An alias that refers to no anchor, or aliases that would expand the document beyond
- * {@link MAX_ALIAS_GROWTH} nodes more than ten times its own: counted without expanding, each
- * node's expanded size once.
+ * An alias that refers to no anchor, an alias inside the node it refers to (`&r [*r]`, `&a {<<:
+ * *a}`: a value that holds itself, which no expansion ends), or aliases that would expand the
+ * document beyond {@link MAX_ALIAS_GROWTH} nodes more than ten times its own: counted without
+ * expanding, each node's expanded size once.
  */
-function aliasProblem(doc: Document.Parsed): { offset: number; message: string } | undefined {
+function aliasProblem(
+  doc: Document.Parsed,
+): { offset: number; code: DiagnosticCode; message: string } | undefined {
   const targets = aliasTargets(doc);
   for (const [alias, target] of targets) {
-    if (!target) {
-      const source = (alias as unknown as { source: string }).source;
-      return { offset: alias.range?.[0] ?? 0, message: `unresolved alias *${source}` };
+    const source = (alias as unknown as { source: string }).source;
+    const offset = alias.range?.[0] ?? 0;
+    if (!target) return { offset, code: "yaml-syntax", message: `unresolved alias *${source}` };
+    const [start, end] = target.range ?? [0, 0];
+    if (offset >= start && offset < end) {
+      return {
+        offset,
+        code: "self-referencing-alias",
+        message: `the alias *${source} is inside the value its anchor &${source} names: that value would hold itself without end`,
+      };
     }
   }
   const sizes = new Map<Node, number>();
@@ -300,7 +310,7 @@ function aliasProblem(doc: Document.Parsed): { offset: number; message: string }
     if (!entered.has(node)) {
       entered.add(node);
       for (const child of next(node)) {
-        // an alias inside its own anchor is the parser's error, already reported
+        // an alias inside its own anchor is refused above
         if (!sizes.has(child) && !entered.has(child)) stack.push(child);
       }
       continue;
@@ -315,6 +325,7 @@ function aliasProblem(doc: Document.Parsed): { offset: number; message: string }
   if (total > own * 10 + MAX_ALIAS_GROWTH) {
     return {
       offset: 0,
+      code: "yaml-syntax",
       message: `its aliases expand to ${total.toLocaleString("en-US")} nodes from ${own.toLocaleString("en-US")}: an alias bomb, not a compose file`,
     };
   }
