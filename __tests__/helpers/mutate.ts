@@ -68,6 +68,7 @@ export const MUTATION_KINDS = [
   "crlf",
   "bom",
   "random-unicode",
+  "include-link",
 ] as const;
 
 export type MutationKind = (typeof MUTATION_KINDS)[number];
@@ -375,6 +376,16 @@ function randomUnicode(input: Buffer, rnd: Random): Buffer {
   return out;
 }
 
+/**
+ * The directory that `include-link` includes a file from: the fuzz test makes it, in each input's
+ * directory, a symbolic link to a directory outside the tree, whose file must never be written.
+ */
+export const LINKED_DIR = "linked";
+
+function includeLink(input: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`include:\n  - ${LINKED_DIR}/compose.yaml\n`), input]);
+}
+
 export const MUTATIONS: Record<MutationKind, Mutation> = {
   truncate,
   "insert-tab": insertTab,
@@ -390,6 +401,7 @@ export const MUTATIONS: Record<MutationKind, Mutation> = {
   crlf,
   bom,
   "random-unicode": randomUnicode,
+  "include-link": includeLink,
 };
 
 /**
@@ -411,6 +423,7 @@ const WEIGHTS: Record<MutationKind, number> = {
   crlf: 1.5,
   bom: 1,
   "random-unicode": 2,
+  "include-link": 1,
 };
 
 function pickKind(rnd: Random): MutationKind {

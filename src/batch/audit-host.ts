@@ -26,6 +26,8 @@ export interface AuditedHost {
 /** What an audit of files is asked: the rewrite's options, the walk's, the pool's. */
 export interface AuditHostOptions extends UnitAuditOptions {
   ignore: string[];
+  /** A directory walk follows links outside the paths given too. */
+  followSymlinks?: boolean;
   jobs: number;
 }
 
@@ -99,7 +101,7 @@ export async function auditHostFiles(
 ): Promise<AuditedHost> {
   const { files, missing } = await discover(
     paths.map((p) => nodePath.resolve(cwd, p)),
-    { ignore: options.ignore },
+    { ignore: options.ignore, followSymlinks: options.followSymlinks },
   );
   const show = (p: string) => displayPath(p, cwd);
   const errors: Diagnostic[] = missing.map((m) =>

@@ -112,6 +112,7 @@ export function resolveOptions(
     backup: flags.backupSuffix ?? (flags.backup ? BACKUP_SUFFIX : undefined),
     overrides: roleOverrides(flags, config, configPath),
     ignore: [...(config.ignore ?? []), ...(flags.ignore ?? [])],
+    followSymlinks: flags.followSymlinks === true,
     jobs: pick("jobs", flags.jobs, undefined, defaultJobs()),
     cacheLocation: output.cacheLocation,
     color: output.color,
