@@ -28,8 +28,8 @@ export function editableFiles(
 ): (absolute: string, included: boolean) => boolean {
   const realDir = realPathOf(dir) ?? dir;
   return (absolute, included) => {
-    const real = realPathOf(absolute);
-    if (real === undefined) return false;
+    // a file that is not on the disk (standard input's path) is judged by its path
+    const real = realPathOf(absolute) ?? absolute;
     if (included && !isWithin(realDir, real)) return false;
     return !within || within.some((root) => isWithin(root, real));
   };

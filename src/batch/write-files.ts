@@ -158,7 +158,7 @@ export function writeFilesAtomic(
       const target = realpathSync(write.path);
       if (within && !within.some((root) => isWithin(root, target))) {
         throw new OutsideError(
-          `its real path ${target} lies outside the paths given; composemod writes only below them. Left as it is`,
+          `its real path ${target} lies outside the paths given; composemod writes only below them; left as it is`,
         );
       }
       const stat = statSync(target);
