@@ -119,7 +119,7 @@ describe("zsh", () => {
       "--explain[print a table of each service's role, reason and changes]",
     );
     expect(specs("composemod", "")).toEqual([
-      "commands:command:(audit graph completion)",
+      "commands:command:(audit graph apply rollback completion)",
       "paths:path:_files",
     ]);
     expect(specs("composemod", "completion", "")).toContain(":completion:(bash zsh)");

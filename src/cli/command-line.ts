@@ -3,7 +3,15 @@ import { VERSION } from "../version";
 import { COMMAND_NAMES, CommandName, COMMANDS } from "./commands";
 import { COMPLETION_SHELLS, CompletionShell } from "./completion";
 import type { RunIO } from "./io";
-import { choicesOf, defaultOf, Flags, OptionEntry, OptionName, optionsOf } from "./option-registry";
+import {
+  choicesOf,
+  defaultOf,
+  descriptionOf,
+  Flags,
+  OptionEntry,
+  OptionName,
+  optionsOf,
+} from "./option-registry";
 
 /** The command a parse chose, with its paths and flags. */
 export type Selected =
@@ -14,7 +22,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** An option as commander takes it, with the default help shows beside its choices. */
 function commanderOption(entry: OptionEntry, name: OptionName, command: CommandName): Option {
-  const option = new Option(entry.flags, entry.description).helpGroup(entry.group);
+  const option = new Option(entry.flags, descriptionOf(entry, command)).helpGroup(entry.group);
   const { value } = entry;
   const choices = choicesOf(entry, command);
   if (choices) option.choices(choices);

@@ -1,8 +1,15 @@
 import { CONFIG_FILE, PACKAGE_KEY } from "./config-names";
 
-/** The commands that read compose files; the rewrite is composemod itself, with no command word. */
-export const COMMAND_NAMES = ["rewrite", "audit", "graph"] as const;
+/**
+ * The commands that read compose files; the rewrite is composemod itself, with no command word.
+ * `apply` and `rollback` change the running engine (src/apply), the others print.
+ */
+export const COMMAND_NAMES = ["rewrite", "audit", "graph", "apply", "rollback"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
+/** The commands that change the running engine, with options and checks of their own. */
+export type EngineCommandName = "apply" | "rollback";
+export const isEngineCommand = (name: string): name is EngineCommandName =>
+  name === "apply" || name === "rollback";
 
 /** What help says of a command, besides its options. */
 export interface CommandSpec {
@@ -42,6 +49,31 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   graph: {
     description: "Draw the network topology of the projects under a path.",
     paths: { required: true, description: "compose files or directories" },
+  },
+  apply: {
+    description:
+      "Carry the migration out on the running Docker Engine, project by project: a plan first; then each project reconnected (or recreated where it must be), proven live, and put back as it was if a check fails.",
+    paths: {
+      required: false,
+      description: "the compose files or directories of the projects (after --write, or with it)",
+    },
+    epilogue: [
+      "A journal in <path>/.composemod/ lets `composemod rollback` undo the apply, and an apply",
+      "stopped half way is finished by running it again. See docs/apply.md.",
+      "",
+      "Exit status: 0 applied and proven (or nothing to do), 1 a project failed its checks and was",
+      "put back (or the plan was not confirmed), 2 an error.",
+    ].join("\n"),
+  },
+  rollback: {
+    description:
+      "Undo the last apply: each project it touched put back as it was (files and containers), last first.",
+    paths: {
+      required: false,
+      description:
+        "the paths the apply was run on (its journal is in the first one's .composemod/)",
+    },
+    epilogue: "Exit status: 0 put back (or nothing to undo), 2 something could not be put back.",
   },
 };
 

@@ -1,5 +1,5 @@
 import { COMMAND_NAMES, CommandName } from "./commands";
-import { choicesOf, OptionEntry, optionsOf } from "./option-registry";
+import { choicesOf, descriptionOf, OptionEntry, optionsOf } from "./option-registry";
 
 export const COMPLETION_SHELLS = ["bash", "zsh"];
 export type CompletionShell = "bash" | "zsh";
@@ -21,7 +21,7 @@ function specOf(entry: OptionEntry, command: CommandName): OptionSpec {
   const { placeholder, path } = entry.value;
   return {
     names: entry.flags.split(/,\s*/).map((flag) => flag.split(" ")[0]),
-    description: entry.description.split(/[;(]/)[0].trim(),
+    description: descriptionOf(entry, command).split(/[;(]/)[0].trim(),
     value:
       placeholder !== undefined
         ? { name: placeholder, choices: choicesOf(entry, command), path: path === true }

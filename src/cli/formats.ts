@@ -10,4 +10,7 @@ export const COMMAND_FORMATS: Record<CommandName, readonly Format[]> = {
   rewrite: ["text", "json"],
   audit: ["text", "json", "sarif"],
   graph: ["text", "mermaid", "dot", "json"],
+  // text: the plan, progress and the summary; json: the plan and the outcome
+  apply: ["text", "json"],
+  rollback: ["text", "json"],
 };

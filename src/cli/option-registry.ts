@@ -8,6 +8,8 @@ import {
   PlanOptions,
   PORTS_MODES,
 } from "../analysis/plan/options";
+import { COMPOSE_CHOICES } from "../apply/compose-cli";
+import { DEFAULT_WAIT_SECONDS } from "../apply/prove";
 import { defaultCacheLocation } from "../batch/cache";
 import { COMMAND_NAMES, CommandName } from "./commands";
 import { CONFIG_FILE, PACKAGE_KEY } from "./config-names";
@@ -35,6 +37,8 @@ export interface OptionEntry {
   flags: string;
   value: ValueKind<unknown>;
   description: string;
+  /** What help says of it on a command where it means more than `description` says. */
+  descriptionFor?: Partial<Record<CommandName, string>>;
   commands: readonly CommandName[];
   group: HelpGroup;
   /** A setting of the configuration file too, under the option's name. */
@@ -52,10 +56,19 @@ export interface OptionEntry {
 }
 
 /** The commands that plan the rewrite of each project: they take its settings and roles. */
-const PLANNING: readonly CommandName[] = ["rewrite", "audit", "graph"];
+const PLANNING: readonly CommandName[] = ["rewrite", "audit", "graph", "apply"];
+/** The commands whose output is a report, in a format of their own choosing. */
+const REPORTING: readonly CommandName[] = ["rewrite", "audit", "graph"];
+/** The commands that read a configuration file. */
+const CONFIGURED: readonly CommandName[] = PLANNING;
 const formatsOf = (command: CommandName) => COMMAND_FORMATS[command];
 const printing = (format: string) =>
   COMMAND_NAMES.filter((c) => formatsOf(c).includes(format as never));
+/** What `--json` prints on `apply` and `rollback`, which have no other format. */
+const ENGINE_JSON = {
+  apply: "print the plan and the outcome as JSON",
+  rollback: "print what is put back, project by project, as JSON",
+};
 
 /** The suffix `--backup` keeps originals under. */
 export const BACKUP_SUFFIX = ".bak";
@@ -81,7 +94,11 @@ export const OPTIONS = {
     flags: "-w, --write",
     value: SWITCH,
     description: "apply the changes in place (atomic write, file mode kept)",
-    commands: ["rewrite"],
+    descriptionFor: {
+      apply:
+        "rewrite each project's files first, as `composemod --write` does, just before its containers change",
+    },
+    commands: ["rewrite", "apply"],
     group: "What to do:",
   },
   check: {
@@ -129,6 +146,49 @@ export const OPTIONS = {
     commands: ["graph"],
     group: "What to do:",
   },
+  yes: {
+    flags: "-y, --yes",
+    value: SWITCH,
+    description:
+      "go ahead without asking (without it, a terminal is asked; elsewhere nothing is changed)",
+    commands: ["apply", "rollback"],
+    group: "What to do:",
+  },
+  dryRun: {
+    flags: "--dry-run",
+    value: SWITCH,
+    description: "print the plan and change nothing",
+    descriptionFor: { rollback: "print what would be put back and change nothing" },
+    commands: ["apply", "rollback"],
+    group: "What to do:",
+  },
+  planFile: {
+    flags: "--plan-file <file>",
+    value: filePath("file"),
+    description:
+      "with --dry-run, save the plan in FILE; without, apply the plan saved in FILE if the files and the engine are still as it saw them",
+    commands: ["apply"],
+    group: "What to do:",
+  },
+  compose: {
+    flags: "--compose <version>",
+    value: choice("version", COMPOSE_CHOICES),
+    description:
+      "the Docker Compose that recreates a container where reconnecting it cannot do: v1 (docker-compose), v2 (docker compose), auto (the one that made the project, else the one there is)",
+    commands: ["apply"],
+    group: "What to do:",
+    defaultText: "auto",
+  },
+  wait: {
+    flags: "--wait <seconds>",
+    value: wholeNumber("seconds", "--wait", 1, 3600),
+    description:
+      "how long a project's checks may take to pass before it is put back, and a container put back to be healthy again",
+    descriptionFor: { rollback: "how long a container put back may take to be healthy again" },
+    commands: ["apply", "rollback"],
+    group: "What to do:",
+    defaultText: String(DEFAULT_WAIT_SECONDS),
+  },
   stdinFilepath: {
     flags: "--stdin-filepath <path>",
     value: filePath("path"),
@@ -159,7 +219,7 @@ export const OPTIONS = {
     flags: "--config <file>",
     value: filePath("file"),
     description: "read settings from FILE",
-    commands: COMMAND_NAMES,
+    commands: CONFIGURED,
     group: "What to do:",
     defaultText: `${CONFIG_FILE} or package.json's ${PACKAGE_KEY} key, found upward from each path`,
   },
@@ -167,7 +227,7 @@ export const OPTIONS = {
     flags: "--no-config",
     value: SWITCH,
     description: "read no configuration file",
-    commands: COMMAND_NAMES,
+    commands: CONFIGURED,
     group: "What to do:",
   },
   jobs: {
@@ -281,7 +341,7 @@ export const OPTIONS = {
     flags: "--format <format>",
     value: choice("format", FORMATS),
     description: "what to print",
-    commands: COMMAND_NAMES,
+    commands: REPORTING,
     group: "Output:",
     choicesFor: formatsOf,
     defaultText: (command) => formatsOf(command)[0],
@@ -290,6 +350,7 @@ export const OPTIONS = {
     flags: "--json",
     value: SWITCH,
     description: "short for --format json",
+    descriptionFor: ENGINE_JSON,
     commands: printing("json"),
     group: "Output:",
   },
@@ -311,7 +372,7 @@ export const OPTIONS = {
     flags: "-o, --output-file <file>",
     value: filePath("file"),
     description: "write what would go to standard output to FILE",
-    commands: COMMAND_NAMES,
+    commands: REPORTING,
     group: "Output:",
   },
   quiet: {
@@ -372,6 +433,11 @@ export const CONFIG_KEYS: readonly ConfigKey[] = namesWhere((e) => e.config === 
 /** The options of a command, in the order help lists them. */
 export function optionsOf(command: CommandName): (readonly [OptionName, OptionEntry])[] {
   return OPTION_ENTRIES.filter(([, entry]) => entry.commands.includes(command));
+}
+
+/** What help and completion say of an option on a command. */
+export function descriptionOf(entry: OptionEntry, command: CommandName): string {
+  return entry.descriptionFor?.[command] ?? entry.description;
 }
 
 /** The values an option takes on a command. */

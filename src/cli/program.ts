@@ -1,10 +1,11 @@
 import { CommanderError } from "commander";
 import * as nodePath from "node:path";
 import { defaultCacheLocation } from "../batch/cache";
+import { runApplyCommand } from "./apply-command";
 import { AuditFormat, runAudit } from "./audit-command";
 import { checkFlags, chosenFormat } from "./check-flags";
 import { buildProgram, Selected } from "./command-line";
-import { CommandName, helpHint } from "./commands";
+import { CommandName, EngineCommandName, helpHint, isEngineCommand } from "./commands";
 import { completionScript, CompletionShell } from "./completion";
 import { configForPaths } from "./config-for-paths";
 import type { Format } from "./formats";
@@ -23,7 +24,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 const auditFormat = (format: Format): AuditFormat =>
   format === "json" || format === "sarif" ? format : "table";
 
-const COMMANDS: Record<CommandName, Command> = {
+const COMMANDS: Record<Exclude<CommandName, EngineCommandName>, Command> = {
   rewrite: runRewrite,
   audit: (options, io, env) =>
     options.live
@@ -63,6 +64,8 @@ export function parseCommandLine(argv: string[], io: RunIO): Parsed {
   if (!selected) return { status: 2 };
   if (selected.command === "completion") return selected;
   const { command, flags, args: paths } = selected;
+  // apply and rollback check their own flags, a saved plan's among them
+  if (isEngineCommand(command)) return { command, paths, flags };
   const problem = checkFlags(command, flags, paths);
   if (problem) {
     io.stderr(`error: ${problem}\n`);
@@ -92,6 +95,7 @@ export async function run(
     return 0;
   }
   const { command, flags, paths } = parsed;
+  if (isEngineCommand(command)) return runApplyCommand({ command, args: paths, flags }, io, env);
   const targets = paths.length ? paths : ["-"];
   const configFlag = flags.noConfig ? false : flags.config;
   const loaded = configForPaths(targets, io.cwd, configFlag, flags.stdinFilepath);

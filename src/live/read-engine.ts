@@ -85,7 +85,8 @@ const REASONS: Record<string, string> = {
   ENOTFOUND: "no such host",
 };
 
-function reason(error: unknown): string {
+/** Why the engine could not be reached, in words: `no such socket`, `permission denied (...)`. */
+export function unreachableReason(error: unknown): string {
   const e = error as { code?: string; statusCode?: number; message?: string };
   if (e.code && REASONS[e.code]) return REASONS[e.code];
   if (e.statusCode) return `the engine answered ${e.statusCode}`;
@@ -110,7 +111,8 @@ function ports(info: Docker.ContainerInspectInfo): LivePort[] {
 const words = (value: unknown): string[] =>
   Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];
 
-function container(info: Docker.ContainerInspectInfo): LiveContainer {
+/** A running container's inspection as the live audit reads it. */
+export function liveContainerOf(info: Docker.ContainerInspectInfo): LiveContainer {
   const networks = (info.NetworkSettings?.Networks ?? {}) as Record<
     string,
     { Aliases?: string[] | null; IPAddress?: string }
@@ -167,7 +169,9 @@ export async function readEngine(dockerHost: string | undefined): Promise<Engine
   try {
     await docker.ping();
   } catch (error) {
-    throw new EngineUnreachable(`cannot reach the Docker Engine at ${endpoint}: ${reason(error)}`);
+    throw new EngineUnreachable(
+      `cannot reach the Docker Engine at ${endpoint}: ${unreachableReason(error)}`,
+    );
   }
   try {
     const [networks, listed] = await Promise.all([docker.listNetworks(), docker.listContainers()]);
@@ -190,11 +194,13 @@ export async function readEngine(dockerHost: string | undefined): Promise<Engine
         labels: n.Labels ?? {},
       })),
       containers: inspected.flatMap((info) =>
-        info && info.State?.Running ? [container(info)] : [],
+        info && info.State?.Running ? [liveContainerOf(info)] : [],
       ),
     };
   } catch (error) {
     if (error instanceof EngineUnreachable) throw error;
-    throw new EngineUnreachable(`cannot read the Docker Engine at ${endpoint}: ${reason(error)}`);
+    throw new EngineUnreachable(
+      `cannot read the Docker Engine at ${endpoint}: ${unreachableReason(error)}`,
+    );
   }
 }
