@@ -242,36 +242,41 @@ function projects(n: number): string {
 }
 
 describe("a run that is stopped", () => {
-  test("Ctrl-C: the run ends with 130 and says which files were written and which not", async () => {
-    const root = projects(2000);
-    const child: ChildProcess = spawn(process.execPath, [cli, "--write", "."], { cwd: root });
-    let err = "";
-    let signalled = false;
-    child.stderr!.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-      if (!signalled && err.includes("changed: ")) {
-        signalled = true;
-        child.kill("SIGINT");
-      }
-    });
-    const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    expect(status).toBe(130);
-    const head =
-      /composemod: interrupted \(SIGINT\): (\d+) files? done, (\d+) files? not reached\nwritten \((\d+) files?\):\n/.exec(
-        err,
-      );
-    expect(head).not.toBeNull();
-    const [done, unreached, written] = head!.slice(1).map(Number);
-    expect(done + unreached).toBe(2000);
-    expect(unreached).toBeGreaterThan(0);
-    expect(err).toContain("not reached, left as they are:\n");
-    // what it says is what the disk holds: each file whole, old or new
-    const dirs = readdirSync(root).filter((d) => d.startsWith("p"));
-    const changed = dirs.filter((d) => rewritten(path.join(root, d, "compose.yaml")));
-    expect(changed.length).toBe(written);
-    expect(err.match(/^changed: /gm)?.length).toBe(written);
-    expect(temps(root)).toEqual([]);
-  });
+  test.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)(
+    "%s: the run ends with %i and says which files were written and which not",
+    async (signal, exit) => {
+      const root = projects(2000);
+      const child: ChildProcess = spawn(process.execPath, [cli, "--write", "."], { cwd: root });
+      let err = "";
+      let signalled = false;
+      child.stderr!.on("data", (chunk: Buffer) => {
+        err += chunk.toString();
+        if (!signalled && err.includes("changed: ")) {
+          signalled = true;
+          child.kill(signal);
+        }
+      });
+      const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      expect(status).toBe(exit);
+      const head = new RegExp(
+        `composemod: interrupted \\(${signal}\\): (\\d+) files? done, (\\d+) files? not reached\nwritten \\((\\d+) files?\\):\n`,
+      ).exec(err);
+      expect(head).not.toBeNull();
+      const [done, unreached, written] = head!.slice(1).map(Number);
+      expect(done + unreached).toBe(2000);
+      expect(unreached).toBeGreaterThan(0);
+      expect(err).toContain("not reached, left as they are:\n");
+      // what it says is what the disk holds: each file whole, old or new
+      const dirs = readdirSync(root).filter((d) => d.startsWith("p"));
+      const changed = dirs.filter((d) => rewritten(path.join(root, d, "compose.yaml")));
+      expect(changed.length).toBe(written);
+      expect(err.match(/^changed: /gm)?.length).toBe(written);
+      expect(temps(root)).toEqual([]);
+    },
+  );
 
   test("the progress line is erased before the interrupted run says what it did", async () => {
     const root = projects(5);
