@@ -83,6 +83,13 @@ describe("nothing outside the paths given is written", () => {
     );
     expect(io.err()).toContain("1 changed, 0 unchanged");
 
+    // the audit walks the same way, and says the same
+    const audit = captureIO(root);
+    await run(["audit", "tree"], audit);
+    expect(audit.err()).toContain(
+      `tree/linked is a symbolic link to ${real("elsewhere")}, outside the paths given; left out`,
+    );
+
     // naming the link is asking for its file; --follow-symlinks asks for all of them
     expect(await run(["--write", "-q", "tree/p/compose.yaml"], captureIO(root))).toBe(0);
     expect(rewritten(real("elsewhere2/compose.yaml"))).toBe(true);

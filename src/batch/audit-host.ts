@@ -99,7 +99,7 @@ export async function auditHostFiles(
   cwd: string,
   options: AuditHostOptions,
 ): Promise<AuditedHost> {
-  const { files, missing } = await discover(
+  const { files, missing, outside } = await discover(
     paths.map((p) => nodePath.resolve(cwd, p)),
     { ignore: options.ignore, followSymlinks: options.followSymlinks },
   );
@@ -127,6 +127,10 @@ export async function auditHostFiles(
     fixes,
     errors,
     warnings: [
+      ...outside.map((link): Warning => ({
+        code: "link-outside",
+        message: `${show(link.path)} is a symbolic link to ${link.real}, outside the paths given; left out (name it, or use --follow-symlinks)`,
+      })),
       ...[...apart].flatMap(([file, warnings]) =>
         warnings.map((w) => ({ ...w, message: `${show(file)}: ${w.message}` })),
       ),
