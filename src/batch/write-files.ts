@@ -176,6 +176,7 @@ export function writeFilesAtomic(
     if (backupSuffix) {
       for (const { target, stat } of ready) {
         const backup = target + backupSuffix;
+        removeStaleTemps(backup);
         const temp = tempBeside(backup);
         try {
           // the copy keeps the permission bits, but not setuid or setgid: a backup runs nothing
