@@ -105,8 +105,8 @@ function syncDirectory(dir: string): void {
 /**
  * Writes `content` to a new file `temp` (never one that exists, never through a link), noted in
  * `made` as soon as it exists, with the owner (where allowed) of `like` and `mode`, and flushes
- * it to the disk. The owner comes
- * first: changing it clears the setuid and setgid bits, which the mode then sets again.
+ * it to the disk. The owner comes first: changing it clears the setuid and setgid bits, which
+ * the mode then sets again.
  */
 function writeTemp(
   temp: string,
@@ -137,12 +137,13 @@ function writeTemp(
  * directory with the original's owner (where allowed) and mode, flushed to the disk and checked
  * against what was read, and only when every file is ready, renamed over its target, and the
  * directory flushed (with `laterSync`, by the next {@link syncWrittenDirectories}: a power loss
- * before it leaves the old file or the new, whole). A symbolic link is written through to its target and stays a link. With
- * `within`, a file whose real path lies outside all of those real paths is refused. With a backup
- * suffix, each original is copied to FILE + suffix first, as a new file renamed into place: a
- * link already there is replaced, never written through. Every temporary file is removed when
- * anything fails; the writes being synchronous, no signal handler runs while one exists, and one
- * that a killed run left beside the file is removed by the next write of it.
+ * before it leaves the old file or the new, whole). A symbolic link is written through to its
+ * target and stays a link. With `within`, a file whose real path lies outside all of those real
+ * paths is refused. With a backup suffix, each original is copied to FILE + suffix first, as a
+ * new file renamed into place: a link already there is replaced, never written through. Every
+ * temporary file is removed when anything fails; the writes being synchronous, no signal
+ * handler runs while one exists, and one that a killed run left beside the file is removed by
+ * the next write of it.
  * Synchronous on purpose: a batch writes many small files, each cheaper without promises.
  */
 export function writeFilesAtomic(
