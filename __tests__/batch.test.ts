@@ -67,11 +67,11 @@ describe("discovery", () => {
 });
 
 describe("writes", () => {
-  test("a symlinked compose file is edited through its target and stays a link", async () => {
+  test("a symlinked compose file named is edited through its target and stays a link", async () => {
     const dir = tempTree({ "real/compose.yaml": STACK });
     mkdirSync(path.join(dir, "stack"));
     symlinkSync("../real/compose.yaml", path.join(dir, "stack", "compose.yaml"));
-    expect(await run(["--write", "-q", "stack"], captureIO(dir))).toBe(0);
+    expect(await run(["--write", "-q", "stack/compose.yaml"], captureIO(dir))).toBe(0);
     expect(lstatSync(path.join(dir, "stack", "compose.yaml")).isSymbolicLink()).toBe(true);
     expect(readlinkSync(path.join(dir, "stack", "compose.yaml"))).toBe("../real/compose.yaml");
     expect(readFileSync(path.join(dir, "real", "compose.yaml"), "utf8")).toContain("- internal");

@@ -1,5 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import * as path from "node:path";
 import { isAlias, isMap, isPair, isSeq, parseDocument } from "yaml";
 import { run } from "../src/cli/program";
@@ -8,6 +16,7 @@ import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
 import { corpusDir, noteMissingCorpus, yamlFiles } from "./helpers/corpus";
 import {
   aliasBombLines,
+  LINKED_DIR,
   MUTATION_KINDS,
   MutatedInput,
   MutationKind,
@@ -29,6 +38,20 @@ const STACK_TRACE = /\n\s+at /;
 const RAW_CONTROL = /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 /** As composemod parses; `logLevel` keeps yaml's warnings about odd keys out of the test output. */
 const YAML_OPTIONS = { merge: true, uniqueKeys: true, logLevel: "error" } as const;
+
+/** The file that inputs include through a link to outside the tree: one the rewrite would change. */
+const LINKED_STACK = `services:
+  linked-app:
+    image: ghcr.io/example/wiki:3
+    environment:
+      VIRTUAL_HOST: linked.example.org
+  linked-db:
+    image: postgres:16
+networks:
+  default:
+    external:
+      name: proxy
+`;
 
 interface FileReport {
   path: string;
@@ -132,12 +155,17 @@ describeFuzz(`composemod on ${COUNT} mutated compose files (seed ${SEED})`, () =
     "inputs from %i: exit 0 or 2, bad files untouched, changed files re-parse",
     async (first) => {
       const root = tempTree({});
+      // what an include through a link leads to, outside the tree: never written
+      const outside = tempTree({ "compose.yaml": LINKED_STACK });
       const inputs = new Map<string, MutatedInput>();
       for (let index = first; index < Math.min(first + BATCH, COUNT); index++) {
         const input = mutatedInput(SEED, index, seeds, rewritable);
         const file = `input-${String(index).padStart(5, "0")}/docker-compose.yml`;
         mkdirSync(path.join(root, path.dirname(file)));
         writeFileSync(path.join(root, file), input.bytes);
+        if (input.steps.some((s) => s.kind === "include-link")) {
+          symlinkSync(outside, path.join(root, path.dirname(file), LINKED_DIR));
+        }
         inputs.set(file, input);
         for (const step of input.steps) {
           if (step.effective) used.set(step.kind, (used.get(step.kind) ?? 0) + 1);
@@ -148,9 +176,13 @@ describeFuzz(`composemod on ${COUNT} mutated compose files (seed ${SEED})`, () =
       const status = await run(["--write", "--json", "."], io);
 
       const problems: string[] = [];
-      const report = JSON.parse(io.out()) as { files: FileReport[] };
+      const all = (JSON.parse(io.out()) as { files: FileReport[] }).files;
+      // a file included through the link is reported with the input that includes it
+      const linked = (f: FileReport) => f.path.includes(`/${LINKED_DIR}/`);
+      expect(all.filter(linked).filter((f) => f.status === "changed")).toEqual([]);
+      const report = { files: all.filter((f) => !linked(f)) };
       expect(report.files.map((f) => f.path).sort()).toEqual([...inputs.keys()].sort());
-      const errors = report.files.filter((f) => f.status === "error").length;
+      const errors = all.filter((f) => f.status === "error").length;
       expect(status).toBe(errors > 0 ? 2 : 0);
       expect(io.err()).not.toMatch(STACK_TRACE);
 
@@ -229,6 +261,9 @@ describeFuzz(`composemod on ${COUNT} mutated compose files (seed ${SEED})`, () =
           problems.push(`${args.join(" ")}: a raw control character in ${JSON.stringify(around)}`);
         }
         if (/^FAKE/m.test(shown)) problems.push(`${args.join(" ")}: a name forged a line`);
+      }
+      if (readFileSync(path.join(outside, "compose.yaml"), "utf8") !== LINKED_STACK) {
+        problems.push("a file included through a link to outside the tree was written");
       }
 
       // messages can quote a megabyte of the input; the start says enough

@@ -70,6 +70,7 @@ export const MUTATION_KINDS = [
   "random-unicode",
   "self-anchor",
   "escape-name",
+  "include-link",
 ] as const;
 
 export type MutationKind = (typeof MUTATION_KINDS)[number];
@@ -427,6 +428,16 @@ function escapeName(input: Buffer, rnd: Random): Buffer {
   return joinLines(lines);
 }
 
+/**
+ * The directory that `include-link` includes a file from: the fuzz test makes it, in each input's
+ * directory, a symbolic link to a directory outside the tree, whose file must never be written.
+ */
+export const LINKED_DIR = "linked";
+
+function includeLink(input: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`include:\n  - ${LINKED_DIR}/compose.yaml\n`), input]);
+}
+
 export const MUTATIONS: Record<MutationKind, Mutation> = {
   truncate,
   "insert-tab": insertTab,
@@ -444,6 +455,7 @@ export const MUTATIONS: Record<MutationKind, Mutation> = {
   "random-unicode": randomUnicode,
   "self-anchor": selfAnchor,
   "escape-name": escapeName,
+  "include-link": includeLink,
 };
 
 /**
@@ -467,6 +479,7 @@ const WEIGHTS: Record<MutationKind, number> = {
   "random-unicode": 2,
   "self-anchor": 1,
   "escape-name": 2,
+  "include-link": 1,
 };
 
 function pickKind(rnd: Random): MutationKind {

@@ -13,6 +13,7 @@ export type WarningCode =
   | "project-name-shared"
   | "project-files-apart"
   | "project-files-differ"
+  | "link-outside"
   // roles and the proxy network
   | "proxy-network-ambiguous"
   | "database-routed"

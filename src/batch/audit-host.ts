@@ -27,6 +27,8 @@ export interface AuditedHost {
 /** What an audit of files is asked: the rewrite's options, the walk's, the pool's. */
 export interface AuditHostOptions extends UnitAuditOptions {
   ignore: string[];
+  /** A directory walk follows links outside the paths given too. */
+  followSymlinks?: boolean;
   jobs: number;
   /** Each project's own settings over these. */
   settingsFor?: SettingsFor;
@@ -115,9 +117,9 @@ export async function auditHostFiles(
   cwd: string,
   options: AuditHostOptions,
 ): Promise<AuditedHost> {
-  const { files, missing } = await discover(
+  const { files, missing, outside } = await discover(
     paths.map((p) => nodePath.resolve(cwd, p)),
-    { ignore: options.ignore },
+    { ignore: options.ignore, followSymlinks: options.followSymlinks },
   );
   const show = (p: string) => displayPath(p, cwd);
   const errors: Diagnostic[] = missing.map((m) =>
@@ -156,6 +158,10 @@ export async function auditHostFiles(
     fixes,
     errors,
     warnings: [
+      ...outside.map((link): Warning => ({
+        code: "link-outside",
+        message: `${show(link.path)} is a symbolic link to ${link.real}, outside the paths given; left out (name it, or use --follow-symlinks)`,
+      })),
       ...[...apart].flatMap(([file, warnings]) =>
         warnings.map((w) => ({ ...w, message: `${show(file)}: ${w.message}` })),
       ),

@@ -24,6 +24,13 @@ export interface BatchOptions extends RewriteOptions {
   backup?: string;
   /** gitignore-style patterns a directory walk leaves out. */
   ignore: string[];
+  /** A directory walk follows links outside the paths given, and writes what they lead to. */
+  followSymlinks?: boolean;
+  /**
+   * The real paths below which files may be written (those of the paths given, see
+   * `givenRoots`); none: anywhere (standard input, which writes nothing, or --follow-symlinks).
+   */
+  within?: string[];
   /** Record the files each unit's outcome was made from, and what they held (for the cache). */
   recordReads?: boolean;
   /** Worker processes for large runs. */

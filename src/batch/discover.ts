@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
 import ignore, { Ignore } from "ignore";
 import { BASE_FILE_NAMES, SIBLING_FILE_NAME } from "../compose/project-files";
+import { isWithin, realPathOf } from "./within";
 
 /**
  * File names a directory walk picks up as compose files; beside a base file, also those of
@@ -18,6 +19,8 @@ const SKIPPED_DIRS = new Set([".git", "node_modules"]);
 export interface DiscoverOptions {
   /** gitignore-style patterns, matched against paths relative to each walked directory. */
   ignore?: readonly string[];
+  /** Walk into symbolic links that lead outside the paths given, too. */
+  followSymlinks?: boolean;
 }
 
 export interface Discovered {
@@ -26,6 +29,8 @@ export interface Discovered {
   missing: { path: string; message: string }[];
   /** Each walked directory, and whether it holds a `.env`: a project's variables need no second look. */
   dotEnv: ReadonlyMap<string, boolean>;
+  /** Symbolic links a walk met that lead outside the paths given, and where they lead: left out. */
+  outside: { path: string; real: string }[];
 }
 
 /** What a path's read error means, in words. */
@@ -54,7 +59,9 @@ interface Matcher {
  * Expands the command line's paths: files are taken whatever their name; directories are walked
  * for compose file names, minus `.git`, `node_modules`, `--ignore` patterns and the rules of any
  * `.composemodignore` met on the way. Symbolic links are followed, each real directory once, so
- * a link loop ends. Order is stable: sorted by name, directory by directory.
+ * a link loop ends; but a link whose real path lies outside the real paths of all the paths
+ * given is left out (and listed in `outside`), unless `followSymlinks`: a walk takes only what
+ * lies below what was named. Order is stable: sorted by name, directory by directory.
  */
 export async function discover(
   paths: string[],
@@ -65,6 +72,18 @@ export async function discover(
   const seen = new Set<string>();
   const visited = new Set<string>();
   const dotEnv = new Map<string, boolean>();
+  const outside: Discovered["outside"] = [];
+  const roots = givenRoots(paths);
+  const walkOptions: WalkOptions = {
+    visited,
+    unreadable: missing,
+    dotEnv,
+    takes: (link, real) => {
+      if (options.followSymlinks || roots.some((root) => isWithin(root, real))) return true;
+      outside.push({ path: link, real });
+      return false;
+    },
+  };
   // one real file, however many paths lead to it, is read and written once
   const add = (file: string, known?: string) => {
     let real = known ?? file;
@@ -105,11 +124,42 @@ export async function discover(
     } catch {
       continue;
     }
-    for (const [file, fileReal] of walk(path, real, root, visited, missing, dotEnv)) {
+    for (const [file, fileReal] of walk(path, real, root, walkOptions)) {
       add(file, fileReal);
     }
   }
-  return { files, missing, dotEnv };
+  return { files, missing, dotEnv, outside };
+}
+
+/**
+ * The real paths below which a run may write, from the paths it was given: a directory's own;
+ * a file's own and its directory's (a file named stands for its project, whose overrides and
+ * included files lie beside it). A path that is not there gives none.
+ */
+export function givenRoots(paths: readonly string[]): string[] {
+  const roots: string[] = [];
+  for (const path of paths) {
+    const real = realPathOf(path);
+    if (real === undefined) continue;
+    roots.push(real);
+    let isFile = false;
+    try {
+      isFile = statSync(real).isFile();
+    } catch {
+      // gone since: it gives nothing more
+    }
+    const dir = isFile ? realPathOf(nodePath.dirname(path)) : undefined;
+    if (dir !== undefined) roots.push(dir);
+  }
+  return roots;
+}
+
+interface WalkOptions {
+  visited: Set<string>;
+  unreadable: Discovered["missing"];
+  dotEnv: Map<string, boolean>;
+  /** Whether a symbolic link that leads to `real` is taken. */
+  takes: (link: string, real: string) => boolean;
 }
 
 /** Which of its names are compose files: `docker-compose-db.yml` only beside a base file. */
@@ -155,10 +205,9 @@ function walk(
   dir: string,
   real: string,
   inherited: Matcher[],
-  visited: Set<string>,
-  unreadable: Discovered["missing"],
-  dotEnv: Map<string, boolean>,
+  options: WalkOptions,
 ): [path: string, real: string][] {
+  const { visited, unreadable, dotEnv } = options;
   const out: [string, string][] = [];
   if (visited.has(real)) return out;
   visited.add(real);
@@ -216,8 +265,12 @@ function walk(
       }
     }
     if (isDir) {
-      if (!SKIPPED_DIRS.has(entry.name) && !ignored(matchers, full, true)) {
-        out.push(...walk(full, childReal, matchers, visited, unreadable, dotEnv));
+      if (
+        !SKIPPED_DIRS.has(entry.name) &&
+        !ignored(matchers, full, true) &&
+        (!entry.isSymbolicLink() || options.takes(full, childReal))
+      ) {
+        out.push(...walk(full, childReal, matchers, options));
       }
     } else if (isFile && composeName(entry.name) && !ignored(matchers, full, false)) {
       let fileReal = childReal;
@@ -227,6 +280,7 @@ function walk(
         } catch {
           continue;
         }
+        if (!options.takes(full, fileReal)) continue;
       }
       out.push([full, fileReal]);
     }

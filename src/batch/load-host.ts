@@ -52,10 +52,11 @@ export async function loadHost(
   cwd: string,
   options: HostOptions,
   ignore: string[] = [],
+  followSymlinks = false,
 ): Promise<LoadedHost> {
   const { files, missing } = await discover(
     paths.map((p) => nodePath.resolve(cwd, p)),
-    { ignore },
+    { ignore, followSymlinks },
   );
   const show = (p: string) => displayPath(p, cwd);
   const errors: Diagnostic[] = missing.map((m) =>

@@ -9,6 +9,7 @@ import type { BatchOptions } from "./batch-options";
 import { FileTexts, HandedOver } from "./file-texts";
 import { processUnit } from "./process-unit";
 import { displayPath, ReadRecord } from "./read-files";
+import { syncWrittenDirectories } from "./write-files";
 
 /** Below this many units a run stays in one process: starting workers costs more than it saves. */
 export const PARALLEL_THRESHOLD = 64;
@@ -82,7 +83,12 @@ interface Work<R> {
   settings?: (index: number) => object | undefined;
   /** Workers started beforehand, while this process still read the host. */
   started?: StartedWorkers;
+  /** Once aborted, no unit more is begun; those under way are finished (each written whole or not at all). */
+  signal?: AbortSignal;
 }
+
+/** How long the work on units here goes on before it lets a signal or a closed output be noticed. */
+const YIELD_MS = 20;
 
 /** Workers started before their work is known, so that they load while the host is read. */
 export interface StartedWorkers {
@@ -185,7 +191,19 @@ async function inWorkers<R>(
   const jobs = Math.min(started?.channels.length ?? work.jobs, units.length);
   if (!script || jobs < 2 || units.length < PARALLEL_THRESHOLD) {
     release(work.started);
-    units.forEach((unit, i) => onUnit(i, work.local(unit, i)));
+    let since = Date.now();
+    try {
+      for (const [i, unit] of units.entries()) {
+        if (work.signal?.aborted) return;
+        onUnit(i, work.local(unit, i));
+        if (work.signal && Date.now() - since > YIELD_MS) {
+          await new Promise(setImmediate);
+          since = Date.now();
+        }
+      }
+    } finally {
+      syncWrittenDirectories();
+    }
     return;
   }
   if (work.started && !started) release(work.started);
@@ -207,7 +225,7 @@ async function inWorkers<R>(
       const inFlight = new Map<number, number[]>();
       let closed = false;
       const give = () => {
-        if (next < batches.length) {
+        if (next < batches.length && !work.signal?.aborted) {
           const id = next++;
           inFlight.set(id, batches[id]);
           const { given, settings } = work;
@@ -247,6 +265,8 @@ async function inWorkers<R>(
         worker.send({ kind: "init", work: work.kind, options: sendable(work.options), cwd });
         give();
         give();
+        // a worker with nothing under way is let go at once; the others as their answers come
+        work.signal?.addEventListener("abort", () => give(), { once: true });
       });
     }),
   );
@@ -255,6 +275,7 @@ async function inWorkers<R>(
 /**
  * Rewrites units (and with --write writes them), in worker processes on a large run (`started`
  * early, when they were); the texts already read (`texts`) are not read again, here or there.
+ * Once `signal` is aborted no unit more is begun: `onUnit` is not called for the rest.
  */
 export function processUnits(
   units: string[][],
@@ -264,6 +285,7 @@ export function processUnits(
   texts?: FileTexts,
   started?: StartedWorkers,
   settings?: (index: number) => Partial<BatchOptions> | undefined,
+  signal?: AbortSignal,
 ): Promise<void> {
   return inWorkers<UnitResult>(
     units,
@@ -272,6 +294,7 @@ export function processUnits(
       options,
       jobs: options.jobs,
       started,
+      signal,
       // what this process has read of a unit goes with it: its files are not read twice
       given: texts ? (index) => texts.handOver(units[index]) : undefined,
       settings,

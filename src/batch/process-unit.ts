@@ -41,7 +41,12 @@ export function processUnit(
   const show = (p: string) => displayPath(p, cwd);
   let results: FileOutcome[];
   try {
-    const read = readProject(absolute, reads ? recordedReads(texts, reads) : texts, show);
+    const read = readProject(
+      absolute,
+      reads ? recordedReads(texts, reads) : texts,
+      show,
+      options.within,
+    );
     results = read.kind === "unread" ? read.files : rewriteProject(read, options).files;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -83,6 +88,9 @@ export function processUnit(
           expected: results[i].input!,
         })),
         options.backup,
+        options.within,
+        // the pool flushes the directories once its units are through
+        true,
       );
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

@@ -11,6 +11,7 @@ import { missingComposeFile } from "../compose/project-files";
 import { Diagnostic, diagnosticAt } from "../base/diagnostic";
 import { errorOutcome, FileOutcome } from "../rewrite/file-outcome";
 import { readFromDisk, ReadOutcome, readUtf8 } from "./read-files";
+import { editableFiles } from "./within";
 
 /**
  * How a run reads a project: each compose file of its unit whole (`take`: as the run has read
@@ -98,15 +99,20 @@ export type ProjectRead = ProjectLoad | { kind: "unread"; files: FileOutcome[] }
 /**
  * Reads and loads a unit's project for the rewrite, all of it or none: a compose file that
  * cannot be read is an error, and the others are left as they are (`skipped`); their outcomes
- * come in that order.
+ * come in that order. Its files are editable by their real paths: below `within`, when given,
+ * and an included file inside the project's directory.
  */
 export function readProject(
   unit: readonly string[],
   reads: ProjectReads,
   show: (absolute: string) => string,
+  within?: readonly string[],
 ): ProjectRead {
   const { dir, files, errors } = readUnitFiles(unit, reads, show);
-  if (errors.length === 0) return loadProject({ dir, files, readText: reads.readText, show });
+  if (errors.length === 0) {
+    const editable = editableFiles(dir, within);
+    return loadProject({ dir, files, readText: reads.readText, show, editable });
+  }
   const project = nodePath.basename(dir);
   const unread = errors.map((d) => errorOutcome(d, project));
   const [first] = unread;

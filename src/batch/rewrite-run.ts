@@ -4,7 +4,7 @@ import { diagnosticAt } from "../base/diagnostic";
 import { errorOutcome, FileOutcome } from "../rewrite/file-outcome";
 import type { BatchOptions } from "./batch-options";
 import { ResultCache } from "./cache";
-import { describeMissing, discover, Discovered } from "./discover";
+import { describeMissing, discover, Discovered, givenRoots } from "./discover";
 import { FileTexts } from "./file-texts";
 import { PARALLEL_THRESHOLD, processUnits, startWorkers } from "./pool";
 import { processUnit } from "./process-unit";
@@ -28,6 +28,16 @@ export interface RewriteHooks {
   progress?(done: number, at: string): void;
   /** A problem of the run itself, not of a file (the cache file's). */
   warning(message: string): void;
+  /**
+   * Once aborted, the run begins no project more: the outcomes of those done are told (each
+   * project written whole or not at all), and the files of the others are left as they are.
+   */
+  signal?: AbortSignal;
+}
+
+/** How a run ended: the files it did not reach, when it was stopped (as shown, in the order found). */
+export interface RewriteEnd {
+  unreached: string[];
 }
 
 /** A rewrite run whose files are found: how many, and the run itself. */
@@ -36,7 +46,7 @@ export interface RewriteRun {
   files: number;
   missing: number;
   /** Reads, rewrites and (with --write) writes the files; resolves once every outcome is told. */
-  start(hooks: RewriteHooks): Promise<void>;
+  start(hooks: RewriteHooks): Promise<RewriteEnd>;
 }
 
 /**
@@ -52,13 +62,18 @@ export async function rewriteRun(
     return {
       files: 1,
       missing: 0,
-      start: (hooks) => rewriteStdin(input.stdin, options, cwd, hooks),
+      start: async (hooks) => {
+        rewriteStdin(input.stdin, options, cwd, hooks);
+        return { unreached: [] };
+      },
     };
   }
-  const found = await discover(
-    input.paths.map((p) => nodePath.resolve(cwd, p)),
-    { ignore: options.ignore },
-  );
+  const paths = input.paths.map((p) => nodePath.resolve(cwd, p));
+  const found = await discover(paths, {
+    ignore: options.ignore,
+    followSymlinks: options.followSymlinks,
+  });
+  const within = options.followSymlinks ? undefined : givenRoots(paths);
   return {
     files: found.files.length,
     missing: found.missing.length,
@@ -68,7 +83,12 @@ export async function rewriteRun(
         const d = diagnosticAt(undefined, shown, 0, "read-error", describeMissing(m.message));
         hooks.outcome(errorOutcome(d, ""));
       }
-      await rewriteFound(found, options, cwd, hooks);
+      for (const link of found.outside) {
+        hooks.warning(
+          `${displayPath(link.path, cwd)} is a symbolic link to ${link.real}, outside the paths given; left out (name it, or use --follow-symlinks)`,
+        );
+      }
+      return rewriteFound(found, { ...options, within }, cwd, hooks);
     },
   };
 }
@@ -83,12 +103,12 @@ function configErrorOutcome(shown: string, errors: string[]): FileOutcome {
  * Rewrites standard input as the file it stands for, on a host of its own: the files it
  * includes are read, never written nor printed (standard input's product is its own text).
  */
-async function rewriteStdin(
+function rewriteStdin(
   stdin: { path: string; read: ReadOutcome },
   options: RewriteRunOptions,
   cwd: string,
   hooks: RewriteHooks,
-): Promise<void> {
+): void {
   const texts = new FileTexts();
   texts.provide(stdin.path, stdin.read);
   const shown = displayPath(stdin.path, cwd);
@@ -123,7 +143,7 @@ async function rewriteFound(
   options: RewriteRunOptions,
   cwd: string,
   hooks: RewriteHooks,
-): Promise<void> {
+): Promise<RewriteEnd> {
   const { files } = found;
   const cache = options.cache && ResultCache.open(options.cache.location, options.cache.key, cwd);
   // a large run starts its workers now, so that they load while the host is read; with the
@@ -207,6 +227,7 @@ async function rewriteFound(
       const own = settings[todo[at]];
       return own && "options" in own ? own.options : undefined;
     },
+    hooks.signal,
   );
   if (cache?.rejected) {
     const entries = cache.rejected === 1 ? "an entry" : `${cache.rejected} entries`;
@@ -214,6 +235,16 @@ async function rewriteFound(
       `the cache ${options.cache!.location}: ${entries} of it did not hold together (shape, files, digests or diff); worked out again`,
     );
   }
+  const unreached: string[] = [];
+  if (hooks.signal?.aborted) {
+    // what was done is told, in order, and what was not is left as it is
+    for (let i = shown; i < units.length; i++) {
+      const done = pending.get(i);
+      if (done) for (const outcome of done) hooks.outcome(outcome);
+      else unreached.push(...units[i].map((f) => displayPath(f, cwd)));
+    }
+  }
   const failure = cache?.save();
   if (failure) hooks.warning(`the cache ${options.cache!.location}: ${failure}`);
+  return { unreached };
 }

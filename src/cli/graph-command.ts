@@ -23,7 +23,13 @@ const RENDER: Record<GraphFormat, (t: Topology, name?: string) => string> = {
  */
 export async function runGraph(options: RunOptions, io: RunIO): Promise<number> {
   const beforeAfter = options.beforeAfter;
-  const host = await loadHost(options.paths, io.cwd, options, options.ignore);
+  const host = await loadHost(
+    options.paths,
+    io.cwd,
+    options,
+    options.ignore,
+    options.followSymlinks,
+  );
   if (host.discovered === 0 && host.errors.length === 0) {
     io.stderr(noComposeFiles(options.paths));
     return 2;

@@ -23,6 +23,11 @@ export interface RunIO {
    * handed on as a slow reader takes it, not held in memory until it does.
    */
   drained?: () => Promise<void>;
+  /**
+   * Listens, until the returned function is called, for what should stop a run: Ctrl-C
+   * (SIGINT), SIGTERM, or standard output's reader leaving (EPIPE).
+   */
+  onStop?: (listener: (why: StopReason) => void) => () => void;
 }
 
 /** Keys pressed, one at a time; closing gives the terminal back as it was. */
@@ -72,6 +77,12 @@ function terminalKeys(input: NodeJS.ReadStream): KeyReader {
   };
 }
 
+/** What stops a run early. */
+export type StopReason = "SIGINT" | "SIGTERM" | "EPIPE";
+
+/** The exit status of a run stopped early: 128 and the signal's number, as a shell shows it. */
+export const STOP_STATUS: Record<StopReason, number> = { SIGINT: 130, SIGTERM: 143, EPIPE: 141 };
+
 /** The process's streams, directory and clock, with what went wrong writing standard output. */
 export interface ProcessIO extends RunIO {
   /** Why standard output could not be written (an errno code), other than its reader leaving. */
@@ -80,16 +91,18 @@ export interface ProcessIO extends RunIO {
 
 /**
  * A writer that stops, quietly, once the stream's reader has gone (EPIPE: `composemod x | head
- * -1`): the run goes on and ends with its own exit status. Any other write error is kept for
- * `failure`, and nothing more is written.
+ * -1`), and says so to `onGone`. Any other write error is kept for `failure`, and nothing more
+ * is written.
  */
-function endsQuietly(stream: NodeJS.WriteStream) {
+function endsQuietly(stream: NodeJS.WriteStream, onGone?: () => void) {
   let closed = false;
   let failure: string | undefined;
   const failed = (error: NodeJS.ErrnoException) => {
+    const first = !closed;
     closed = true;
     const code = error.code ?? "EIO";
     if (code !== "EPIPE" && code !== "ERR_STREAM_DESTROYED") failure ??= code;
+    else if (first) onGone?.();
   };
   stream.on("error", failed);
   return {
@@ -132,9 +145,44 @@ function drained(out: NodeJS.WriteStream): Promise<void> {
   });
 }
 
+/**
+ * The stop listeners of the process: SIGINT and SIGTERM are listened for only while a run
+ * listens (else they end the process as usual); a second signal ends it at once. Handlers run
+ * between synchronous steps, never inside a file's write.
+ */
+function stopListeners() {
+  const listeners = new Set<(why: StopReason) => void>();
+  let stopped = false;
+  const onSignal = (signal: "SIGINT" | "SIGTERM") => {
+    if (stopped) process.exit(STOP_STATUS[signal]);
+    stopped = true;
+    for (const listener of listeners) listener(signal);
+  };
+  const tell = (why: StopReason) => {
+    stopped = true;
+    for (const listener of listeners) listener(why);
+  };
+  const onStop = (listener: (why: StopReason) => void) => {
+    if (listeners.size === 0) {
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+    }
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    };
+  };
+  return { onStop, tell };
+}
+
 /** The process's own streams, directory and clock. */
 export function processIO(): ProcessIO {
-  const stdout = endsQuietly(process.stdout);
+  const stop = stopListeners();
+  const stdout = endsQuietly(process.stdout, () => stop.tell("EPIPE"));
   const stderr = endsQuietly(process.stderr);
   return {
     stdout: stdout.write,
@@ -151,5 +199,6 @@ export function processIO(): ProcessIO {
     outputFailure: stdout.failure,
     // once the reader has left, nothing is written, and nothing is waited for
     drained: () => (stdout.closed() ? Promise.resolve() : drained(process.stdout)),
+    onStop: stop.onStop,
   };
 }

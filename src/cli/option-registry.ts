@@ -210,6 +210,14 @@ export const OPTIONS = {
     group: "What to do:",
     config: true,
   },
+  followSymlinks: {
+    flags: "--follow-symlinks",
+    value: SWITCH,
+    description:
+      "walk into symbolic links that lead outside the paths given, and write the files they lead to (by default such links are left out, and nothing outside the paths given is written); a flag only, never a setting of a configuration file that a cloned stack could bring",
+    commands: PLANNING,
+    group: "What to do:",
+  },
   config: {
     flags: "--config <file>",
     value: filePath("file"),

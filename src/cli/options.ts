@@ -122,6 +122,7 @@ export function resolveOptions(
     overrides: roleOverrides(flags, config, configPath),
     skipped: config.skip ? skippedReason(configPath, inPackage(configPath)) : undefined,
     ignore: [...(config.ignore ?? []), ...(flags.ignore ?? [])],
+    followSymlinks: flags.followSymlinks === true,
     jobs: pick("jobs", flags.jobs, undefined, defaultJobs()),
     cacheLocation: output.cacheLocation,
     color: output.color,

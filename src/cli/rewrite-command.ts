@@ -4,7 +4,7 @@ import { normalizeProjectName } from "../compose/project-name";
 import { FileOutcome, FileReport, summarize } from "../report/file-report";
 import { renderFileMessages, renderJson, renderSummary } from "../report/render-text";
 import { colorDiff } from "../yaml/diff";
-import type { RunIO } from "./io";
+import { RunIO, STOP_STATUS, StopReason } from "./io";
 import { noComposeFiles } from "./no-compose-files";
 import type { RunOptions } from "./options";
 import { progressLine } from "./progress";
@@ -102,6 +102,30 @@ function nextStep(paths: readonly string[]): string {
   return `next: running containers keep their old networks until recreated: \`composemod apply ${quoted.join(" ")}\` (or \`docker compose up -d\` in each changed project's directory)`;
 }
 
+/** At most this many names of a list are printed when a run is interrupted; the rest are counted. */
+const NAMES_SHOWN = 10;
+
+function someNames(paths: string[]): string {
+  const shown = paths.slice(0, NAMES_SHOWN).map((p) => `  ${p}\n`);
+  const more = paths.length - NAMES_SHOWN;
+  return shown.join("") + (more > 0 ? `  and ${more} more\n` : "");
+}
+
+/** What an interrupted run says: which files were written, and which were left as they are. */
+function interrupted(
+  why: StopReason,
+  outcomes: FileOutcome[],
+  unreached: string[],
+  write: boolean,
+): string {
+  const written = write ? outcomes.filter((o) => o.status === "changed").map((o) => o.path) : [];
+  const files = (n: number) => `${n} file${n === 1 ? "" : "s"}`;
+  let text = `composemod: interrupted (${why}): ${files(outcomes.length)} done, ${files(unreached.length)} not reached\n`;
+  if (write) text += `written (${files(written.length)}):\n${someNames(written)}`;
+  if (unreached.length) text += `not reached, left as they are:\n${someNames(unreached)}`;
+  return text;
+}
+
 /**
  * Runs the rewrite over the given paths, or standard input (`-`); returns the exit status (0
  * done, 1 --check or --list-different found changes, 2 an error, or no compose file at all).
@@ -147,14 +171,28 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
       if (said) io.stderr(said);
     }
   };
-  await run.start({
-    outcome: emit,
-    progress: progress && ((done, at) => progress.update(done, at)),
-    warning: (message) => {
-      if (!options.quiet) io.stderr(`warning: ${escapeControl(message)}\n`);
-    },
-  });
+  const stop = new AbortController();
+  const stopListening = io.onStop?.((why) => stop.abort(why));
+  let end;
+  try {
+    end = await run.start({
+      outcome: emit,
+      progress: progress && ((done, at) => progress.update(done, at)),
+      warning: (message) => {
+        if (!options.quiet) io.stderr(`warning: ${escapeControl(message)}\n`);
+      },
+      signal: stop.signal,
+    });
+  } finally {
+    stopListening?.();
+  }
   progress?.end();
+  if (stop.signal.aborted) {
+    const why = stop.signal.reason as StopReason;
+    // the reader has gone: nobody hears more
+    if (why !== "EPIPE") io.stderr(interrupted(why, outcomes, end.unreached, options.write));
+    return STOP_STATUS[why];
+  }
   if (!options.quiet && options.format !== "json") {
     for (const name of unmatchedOverrides(options, outcomes)) {
       io.stderr(`warning: the role given to \`${escapeControl(name)}\` matched no service\n`);

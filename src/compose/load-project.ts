@@ -72,6 +72,11 @@ export interface LoadInput {
   readText: ReadText;
   /** How a path is shown in reports. */
   show: (absolute: string) => string;
+  /**
+   * Whether a file may be edited; by default a file named by `include:` only when its path lies
+   * inside the project's directory.
+   */
+  editable?: (absolute: string, included: boolean) => boolean;
 }
 
 const REMOTE = /^[a-z][a-z0-9+.-]*:\/\/|^git@/i;
@@ -85,6 +90,10 @@ const REMOTE = /^[a-z][a-z0-9+.-]*:\/\/|^git@/i;
  */
 export function loadProject(input: LoadInput): ProjectLoad {
   const { dir, readText, show } = input;
+  const editable =
+    input.editable ??
+    ((absolute: string, included: boolean) =>
+      !included || !nodePath.relative(dir, absolute).startsWith(".."));
   const warnings: Warning[] = [];
   const failed = (
     failure: LoadFailure,
@@ -147,10 +156,10 @@ export function loadProject(input: LoadInput): ProjectLoad {
       kind: index === 0 ? "base" : "override",
       file: parsed.file,
       model: buildModel(parsed.file, variables, source.absolute),
-      editable: true,
+      editable: editable(source.absolute, false),
     });
   }
-  const included = loadIncludes(files, dir, variables, readText, show, warnings);
+  const included = loadIncludes(files, variables, readText, show, editable, warnings);
   if ("failure" in included) return failed(included.failure);
   files.push(...included.files);
   const extended = extendedFiles(dir, variables, readText, show, warnings);
@@ -217,10 +226,10 @@ function includePaths(entry: unknown): string[] {
  */
 function loadIncludes(
   roots: LoadedFile[],
-  dir: string,
   variables: Variables,
   readText: ReadText,
   show: (absolute: string) => string,
+  editable: (absolute: string, included: boolean) => boolean,
   warnings: Warning[],
 ): { files: LoadedFile[] } | { failure: LoadFailure } {
   const seen = new Set(roots.map((f) => f.absolute));
@@ -263,7 +272,6 @@ function loadIncludes(
         const at = parsed.kind === "error" ? where(parsed.diagnostic) : shown;
         return fail(`the included file ${at} cannot be read (${why}); left as it is`);
       }
-      const inside = !nodePath.relative(dir, absolute).startsWith("..");
       const loaded: LoadedFile = {
         path: shown,
         absolute,
@@ -271,7 +279,7 @@ function loadIncludes(
         kind: "include",
         file: parsed.file,
         model: buildModel(parsed.file, variables, absolute),
-        editable: inside,
+        editable: editable(absolute, true),
       };
       out.push(loaded);
       queue.push(loaded);

@@ -86,7 +86,10 @@ export function rewriteProject(load: ProjectLoad, options: RewriteOptions): Proj
       ? applyPlan(f.model, plans[i], f.path)
       : {
           kind: "skipped",
-          reason: `a change falls to ${f.path}, which is included from outside the project; composemod edits only the project's own files`,
+          reason:
+            f.kind === "include"
+              ? `a change falls to ${f.path}, which is included from outside the project or the paths given (by its real path); composemod edits only the project's own files`
+              : `a change falls to ${f.path}, whose real path lies outside the paths given; composemod writes only below them`,
           warnings: [],
         },
   );
