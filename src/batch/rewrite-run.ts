@@ -119,7 +119,8 @@ async function rewriteFound(
   if (cache?.problem) hooks.warning(`the cache ${options.cache!.location}: ${cache.problem}`);
   const remember = cache?.remembering(texts);
   const { units, warnings: apart } = projectUnits(files, texts, remember);
-  const scan = scanHost(units, cwd, texts, remember);
+  // one project, rewritten here: the project the scan loads is the one the rewrite loads
+  const scan = scanHost(units, cwd, texts, remember, !cache && units.length === 1);
   const { cache: _cache, ...batch } = options;
   const runOptions = { ...batch, host: scan.index };
 

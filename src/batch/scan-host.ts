@@ -73,13 +73,15 @@ export interface HostScan {
  * What the rewrite of each project needs to know of the others: which networks with a fixed
  * name several projects of the run are on, and on the networks several projects can be on,
  * who answers and who reaches which name. Only the projects whose files may put a service on
- * such a network are read for it.
+ * such a network are read for it. With `keepLoads` (a run of one project, whose rewrite follows
+ * in this process), the project loaded here is kept in `texts` for the rewrite.
  */
 export function scanHost(
   units: string[][],
   cwd: string,
   texts: FileTexts,
   remember: Remember = (_kind, _unit, compute) => compute(texts),
+  keepLoads = false,
 ): HostScan {
   const factsOf = (unit: string[], test: (texts: string[]) => boolean) => {
     const read = unit.map((file) => texts.read(file));
@@ -89,6 +91,7 @@ export function scanHost(
       // read as the rewrite will read it, which takes the texts from here later
       const project = { take: (file: string) => reads.read(file), readText: reads.readText };
       const load = readProject(unit, project, (p) => displayPath(p, cwd));
+      if (keepLoads) texts.keepLoad(unit, load);
       return load.kind === "ok" ? projectFacts(load.project.name, load.project.merged) : null;
     });
     return found ?? undefined;

@@ -2,7 +2,7 @@ import { diffArrays } from "diff";
 import { applyEdits, Edit } from "./apply-edits";
 
 /** One line of a line-level comparison; `text` keeps its own line ending. */
-interface LineChange {
+export interface LineChange {
   kind: " " | "-" | "+";
   text: string;
   /** The last line of its file, without a final newline. */
@@ -88,21 +88,23 @@ function changesOfEdits(before: string, edits: readonly Edit[]): LineChange[] {
   return changes;
 }
 
-/** Unified hunks with `context` lines around each change. */
-function formatHunks(changes: LineChange[], context: number): string[] {
+/** Unified hunks with `context` lines around each change, in one pass over the lines. */
+export function formatHunks(changes: LineChange[], context: number): string[] {
   const out: string[] = [];
   const changed = changes.map((c, i) => (c.kind === " " ? -1 : i)).filter((i) => i >= 0);
   let k = 0;
+  // the line numbers where each hunk starts, counted on from the end of the one before
+  let counted = 0;
+  let oldStart = 1;
+  let newStart = 1;
   while (k < changed.length) {
     const start = Math.max(0, changed[k] - context);
     let end = changed[k];
     while (k < changed.length && changed[k] <= end + 2 * context + 1) end = changed[k++];
     const stop = Math.min(changes.length, end + context + 1);
-    let oldStart = 1;
-    let newStart = 1;
-    for (let i = 0; i < start; i++) {
-      if (changes[i].kind !== "+") oldStart++;
-      if (changes[i].kind !== "-") newStart++;
+    for (; counted < start; counted++) {
+      if (changes[counted].kind !== "+") oldStart++;
+      if (changes[counted].kind !== "-") newStart++;
     }
     const body: string[] = [];
     let oldLines = 0;
