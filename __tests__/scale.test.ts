@@ -1,8 +1,11 @@
+import * as v8 from "node:v8";
+import * as vm from "node:vm";
 import { rewriteRun } from "../src/batch/rewrite-run";
 import { DEFAULT_PLAN_OPTIONS } from "../src/analysis/plan/options";
+import { run } from "../src/cli/program";
 import * as parseYamlModule from "../src/yaml/parse-yaml";
 import { formatHunks, LineChange } from "../src/yaml/diff";
-import { tempTree } from "./helpers/tmp";
+import { captureIO, tempTree } from "./helpers/tmp";
 
 describe("a file where every service is edited", () => {
   test("its diff's hunks are made in one pass over its lines, not one pass a hunk", () => {
@@ -57,5 +60,39 @@ describe("a file where every service is edited", () => {
     } finally {
       parses.mockRestore();
     }
+  });
+});
+
+describe("a host of many projects", () => {
+  test("an outcome printed is let go: memory does not grow with the files printed", async () => {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    // each project's diff carries a line of 1 MB (a comment on a line beside the change)
+    const big = "x".repeat(1 << 20);
+    const files: Record<string, string> = {};
+    const count = 24;
+    for (let i = 0; i < count; i++) {
+      files[`p${String(i).padStart(2, "0")}/compose.yaml`] =
+        `services:\n  app:\n    image: ghcr.io/example/wiki:3 # ${big}\n    environment:\n      VIRTUAL_HOST: wiki${i}.example.org\n    ports:\n      - "8080:80"\n  db:\n    image: postgres:16\n`;
+    }
+    const dir = tempTree(files);
+    const io = captureIO(dir);
+    let printed = 0;
+    let atLast = 0;
+    io.stdout = (text) => {
+      expect(text.length).toBeGreaterThan(1 << 20);
+      if (++printed === count) {
+        gc();
+        atLast = process.memoryUsage().heapUsed;
+      }
+    };
+    expect(await run(["--proxy-network", "proxy", "-j", "1", "."], io)).toBe(0);
+    gc();
+    const after = process.memoryUsage().heapUsed;
+    expect(printed).toBe(count);
+    expect(io.err()).toContain(`${count} to change`);
+    // as the last file is printed, the run holds that file's text and diff, not the diffs printed
+    // before it (23 of over 1 MB each)
+    expect(atLast - after).toBeLessThan(8 << 20);
   });
 });

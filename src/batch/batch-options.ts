@@ -18,4 +18,6 @@ export interface BatchOptions extends RewriteOptions {
   recordReads?: boolean;
   /** Worker processes for large runs. */
   jobs: number;
+  /** The projects a run needs for its workers to start (else PARALLEL_THRESHOLD): fewer are rewritten in this process. */
+  workersFrom?: number;
 }

@@ -112,7 +112,7 @@ async function rewriteFound(
   // a large run starts its workers now, so that they load while the host is read; with the
   // cache, only the projects it does not hold are worked on, and the pool starts when needed
   const started =
-    !cache && files.length >= PARALLEL_THRESHOLD
+    !cache && files.length >= (options.workersFrom ?? PARALLEL_THRESHOLD)
       ? startWorkers(Math.min(options.jobs, files.length))
       : undefined;
   const texts = new FileTexts(found);

@@ -1,23 +1,25 @@
 import { rewriteRun } from "../batch/rewrite-run";
 import { normalizeProjectName } from "../compose/project-name";
-import { FileOutcome, FileReport, summarize } from "../report/file-report";
+import { FileOutcome, FileReport, Tally } from "../report/file-report";
 import { renderFileMessages, renderJson, renderSummary } from "../report/render-text";
 import { colorDiff } from "../yaml/diff";
+import { defaultWorkersFrom } from "./default-jobs";
 import type { RunIO } from "./io";
 import { noComposeFiles } from "./no-compose-files";
 import type { RunOptions } from "./options";
 import { progressLine } from "./progress";
 import { readStdin, stdinPath } from "./stdin";
 
-/** Role overrides (`service` or `project/service`) that no service of the run answers to: a typo, most likely. */
-function unmatchedOverrides(options: RunOptions, reports: FileReport[]): string[] {
-  const names = new Set<string>();
-  for (const report of reports) {
-    for (const service of Object.keys(report.services)) {
-      names.add(service);
-      names.add(`${report.project}/${service}`);
-    }
+/** The names a role override can give a file's services: `service` and `project/service`. */
+function serviceNames(report: FileReport, into: Set<string>): void {
+  for (const service of Object.keys(report.services)) {
+    into.add(service);
+    into.add(`${report.project}/${service}`);
   }
+}
+
+/** Role overrides (`service` or `project/service`) that no service of the run answers to: a typo, most likely. */
+function unmatchedOverrides(options: RunOptions, names: Set<string>): string[] {
   const asProjectNames = (name: string) => {
     const slash = name.lastIndexOf("/");
     return slash === -1
@@ -64,21 +66,28 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
   const cache = options.cacheLocation
     ? { location: options.cacheLocation, key: cacheKeyOptions(options) }
     : undefined;
+  // workers by default only where they pay: on two cores, for a run of many projects
+  const workersFrom = options.sources.jobs === "default" ? defaultWorkersFrom() : undefined;
   const run = await rewriteRun(
     stdin ? { stdin: { path: stdin, read: await readStdin(io) } } : { paths: options.paths },
-    { ...options, cache },
+    { ...options, cache, workersFrom },
     io.cwd,
   );
   if (run.files === 0 && run.missing === 0) {
     io.stderr(noComposeFiles(options.paths));
     return 2;
   }
-  const outcomes: FileOutcome[] = [];
+  // an outcome is let go once it is printed: only the JSON report holds them all
+  const tally = new Tally();
+  const reported: FileOutcome[] | undefined = options.format === "json" ? [] : undefined;
+  const named = options.overrides.size > 0 ? new Set<string>() : undefined;
   const explained: string[] = [];
   const progress =
     io.stderrIsTTY && !options.quiet && run.files > 1 ? progressLine(io, run.files) : undefined;
   const emit = (outcome: FileOutcome) => {
-    outcomes.push(outcome);
+    tally.add(outcome);
+    reported?.push(outcome);
+    if (named) serviceNames(outcome, named);
     if (outcome.explain) explained.push(outcome.explain);
     if (options.format === "json") return;
     const product = productOf(outcome, options);
@@ -105,13 +114,13 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
     },
   });
   progress?.end();
-  if (!options.quiet && options.format !== "json") {
-    for (const name of unmatchedOverrides(options, outcomes)) {
+  if (!options.quiet && options.format !== "json" && named) {
+    for (const name of unmatchedOverrides(options, named)) {
       io.stderr(`warning: the role given to \`${name}\` matched no service\n`);
     }
   }
-  const summary = summarize(outcomes, (io.now() - started) / 1000);
-  if (options.format === "json") io.stdout(renderJson(outcomes, summary));
+  const summary = tally.summary((io.now() - started) / 1000);
+  if (reported) io.stdout(renderJson(reported, summary));
   else if (options.explain) io.stdout(explained.join(""));
   if (!options.quiet) io.stderr(renderSummary(summary, !options.write || !!stdin) + "\n");
   if (summary.error > 0) return 2;
