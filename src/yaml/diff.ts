@@ -14,9 +14,9 @@ function splitLines(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
-function markLast(changes: LineChange[], lines: string[], kinds: string): void {
-  const end = lines[lines.length - 1];
-  if (end === undefined || end.endsWith("\n")) return;
+/** Marks the last change of `kinds` as the last line of `text` when that has no final newline. */
+function markLast(changes: LineChange[], text: string, kinds: string): void {
+  if (text === "" || text.endsWith("\n")) return;
   for (let i = changes.length - 1; i >= 0; i--) {
     if (kinds.includes(changes[i].kind)) {
       changes[i].last = true;
@@ -143,8 +143,8 @@ export function unifiedDiff(
     changes = [];
     compare(splitLines(before), splitLines(after), changes);
   }
-  markLast(changes, splitLines(before), " -");
-  markLast(changes, splitLines(after), " +");
+  markLast(changes, before, " -");
+  markLast(changes, after, " +");
   // an absolute path keeps its place under a/ and b/; a name with a space ends in a tab, as
   // git writes it, so that patch(1) reads the whole name
   return [...headers(path), ...formatHunks(changes, context)].join("\n") + "\n";
