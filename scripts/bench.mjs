@@ -3,7 +3,7 @@
 // printed; a missed target never changes the exit status, a broken run or a missing corpus does.
 //
 //   npm run bench                 every figure
-//   npm run bench -- host big     only some (host, cache, big, single, audit)
+//   npm run bench -- host big     only some (host, cache, big, edited, projects, single, audit)
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -20,7 +20,11 @@ const node = process.execPath;
 
 const PROJECTS = 2000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
-const TARGETS = { host: 1.3, big: 3, cache: 0.3, single: 1.5, rssMb: 256 };
+const TARGETS = { host: 1.3, big: 3, cache: 0.3, single: 1.5, rssMb: 256, growth: 5 };
+/** Directories outside the temporary one (a host in /dev/shm), removed at the end or on Ctrl-C. */
+const alsoRemoved = [];
+/** The hosts of the default against `-j 2`: the bench's own, and one of the size worker processes pay at. */
+const HOST_SIZES = [PROJECTS, 50000];
 
 // Runs in a fresh node, as the CLI does, so that both pay the same start-up: one parseDocument
 // (and toJS) per compose file under the directory, or of the one file given. Without yaml's own
@@ -124,13 +128,13 @@ async function compare(label, candidate, floor, { rounds = ROUNDS, prepare, targ
     `${label}: composemod ${c.median.toFixed(2)} s median (min ${c.min.toFixed(2)}), floor ${f.median.toFixed(2)} s median (min ${f.min.toFixed(2)}); ` +
       `ratio ${ratio.toFixed(2)}x (of the mins ${(c.min / f.min).toFixed(2)}x)${verdict}; peak RSS ${peak.toFixed(0)} MB (tree)`,
   );
-  return { ratio, peak, last: runs.candidate.at(-1) };
+  return { ratio, peak, median: c.median, last: runs.candidate.at(-1) };
 }
 
-function buildHost(dir, sources) {
+function buildHost(dir, sources, projects = PROJECTS) {
   fs.mkdirSync(dir, { recursive: true });
-  const width = String(PROJECTS).length;
-  for (let i = 0; i < PROJECTS; i++) {
+  const width = String(projects).length;
+  for (let i = 0; i < projects; i++) {
     const rel = sources[i % sources.length];
     const slug = rel
       .replace(/\.ya?ml$/i, "")
@@ -177,6 +181,58 @@ function bigFile(n) {
   }
   lines.push("networks:", "  proxy:", "    external: true");
   return lines.join("\n") + "\n";
+}
+
+/**
+ * A dry run over hosts of corpus projects with the default options beside `-j 2`, in
+ * alternation: time and peak RSS of the process tree, output read as it is printed. The default
+ * must be the better of the two at each size. A large host is written to /dev/shm when there is
+ * one, and removed after.
+ */
+async function defaultAgainstWorkers(tmp, sources) {
+  const shm = "/dev/shm";
+  const base = fs.existsSync(shm) ? fs.mkdtempSync(path.join(shm, "composemod-bench-")) : tmp;
+  if (base !== tmp) alsoRemoved.push(base);
+  try {
+    for (const projects of HOST_SIZES) {
+      const host = path.join(base, `projects-${projects}`);
+      buildHost(host, sources, projects);
+      const rounds = projects > PROJECTS ? Math.min(ROUNDS, 2) : ROUNDS;
+      const runs = { default: [], j2: [] };
+      for (let i = -1; i < rounds; i++) {
+        for (const [name, extra] of [
+          ["default", []],
+          ["j2", ["-j", "2"]],
+        ]) {
+          // the warm-up round only at the small size: a large host is a run of its own
+          if (i < 0 && projects > PROJECTS) continue;
+          const run = await measure([cli, ...extra, host], repo);
+          if (broken(`${projects} projects (${name})`, run)) throw new Error("projects");
+          if (i >= 0) runs[name].push(run);
+        }
+      }
+      const figures = (name) => {
+        const { median, min } = stats(runs[name].map((r) => r.seconds));
+        const peak = Math.max(...runs[name].map((r) => r.peakKb)) / 1024;
+        return { median, min, peak };
+      };
+      const d = figures("default");
+      const j = figures("j2");
+      // on two cores from 10,000 projects the default is `-j 2` itself: the two differ by noise
+      const same = os.availableParallelism() === 2 && projects >= 10000;
+      const better = d.median <= j.median * 1.05 && d.peak <= j.peak * 1.1;
+      console.log(
+        `dry run over ${projects.toLocaleString("en-US")} projects from the corpus: default ${d.median.toFixed(2)} s median (min ${d.min.toFixed(2)}), peak RSS ${d.peak.toFixed(0)} MB; ` +
+          `-j 2 ${j.median.toFixed(2)} s median (min ${j.min.toFixed(2)}), peak RSS ${j.peak.toFixed(0)} MB (tree); ` +
+          (same
+            ? "the default is -j 2 here (the same run: any difference is noise)"
+            : `the default ${better ? "as good or better (target met)" : "NOT the better (target MISSED)"}`),
+      );
+      fs.rmSync(host, { recursive: true, force: true });
+    }
+  } finally {
+    if (base !== tmp) fs.rmSync(base, { recursive: true, force: true });
+  }
 }
 
 async function main(tmp, only) {
@@ -253,6 +309,32 @@ async function main(tmp, only) {
     }
   }
 
+  if (want("edited")) {
+    // the big files' shape, every service edited, as a dry run shows it: the diff of every service
+    const medians = [];
+    for (const services of [2500, 10000]) {
+      const file = path.join(tmp, "edited", `${services}`, "compose.yaml");
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, bigFile(services));
+      const size = fs.statSync(file).size;
+      const { median } = await compare(
+        `one file of ${services.toLocaleString("en-US")} services, every one edited (${(size / 1048576).toFixed(1)} MB), dry run with its diff`,
+        { args: [cli, "-q", file], cwd: repo },
+        { args: ["-e", FLOOR, file], cwd: repo },
+        { rounds: Math.min(ROUNDS, 3), target: TARGETS.big },
+      );
+      medians.push(median);
+    }
+    const growth = medians[1] / medians[0];
+    console.log(
+      `  10,000 services against 2,500: ${growth.toFixed(2)}x the time for 4x the services, target <= ${TARGETS.growth}x ${growth <= TARGETS.growth ? "met" : "MISSED"}`,
+    );
+  }
+
+  if (want("projects")) {
+    await defaultAgainstWorkers(tmp, sources);
+  }
+
   if (want("single")) {
     const file = path.join(repo, "examples", "article-2-behind-proxy", "docker-compose.yml");
     await compare(
@@ -279,7 +361,9 @@ if (!fs.existsSync(corpus)) {
   process.exit(1);
 }
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "composemod-bench-"));
-const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
+const cleanup = () => {
+  for (const dir of [tmp, ...alsoRemoved]) fs.rmSync(dir, { recursive: true, force: true });
+};
 process.on("SIGINT", () => {
   cleanup();
   process.exit(130);

@@ -37,4 +37,6 @@ export interface BatchOptions extends RewriteOptions {
   jobs: number;
   /** Each project's own settings over these; none: these are every project's. */
   settingsFor?: SettingsFor;
+  /** The projects a run needs for its workers to start (else PARALLEL_THRESHOLD): fewer are rewritten in this process. */
+  workersFrom?: number;
 }

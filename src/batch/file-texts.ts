@@ -2,6 +2,7 @@ import * as nodePath from "node:path";
 import type { ReadText } from "../compose/load-project";
 import type { Discovered } from "./discover";
 import { digestOf, readFromDisk, ReadOutcome, readUtf8 } from "./read-files";
+import type { ProjectRead } from "./read-project";
 
 /**
  * The files of a run as read once: the unit grouping and the host scan look at some of them
@@ -20,6 +21,8 @@ export class FileTexts {
   private readonly texts = new Map<string, ReadOutcome>();
   /** The digest of each read, worked out once: a cached run checks one text for several entries. */
   private readonly digests = new WeakMap<ReadOutcome, string>();
+  /** A unit's project as loaded before its rewrite (by the host scan), to be loaded once. */
+  private loaded?: { unit: readonly string[]; load: ProjectRead };
 
   constructor(private readonly discovered?: Pick<Discovered, "dotEnv">) {}
 
@@ -62,6 +65,25 @@ export class FileTexts {
     });
     if (given.env) texts.provide(nodePath.join(nodePath.dirname(unit[0]), ".env"), given.env);
     return texts;
+  }
+
+  /**
+   * Keeps a unit's project as read and loaded (by the host scan) for its rewrite: a run of one
+   * project parses its files once, not twice. One is kept at a time.
+   */
+  keepLoad(unit: readonly string[], load: ProjectRead): void {
+    this.loaded = { unit, load };
+  }
+
+  /** The unit's project kept by {@link keepLoad}, its texts taken out of this cache with it. */
+  takeLoad(unit: readonly string[]): ProjectRead | undefined {
+    const kept = this.loaded;
+    if (!kept || kept.unit.length !== unit.length || kept.unit.some((f, i) => f !== unit[i])) {
+      return undefined;
+    }
+    this.loaded = undefined;
+    for (const file of unit) this.texts.delete(file);
+    return kept.load;
   }
 
   /** Gives the text a file is to be taken as (standard input standing in for a path). */

@@ -68,6 +68,8 @@ interface Work<R> {
   kind: WorkKind;
   options: unknown;
   jobs: number;
+  /** The units a run needs for its workers to start; fewer are worked on here. */
+  from?: number;
   /**
    * Worker threads rather than processes: one process, each thread with a small young
    * generation, for work whose memory counts more than the last few percent of speed.
@@ -189,7 +191,7 @@ async function inWorkers<R>(
   const script = workerScript();
   const started = work.started?.threads === !!work.threads ? work.started : undefined;
   const jobs = Math.min(started?.channels.length ?? work.jobs, units.length);
-  if (!script || jobs < 2 || units.length < PARALLEL_THRESHOLD) {
+  if (!script || jobs < 2 || units.length < (work.from ?? PARALLEL_THRESHOLD)) {
     release(work.started);
     let since = Date.now();
     try {
@@ -293,6 +295,7 @@ export function processUnits(
       kind: "rewrite",
       options,
       jobs: options.jobs,
+      from: options.workersFrom,
       started,
       signal,
       // what this process has read of a unit goes with it: its files are not read twice

@@ -41,12 +41,9 @@ export function processUnit(
   const show = (p: string) => displayPath(p, cwd);
   let results: FileOutcome[];
   try {
-    const read = readProject(
-      absolute,
-      reads ? recordedReads(texts, reads) : texts,
-      show,
-      options.within,
-    );
+    const read =
+      texts.takeLoad(absolute) ??
+      readProject(absolute, reads ? recordedReads(texts, reads) : texts, show, options.within);
     results = read.kind === "unread" ? read.files : rewriteProject(read, options).files;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -149,14 +149,15 @@ async function rewriteFound(
   // a large run starts its workers now, so that they load while the host is read; with the
   // cache, only the projects it does not hold are worked on, and the pool starts when needed
   const started =
-    !cache && files.length >= PARALLEL_THRESHOLD
+    !cache && files.length >= (options.workersFrom ?? PARALLEL_THRESHOLD)
       ? startWorkers(Math.min(options.jobs, files.length))
       : undefined;
   const texts = new FileTexts(found);
   if (cache?.problem) hooks.warning(`the cache ${options.cache!.location}: ${cache.problem}`);
   const remember = cache?.remembering(texts);
   const { units, warnings: apart } = projectUnits(files, texts, remember);
-  const scan = scanHost(units, cwd, texts, remember);
+  // one project, rewritten here: the project the scan loads is the one the rewrite loads
+  const scan = scanHost(units, cwd, texts, remember, !cache && units.length === 1, options.within);
   const { cache: _cache, ...batch } = options;
   const runOptions = { ...batch, host: scan.index };
 

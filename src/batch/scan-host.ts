@@ -73,13 +73,17 @@ export interface HostScan {
  * What the rewrite of each project needs to know of the others: which networks with a fixed
  * name several projects of the run are on, and on the networks several projects can be on,
  * who answers and who reaches which name. Only the projects whose files may put a service on
- * such a network are read for it.
+ * such a network are read for it. With `keepLoads` (a run of one project, whose rewrite follows
+ * in this process), the project loaded here is kept in `texts` for the rewrite, read as the
+ * rewrite reads it: its files editable only `within` the real paths the user named.
  */
 export function scanHost(
   units: string[][],
   cwd: string,
   texts: FileTexts,
   remember: Remember = (_kind, _unit, compute) => compute(texts),
+  keepLoads = false,
+  within?: readonly string[],
 ): HostScan {
   const factsOf = (unit: string[], test: (texts: string[]) => boolean) => {
     const read = unit.map((file) => texts.read(file));
@@ -88,7 +92,8 @@ export function scanHost(
     const found = remember("host-facts", unit, (reads) => {
       // read as the rewrite will read it, which takes the texts from here later
       const project = { take: (file: string) => reads.read(file), readText: reads.readText };
-      const load = readProject(unit, project, (p) => displayPath(p, cwd));
+      const load = readProject(unit, project, (p) => displayPath(p, cwd), within);
+      if (keepLoads) texts.keepLoad(unit, load);
       return load.kind === "ok" ? projectFacts(load.project.name, load.project.merged) : null;
     });
     return found ?? undefined;

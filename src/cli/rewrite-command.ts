@@ -1,24 +1,26 @@
 import { escapeControl, escapeLines } from "../base/escape";
 import { rewriteRun } from "../batch/rewrite-run";
 import { normalizeProjectName } from "../compose/project-name";
-import { FileOutcome, FileReport, summarize } from "../report/file-report";
+import { FileOutcome, FileReport, Tally } from "../report/file-report";
 import { renderFileMessages, renderJson, renderSummary } from "../report/render-text";
 import { colorDiff } from "../yaml/diff";
+import { defaultWorkersFrom } from "./default-jobs";
 import { RunIO, STOP_STATUS, StopReason } from "./io";
 import { noComposeFiles } from "./no-compose-files";
 import type { RunOptions } from "./options";
 import { progressLine } from "./progress";
 import { readStdin, stdinPath } from "./stdin";
 
-/** Role overrides (`service` or `project/service`) that no service of the run answers to: a typo, most likely. */
-function unmatchedOverrides(options: RunOptions, reports: FileReport[]): string[] {
-  const names = new Set<string>();
-  for (const report of reports) {
-    for (const service of Object.keys(report.services)) {
-      names.add(service);
-      names.add(`${report.project}/${service}`);
-    }
+/** The names a role override can give a file's services: `service` and `project/service`. */
+function serviceNames(report: FileReport, into: Set<string>): void {
+  for (const service of Object.keys(report.services)) {
+    into.add(service);
+    into.add(`${report.project}/${service}`);
   }
+}
+
+/** Role overrides (`service` or `project/service`) that no service of the run answers to: a typo, most likely. */
+function unmatchedOverrides(options: RunOptions, names: Set<string>): string[] {
   const asProjectNames = (name: string) => {
     const slash = name.lastIndexOf("/");
     return slash === -1
@@ -68,30 +70,52 @@ export const LEFT_ALONE_ONE_A_LINE = 20;
 /** A reason's headline: its words before the first colon (`not behind a shared proxy`). */
 const headline = (reason: string) => reason.split(/: /)[0];
 
+type Alone = Pick<FileOutcome, "path" | "status" | "reason" | "reasonCode">;
+
 /**
- * The files a run leaves alone (unchanged or skipped), each with its reason, one a line; when
- * there are many, one line per reason, with how many files and the first of them.
+ * The files a run leaves alone (unchanged or skipped), gathered as they come, each with its
+ * reason: told one a line, or when there are many, one line per reason with how many files and
+ * the first of them. What is kept does not grow with the host: the files themselves only up to
+ * the limit, then a count and three names per reason.
  */
-export function leftAloneLines(outcomes: readonly FileOutcome[]): string[] {
-  const alone = outcomes.filter((o) => o.status === "unchanged" || o.status === "skipped");
-  if (alone.length <= LEFT_ALONE_ONE_A_LINE) {
-    return alone.map((o) => `${o.path}: ${o.status}: ${o.reason}`);
-  }
-  const groups = new Map<string, FileOutcome[]>();
-  for (const o of alone) {
-    const key = `${o.status} ${o.reasonCode}`;
-    groups.set(key, [...(groups.get(key) ?? []), o]);
-  }
-  const lines = [...groups.values()].map((files) => {
-    const [first] = files;
+export class LeftAlone {
+  private readonly files: Alone[] = [];
+  private count = 0;
+  private readonly groups = new Map<
+    string,
+    { first: Alone; said: string | undefined; count: number; named: string[] }
+  >();
+
+  add(o: FileOutcome): void {
+    if (o.status !== "unchanged" && o.status !== "skipped") return;
+    this.count++;
+    const { path, status, reason, reasonCode } = o;
+    if (this.files.length <= LEFT_ALONE_ONE_A_LINE)
+      this.files.push({ path, status, reason, reasonCode });
+    const key = `${status} ${reasonCode}`;
+    const group = this.groups.get(key);
+    if (!group) {
+      const first = { path, status, reason, reasonCode };
+      this.groups.set(key, { first, said: headline(reason), count: 1, named: [path] });
+      return;
+    }
+    group.count++;
+    if (group.named.length < 3) group.named.push(path);
     // the reason's headline where the files share it, else its code in words (`proxy stack`)
-    const said = new Set(files.map((f) => headline(f.reason)));
-    const why = said.size === 1 ? [...said][0] : first.reasonCode.replace(/-/g, " ");
-    const named = files.slice(0, 3).map((f) => f.path);
-    const more = files.length > 3 ? ` and ${files.length - 3} more` : "";
-    return `${files.length} ${first.status}: ${why} (${named.join(", ")}${more})`;
-  });
-  return [...lines, "(--json gives each file's reason)"];
+    if (group.said !== undefined && group.said !== headline(reason)) group.said = undefined;
+  }
+
+  lines(): string[] {
+    if (this.count <= LEFT_ALONE_ONE_A_LINE) {
+      return this.files.map((o) => escapeControl(`${o.path}: ${o.status}: ${o.reason}`));
+    }
+    const lines = [...this.groups.values()].map(({ first, said, count, named }) => {
+      const why = said ?? first.reasonCode.replace(/-/g, " ");
+      const more = count > 3 ? ` and ${count - 3} more` : "";
+      return escapeControl(`${count} ${first.status}: ${why} (${named.join(", ")}${more})`);
+    });
+    return [...lines, "(--json gives each file's reason)"];
+  }
 }
 
 /** After --write changed files: how the running containers come along. */
@@ -105,23 +129,30 @@ function nextStep(paths: readonly string[]): string {
 /** At most this many names of a list are printed when a run is interrupted; the rest are counted. */
 const NAMES_SHOWN = 10;
 
-function someNames(paths: string[]): string {
-  const shown = paths.slice(0, NAMES_SHOWN).map((p) => `  ${p}\n`);
-  const more = paths.length - NAMES_SHOWN;
+function someNames(paths: string[], count = paths.length): string {
+  const shown = paths.slice(0, NAMES_SHOWN).map((p) => `  ${escapeControl(p)}\n`);
+  const more = count - NAMES_SHOWN;
   return shown.join("") + (more > 0 ? `  and ${more} more\n` : "");
+}
+
+/** The files written so far: how many, and the first of them by name. */
+interface Written {
+  count: number;
+  named: string[];
 }
 
 /** What an interrupted run says: which files were written, and which were left as they are. */
 function interrupted(
   why: StopReason,
-  outcomes: FileOutcome[],
+  done: number,
+  written: Written,
   unreached: string[],
   write: boolean,
 ): string {
-  const written = write ? outcomes.filter((o) => o.status === "changed").map((o) => o.path) : [];
   const files = (n: number) => `${n} file${n === 1 ? "" : "s"}`;
-  let text = `composemod: interrupted (${why}): ${files(outcomes.length)} done, ${files(unreached.length)} not reached\n`;
-  if (write) text += `written (${files(written.length)}):\n${someNames(written)}`;
+  let text = `composemod: interrupted (${why}): ${files(done)} done, ${files(unreached.length)} not reached\n`;
+  if (write)
+    text += `written (${files(written.count)}):\n${someNames(written.named, written.count)}`;
   if (unreached.length) text += `not reached, left as they are:\n${someNames(unreached)}`;
   return text;
 }
@@ -136,21 +167,35 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
   const cache = options.cacheLocation
     ? { location: options.cacheLocation, key: cacheKeyOptions(options) }
     : undefined;
+  // workers by default only where they pay: on two cores, for a run of many projects
+  const workersFrom = options.sources.jobs === "default" ? defaultWorkersFrom() : undefined;
   const run = await rewriteRun(
     stdin ? { stdin: { path: stdin, read: await readStdin(io) } } : { paths: options.paths },
-    { ...options, cache },
+    { ...options, cache, workersFrom },
     io.cwd,
   );
   if (run.files === 0 && run.missing === 0) {
     io.stderr(noComposeFiles(options.paths));
     return 2;
   }
-  const outcomes: FileOutcome[] = [];
+  // an outcome is let go once it is printed: only the JSON report holds them all
+  const tally = new Tally();
+  const reported: FileOutcome[] | undefined = options.format === "json" ? [] : undefined;
+  const named = options.overrides.size > 0 ? new Set<string>() : undefined;
   const explained: string[] = [];
+  const leftAlone = new LeftAlone();
+  const written: Written = { count: 0, named: [] };
   const progress =
     io.stderrIsTTY && !options.quiet && run.files > 1 ? progressLine(io, run.files) : undefined;
   const emit = (outcome: FileOutcome) => {
-    outcomes.push(outcome);
+    tally.add(outcome);
+    reported?.push(outcome);
+    leftAlone.add(outcome);
+    if (options.write && outcome.status === "changed") {
+      written.count++;
+      if (written.named.length < NAMES_SHOWN) written.named.push(outcome.path);
+    }
+    if (named) serviceNames(outcome, named);
     if (outcome.explain) explained.push(outcome.explain);
     if (options.format === "json") return;
     const product = productOf(outcome, options);
@@ -189,21 +234,22 @@ export async function runRewrite(options: RunOptions, io: RunIO): Promise<number
   progress?.end();
   if (stop.signal.aborted) {
     const why = stop.signal.reason as StopReason;
+    const done = tally.summary(0).files;
     // the reader has gone: nobody hears more
-    if (why !== "EPIPE") io.stderr(interrupted(why, outcomes, end.unreached, options.write));
+    if (why !== "EPIPE") io.stderr(interrupted(why, done, written, end.unreached, options.write));
     return STOP_STATUS[why];
   }
-  if (!options.quiet && options.format !== "json") {
-    for (const name of unmatchedOverrides(options, outcomes)) {
+  if (!options.quiet && options.format !== "json" && named) {
+    for (const name of unmatchedOverrides(options, named)) {
       io.stderr(`warning: the role given to \`${escapeControl(name)}\` matched no service\n`);
     }
   }
   const told = !options.quiet && options.format !== "json" && !stdin;
   if (told && !options.check && !options.listDifferent && !options.explain) {
-    for (const line of leftAloneLines(outcomes)) io.stderr(line + "\n");
+    for (const line of leftAlone.lines()) io.stderr(line + "\n");
   }
-  const summary = summarize(outcomes, (io.now() - started) / 1000);
-  if (options.format === "json") io.stdout(renderJson(outcomes, summary));
+  const summary = tally.summary((io.now() - started) / 1000);
+  if (reported) io.stdout(renderJson(reported, summary));
   else if (options.explain) io.stdout(escapeLines(explained.join("")));
   if (!options.quiet) io.stderr(renderSummary(summary, !options.write || !!stdin) + "\n");
   if (told && options.write && summary.changed > 0) io.stderr(nextStep(options.paths) + "\n");

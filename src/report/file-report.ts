@@ -43,12 +43,17 @@ export interface Report {
   summary: Summary;
 }
 
-export function summarize(files: FileReport[], seconds: number): Summary {
-  const count = { changed: 0, unchanged: 0, skipped: 0, error: 0 };
-  for (const f of files) count[f.status]++;
-  return {
-    files: files.length,
-    ...count,
-    seconds: Math.round(seconds * 1000) / 1000,
-  };
+/** A run's outcomes counted as they come, so that none is held for the summary. */
+export class Tally {
+  private files = 0;
+  private readonly count = { changed: 0, unchanged: 0, skipped: 0, error: 0 };
+
+  add(file: Pick<FileReport, "status">): void {
+    this.files++;
+    this.count[file.status]++;
+  }
+
+  summary(seconds: number): Summary {
+    return { files: this.files, ...this.count, seconds: Math.round(seconds * 1000) / 1000 };
+  }
 }

@@ -2,7 +2,7 @@ import { diffArrays } from "diff";
 import { applyEdits, Edit } from "./apply-edits";
 
 /** One line of a line-level comparison; `text` keeps its own line ending. */
-interface LineChange {
+export interface LineChange {
   kind: " " | "-" | "+";
   text: string;
   /** The last line of its file, without a final newline. */
@@ -14,9 +14,9 @@ function splitLines(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
-function markLast(changes: LineChange[], lines: string[], kinds: string): void {
-  const end = lines[lines.length - 1];
-  if (end === undefined || end.endsWith("\n")) return;
+/** Marks the last change of `kinds` as the last line of `text` when that has no final newline. */
+function markLast(changes: LineChange[], text: string, kinds: string): void {
+  if (text === "" || text.endsWith("\n")) return;
   for (let i = changes.length - 1; i >= 0; i--) {
     if (kinds.includes(changes[i].kind)) {
       changes[i].last = true;
@@ -88,21 +88,23 @@ function changesOfEdits(before: string, edits: readonly Edit[]): LineChange[] {
   return changes;
 }
 
-/** Unified hunks with `context` lines around each change. */
-function formatHunks(changes: LineChange[], context: number): string[] {
+/** Unified hunks with `context` lines around each change, in one pass over the lines. */
+export function formatHunks(changes: LineChange[], context: number): string[] {
   const out: string[] = [];
   const changed = changes.map((c, i) => (c.kind === " " ? -1 : i)).filter((i) => i >= 0);
   let k = 0;
+  // the line numbers where each hunk starts, counted on from the end of the one before
+  let counted = 0;
+  let oldStart = 1;
+  let newStart = 1;
   while (k < changed.length) {
     const start = Math.max(0, changed[k] - context);
     let end = changed[k];
     while (k < changed.length && changed[k] <= end + 2 * context + 1) end = changed[k++];
     const stop = Math.min(changes.length, end + context + 1);
-    let oldStart = 1;
-    let newStart = 1;
-    for (let i = 0; i < start; i++) {
-      if (changes[i].kind !== "+") oldStart++;
-      if (changes[i].kind !== "-") newStart++;
+    for (; counted < start; counted++) {
+      if (changes[counted].kind !== "+") oldStart++;
+      if (changes[counted].kind !== "-") newStart++;
     }
     const body: string[] = [];
     let oldLines = 0;
@@ -141,8 +143,8 @@ export function unifiedDiff(
     changes = [];
     compare(splitLines(before), splitLines(after), changes);
   }
-  markLast(changes, splitLines(before), " -");
-  markLast(changes, splitLines(after), " +");
+  markLast(changes, before, " -");
+  markLast(changes, after, " +");
   // an absolute path keeps its place under a/ and b/; a name with a space ends in a tab, as
   // git writes it, so that patch(1) reads the whole name
   return [...headers(path), ...formatHunks(changes, context)].join("\n") + "\n";
