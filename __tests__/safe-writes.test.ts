@@ -58,6 +58,21 @@ describe("nothing outside the paths given is written", () => {
     );
   });
 
+  test("so does a run of one project whose host scan loads it first (the load the rewrite takes over)", async () => {
+    // the base file names the shared network itself, so that the host scan reads the project
+    const root = tempTree({
+      "proj/compose.yml":
+        "include:\n  - link/compose.yml\nnetworks:\n  proxy:\n    external: true\n",
+      "outside/compose.yml": STACK,
+    });
+    symlinkSync("../outside", path.join(root, "proj", "link"));
+    const io = captureIO(root);
+    await run(["--write", "--json", "proj/compose.yml"], io);
+    expect(readFileSync(path.join(root, "outside", "compose.yml"), "utf8")).toBe(STACK);
+    const files = (JSON.parse(io.out()) as { files: { path: string; reason: string }[] }).files;
+    expect(files[1].reason).toContain("included from outside the project or the paths given");
+  });
+
   test("a directory walk leaves out links that lead outside it, and says so", async () => {
     const root = tempTree({
       "tree/own/compose.yaml": STACK,
