@@ -1,12 +1,6 @@
 import type Docker from "dockerode";
 import { PassThrough } from "node:stream";
-import {
-  engineClient,
-  engineEndpoint,
-  EngineUnreachable,
-  liveContainerOf,
-  unreachableReason,
-} from "../live/read-engine";
+import { connectedClient, EngineUnreachable, liveContainerOf, mapLimit } from "../live/read-engine";
 import {
   ApplyEngine,
   ContainerSpec,
@@ -21,21 +15,6 @@ import {
 } from "./engine";
 
 const PROJECT_LABEL = "com.docker.compose.project";
-
-/** Runs `f` over the items, at most `limit` at a time, results in order. */
-async function mapLimit<T, R>(items: T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await f(items[i]);
-      }
-    }),
-  );
-  return out;
-}
 
 /** What the engine said, in words: its own message where it gave one. */
 function said(error: unknown): string {
@@ -127,21 +106,11 @@ function endpointConfig(endpoint: EndpointSpec): Record<string, unknown> {
 }
 
 /**
- * The engine at DOCKER_HOST (else the default socket), through its API. dockerode is loaded
- * here, on the one path that changes an engine, as `audit --live` loads it on the one that
- * reads one. Throws {@link EngineUnreachable} when the engine does not answer.
+ * The engine at DOCKER_HOST (else the default socket), through its API, as `audit --live`
+ * reaches it. Throws `EngineUnreachable` when the engine does not answer.
  */
 export async function connectEngine(dockerHost: string | undefined): Promise<ApplyEngine> {
-  const { endpoint, options } = engineEndpoint(dockerHost);
-  const Dockerode = engineClient();
-  const docker = new Dockerode({ ...options, timeout: 120_000 });
-  try {
-    await docker.ping();
-  } catch (error) {
-    throw new EngineUnreachable(
-      `cannot reach the Docker Engine at ${endpoint}: ${unreachableReason(error)}`,
-    );
-  }
+  const { docker, endpoint } = await connectedClient(dockerHost, 120_000);
   const call = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
     try {
       return await f();

@@ -4,14 +4,13 @@ import type { RoleOverride } from "../analysis/classify";
 import { DEFAULT_PLAN_OPTIONS } from "../analysis/plan/options";
 import type { ComposeChoice } from "../apply/compose-cli";
 import { writeOwnFile } from "../apply/durable";
-import { ApplyEngine, EngineError } from "../apply/engine";
+import { EngineError } from "../apply/engine";
 import { Journal, stateDirectory } from "../apply/journal";
 import { makePlan, PlanRequest, renderErrors } from "../apply/make-plan";
 import type { ApplyPlan } from "../apply/plan-types";
 import { renderPlan } from "../apply/render-plan";
 import { planDrift, readSavedPlan } from "../apply/saved-plan";
-import { EngineUnreachable } from "../live/read-engine";
-import { ApplySeams, ApplySelected, processSeams } from "./apply-seams";
+import { ApplySeams, ApplySelected, processSeams, reachEngine } from "./apply-seams";
 import { carryOut } from "./apply-session";
 import { helpHint } from "./commands";
 import { configForPaths } from "./config-for-paths";
@@ -137,14 +136,8 @@ async function runApply(
     io.stderr(`error: ${request.error}\n`);
     return 2;
   }
-  let engine: ApplyEngine;
-  try {
-    engine = await seams.connect(env.DOCKER_HOST);
-  } catch (error) {
-    if (!(error instanceof EngineUnreachable)) throw error;
-    io.stderr(`error: ${error.message}\n`);
-    return 2;
-  }
+  const engine = await reachEngine(seams, env.DOCKER_HOST, (text) => io.stderr(text));
+  if (!engine) return 2;
   const stateDir = stateDirOf(request.paths, request.cwd);
   const journal = Journal.open(stateDir);
   if (journal.state === "rolling-back") {

@@ -2,6 +2,7 @@ import type { Clock } from "../apply/apply";
 import { findCompose } from "../apply/compose-cli";
 import { connectEngine } from "../apply/dockerode-engine";
 import type { ApplyEngine } from "../apply/engine";
+import { EngineUnreachable } from "../live/read-engine";
 import { Confirm, terminalConfirm } from "./apply-terminal";
 import type { EngineCommandName } from "./commands";
 import type { Flags } from "./option-registry";
@@ -31,4 +32,22 @@ export function processSeams(): ApplySeams {
     },
     confirm: terminalConfirm(),
   };
+}
+
+/**
+ * The engine at DOCKER_HOST through the seams, or undefined once the reason it cannot be
+ * reached is on standard error (the command then ends with status 2).
+ */
+export async function reachEngine(
+  seams: ApplySeams,
+  dockerHost: string | undefined,
+  stderr: (text: string) => void,
+): Promise<ApplyEngine | undefined> {
+  try {
+    return await seams.connect(dockerHost);
+  } catch (error) {
+    if (!(error instanceof EngineUnreachable)) throw error;
+    stderr(`error: ${error.message}\n`);
+    return undefined;
+  }
 }

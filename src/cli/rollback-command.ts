@@ -1,11 +1,9 @@
 import { restoreProject } from "../apply/apply";
-import type { ApplyEngine } from "../apply/engine";
 import { Journal, stateDirectory } from "../apply/journal";
 import { takeLock } from "../apply/lock";
 import { DEFAULT_WAIT_SECONDS } from "../apply/prove";
 import { planRestore, readText, RestoreAction, writtenBy } from "../apply/restore";
-import { EngineUnreachable } from "../live/read-engine";
-import type { ApplySeams, ApplySelected } from "./apply-seams";
+import { ApplySeams, ApplySelected, reachEngine } from "./apply-seams";
 import type { RunIO } from "./io";
 import { existsSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
@@ -59,14 +57,8 @@ export async function runRollbackCommand(
       io.stderr(`composemod rollback: the last apply was rolled back already (${journal.path})\n`);
     return 0;
   }
-  let engine: ApplyEngine;
-  try {
-    engine = await seams.connect(env.DOCKER_HOST);
-  } catch (error) {
-    if (!(error instanceof EngineUnreachable)) throw error;
-    io.stderr(`error: ${error.message}\n`);
-    return 2;
-  }
+  const engine = await reachEngine(seams, env.DOCKER_HOST, (text) => io.stderr(text));
+  if (!engine) return 2;
   const snapshots = journal.snapshots().reverse();
   const now = {
     containers: await engine.containers(),

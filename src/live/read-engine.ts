@@ -158,8 +158,12 @@ export function liveContainerOf(info: Docker.ContainerInspectInfo): LiveContaine
   };
 }
 
-/** Runs `f` over the items, at most `limit` at a time, in order. */
-async function mapLimit<T, R>(items: T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+/** Runs `f` over the items, at most `limit` at a time, results in order. */
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  f: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
@@ -174,17 +178,17 @@ async function mapLimit<T, R>(items: T[], limit: number, f: (item: T) => Promise
 }
 
 /**
- * Reads the running engine through the Docker Engine API (dockerode): every network, and every
- * running container inspected for its Compose labels, image, environment, networks with their
- * aliases, network mode, published ports and mounts. Throws {@link EngineUnreachable}, with the
- * reason in words, when the engine cannot be reached; a container that ends while it is read is
- * left out.
+ * A client of the engine at DOCKER_HOST (else the default socket) that answered a ping, each
+ * call bounded by `timeout` ms. dockerode is loaded here, on the paths that talk to an engine:
+ * every other run starts without it. Throws {@link EngineUnreachable}, with the reason in words.
  */
-export async function readEngine(dockerHost: string | undefined): Promise<EngineState> {
+export async function connectedClient(
+  dockerHost: string | undefined,
+  timeout: number,
+): Promise<{ docker: Docker; endpoint: string }> {
   const { endpoint, options } = engineEndpoint(dockerHost);
-  // loaded here, on the one path that talks to an engine: every other run starts without it
   const Dockerode = engineClient();
-  const docker = new Dockerode({ ...options, timeout: 30_000 });
+  const docker = new Dockerode({ ...options, timeout });
   try {
     await docker.ping();
   } catch (error) {
@@ -192,6 +196,18 @@ export async function readEngine(dockerHost: string | undefined): Promise<Engine
       `cannot reach the Docker Engine at ${endpoint}: ${unreachableReason(error)}`,
     );
   }
+  return { docker, endpoint };
+}
+
+/**
+ * Reads the running engine through the Docker Engine API (dockerode): every network, and every
+ * running container inspected for its Compose labels, image, environment, networks with their
+ * aliases, network mode, published ports and mounts. Throws {@link EngineUnreachable}, with the
+ * reason in words, when the engine cannot be reached; a container that ends while it is read is
+ * left out.
+ */
+export async function readEngine(dockerHost: string | undefined): Promise<EngineState> {
+  const { docker, endpoint } = await connectedClient(dockerHost, 30_000);
   try {
     const [networks, listed] = await Promise.all([docker.listNetworks(), docker.listContainers()]);
     const inspected = await mapLimit(listed, 8, (c) =>
