@@ -55,9 +55,8 @@ export interface ContainerState {
   spec?: ContainerSpec;
 }
 
-/** A network of the engine with what Compose compares of it. */
-export interface NetworkState {
-  id: string;
+/** What a network is made with and what Compose compares of it. */
+interface NetworkSettings {
   name: string;
   driver: string;
   internal: boolean;
@@ -65,6 +64,11 @@ export interface NetworkState {
   enableIpv6: boolean;
   options: Record<string, string>;
   labels: Record<string, string>;
+}
+
+/** A network of the engine with what Compose compares of it. */
+export interface NetworkState extends NetworkSettings {
+  id: string;
   /** Its subnets, as `subnet` or `subnet gateway`. */
   subnets: string[];
   /** Ids of the containers on it. */
@@ -72,14 +76,7 @@ export interface NetworkState {
 }
 
 /** What a new network is made with. */
-export interface NetworkSpec {
-  name: string;
-  driver: string;
-  internal: boolean;
-  attachable: boolean;
-  enableIpv6: boolean;
-  options: Record<string, string>;
-  labels: Record<string, string>;
+export interface NetworkSpec extends NetworkSettings {
   ipam?: { driver?: string; config: Record<string, string>[] };
 }
 
